@@ -1,0 +1,5 @@
+import sys
+
+from fuzzfox.cli import main
+
+sys.exit(main())

@@ -1,0 +1,220 @@
+"""The ``fuzzfox`` command line.
+
+Exit status: 0 nothing found, 1 bug candidates found, 2 bad input (one line says what).
+No framework is imported here: targets run in sandbox workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from fuzzfox.program import ProgramError, discover, load_program, parse_setting
+from fuzzfox.runner import ProgramResult, RunOptions, UsageError, replay
+from fuzzfox.sandbox.isolation import Limits
+from fuzzfox.sandbox.pool import WorkerStartError
+from fuzzfox.targets import TARGETS
+
+EXIT_CLEAN, EXIT_BUGS, EXIT_USAGE = 0, 1, 2
+DEFAULT_TARGET = "torch-inductor"
+DEFAULT_BACKENDS = "aot_eager,inductor"
+
+DESCRIPTION = """\
+fuzzfox: a differential fuzzer for deep-learning compilers.
+
+Each test program (a Python file with a Model or fn, a make_inputs(), and a '# key: value'
+header) runs in a sandbox, eagerly and compiled, and is judged against an fp64 reference.
+"""
+RUN_EPILOG = """\
+examples:
+  fuzzfox run corpus/torch-inductor --jobs 2 --campaign runs/seed
+  fuzzfox run prog.py --inductor-config cpp.inject_relu_bug_TESTING_ONLY=accuracy
+  fuzzfox run corpus/torch-inductor --backends aot_eager,faulty_sigmoid
+
+outcomes: pass (agrees), bug (a candidate: compiled crashes, hangs, or is further from fp64
+than eager), dropped (a mismatch the instability filter explains; the rule is recorded),
+invalid (the program fails without any compiler).  Verdicts go to DIR/fuzzfox.sqlite;
+running again on the same DIR skips what is recorded.
+"""
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive, not {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fuzzfox",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    run = commands.add_parser(
+        "run",
+        help="judge test programs under the oracles and print a verdict table",
+        description="Run every program under PATH (files or directories, searched for *.py) "
+        "through the sandboxed oracles.",
+        epilog=RUN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument(
+        "paths", nargs="+", type=Path, metavar="PATH", help="program files or directories of them"
+    )
+    run.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive_int,
+        default=min(os.cpu_count() or 1, 4),
+        help="programs run in parallel, one sandbox worker each (default: %(default)s)",
+    )
+    run.add_argument(
+        "--campaign",
+        type=Path,
+        metavar="DIR",
+        help="campaign directory holding the store; reuse it to resume (default: a new temporary directory)",
+    )
+    run.add_argument(
+        "--target",
+        default=DEFAULT_TARGET,
+        choices=sorted(TARGETS),
+        help="target for programs whose header names none (default: %(default)s)",
+    )
+    run.add_argument(
+        "--backends",
+        default=DEFAULT_BACKENDS,
+        metavar="A,B",
+        help="compiled backends to compare with eager, least compiling first; a "
+        "failure seen already in an earlier one is blamed on it "
+        "(default: %(default)s; testing backends: faulty_sigmoid, "
+        "faulty_cat_segfault)",
+    )
+    run.add_argument(
+        "--inductor-config",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="set a torch._inductor.config key in every worker (repeatable)",
+    )
+    run.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=Limits.timeout_s,
+        metavar="S",
+        help="wall-clock seconds per program before it is a timeout (default: %(default)s)",
+    )
+    run.add_argument(
+        "--memory-gb",
+        type=_positive_float,
+        default=Limits.memory_bytes / (1 << 30),
+        metavar="GB",
+        help="address-space limit per program (default: %(default)s)",
+    )
+    run.add_argument(
+        "--eager-reruns",
+        type=int,
+        default=2,
+        metavar="N",
+        help="extra eager runs to detect non-determinism (default: %(default)s)",
+    )
+    run.add_argument(
+        "--rerun", action="store_true", help="run every program again even if the store has its verdict"
+    )
+    run.add_argument("--quiet", "-q", action="store_true", help="no per-program progress lines")
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"fuzzfox: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _load_programs(paths: list[Path], default_target: str) -> list:  # type: ignore[type-arg]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise UsageError(f"no such file or directory: {', '.join(missing)}")
+    files = discover(paths)
+    if not files:
+        raise UsageError(f"no program files (*.py) under {', '.join(map(str, paths))}")
+    programs, problems = [], []
+    for file in files:
+        try:
+            programs.append(load_program(file, default_target))
+        except ProgramError as error:
+            problems.append(f"{file}: {error}")
+    if problems:
+        raise UsageError(
+            "; ".join(problems)
+            if len(problems) < 4
+            else f"{len(problems)} files are not programs, first: {problems[0]}"
+        )
+    return programs
+
+
+def _progress(done: int, total: int, result: ProgramResult) -> None:
+    verdict = result.verdict
+    mark = "*" if result.reused else " "
+    width = len(str(total))
+    print(
+        f"[{done:>{width}}/{total}] {verdict.seconds:6.1f}s{mark} {verdict.outcome.value:<8} "
+        f"{result.program.name}",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def command_run(args: argparse.Namespace) -> int:
+    from fuzzfox.table import outcome_line, verdict_table
+
+    programs = _load_programs(args.paths, args.target)
+    settings = {
+        "backends": [b.strip() for b in args.backends.split(",") if b.strip()],
+        "inductor_config": dict(parse_setting(item) for item in args.inductor_config),
+        "eager_reruns": args.eager_reruns,
+    }
+    campaign = args.campaign or Path(tempfile.mkdtemp(prefix="fuzzfox-run-"))
+    limits = Limits(timeout_s=args.timeout, memory_bytes=int(args.memory_gb * (1 << 30)))
+    options = RunOptions(campaign, jobs=args.jobs, settings=settings, limits=limits, rerun=args.rerun)
+    print(
+        f"fuzzfox: {len(programs)} programs, {args.jobs} jobs, campaign {campaign}",
+        file=sys.stderr,
+        flush=True,
+    )
+    started = time.monotonic()
+    results = replay(programs, options, None if args.quiet else _progress)
+    print(verdict_table(results))
+    print(f"\n{outcome_line(results)} in {time.monotonic() - started:.0f}s; store: {campaign}")
+    bugs = [r for r in results if r.verdict.is_bug]
+    for result in bugs:
+        print(f"\n--- {result.program.name} ---\n{result.verdict.explain()}")
+    return EXIT_BUGS if bugs else EXIT_CLEAN
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            return command_run(args)
+    except (UsageError, ProgramError, WorkerStartError, ValueError) as error:
+        return _fail(str(error).splitlines()[0] if str(error) else type(error).__name__)
+    except KeyboardInterrupt:
+        print("fuzzfox: interrupted; finished verdicts are in the store", file=sys.stderr)
+        return 130
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

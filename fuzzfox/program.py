@@ -1,0 +1,198 @@
+"""The test-program format, and a parser that says plainly why a file is not a program.
+
+A program is one Python file::
+
+    # target: torch-inductor
+    # optimization: pointless_permute_pair
+    # origin: seed
+    # parent: -
+    # mode: inference
+    # config: freezing=True
+    import torch
+
+    class Model(torch.nn.Module):       # or: def fn(*inputs): ...
+        def __init__(self): ...          # no constructor arguments
+        def forward(self, x): ...
+
+    def make_inputs():
+        return (torch.randn(2, 3),)
+
+The header is the leading block of ``# key: value`` comments.  ``mode`` is ``inference`` (the
+forward runs under ``no_grad``, which inference-only passes such as mkldnn fusion need) or
+``training``; ``config`` holds compiler settings for this program, as ``KEY=VALUE`` pairs
+separated by commas.  Programs are content-addressed: the id is the sha256 of the normalized
+source, so the same program found twice is stored once.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+HEADER_LINE = re.compile(r"^#\s*([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+FENCE_LINE = re.compile(r"^\s*```")
+MODES = ("inference", "training")
+DEFAULT_MODE = "inference"
+ENTRY_CLASS = "Model"
+ENTRY_FUNCTION = "fn"
+INPUTS_FUNCTION = "make_inputs"
+
+
+class ProgramError(ValueError):
+    """A file that is not a runnable test program; the message says why."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Program:
+    source: str
+    metadata: dict[str, str]
+    path: str | None = None
+
+    @property
+    def id(self) -> str:
+        return hashlib.sha256(self.source.encode()).hexdigest()
+
+    @property
+    def target(self) -> str:
+        return self.metadata.get("target", "")
+
+    @property
+    def optimization(self) -> str:
+        return self.metadata.get("optimization", "")
+
+    @property
+    def mode(self) -> str:
+        return self.metadata.get("mode", DEFAULT_MODE)
+
+    @property
+    def config(self) -> dict[str, Any]:
+        return parse_settings(self.metadata.get("config", ""))
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name if self.path else self.id[:12]
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Program:
+        return cls(source=data["source"], metadata=dict(data["metadata"]), path=data.get("path"))
+
+
+def normalize_source(source: str) -> str:
+    lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip("\n") + "\n"
+
+
+def parse_settings(text: str) -> dict[str, Any]:
+    """``"freezing=True, cpp.threads=1"`` -> ``{"freezing": True, "cpp.threads": 1}``."""
+    settings: dict[str, Any] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        key, value = parse_setting(item)
+        settings[key] = value
+    return settings
+
+
+def parse_setting(item: str) -> tuple[str, Any]:
+    key, sep, raw = item.partition("=")
+    if not sep or not key.strip():
+        raise ProgramError(f"setting {item!r} is not KEY=VALUE")
+    raw = raw.strip()
+    try:
+        value = ast.literal_eval(raw)
+    except (ValueError, SyntaxError):
+        value = raw  # a bare word is a string
+    return key.strip(), value
+
+
+def parse_header(source: str) -> dict[str, str]:
+    metadata: dict[str, str] = {}
+    for line in source.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        match = HEADER_LINE.match(stripped)
+        if not match:
+            break
+        metadata[match.group(1).lower()] = match.group(2)
+    return metadata
+
+
+def parse_program(source: str, path: str | None = None, default_target: str = "") -> Program:
+    """Check a program's shape without running it; raise ProgramError with the reason."""
+    if not source.strip():
+        raise ProgramError("empty file")
+    for number, line in enumerate(source.splitlines(), 1):
+        if FENCE_LINE.match(line):
+            raise ProgramError(f"markdown fence left in at line {number}")
+    try:
+        tree = ast.parse(source, filename=path or "<program>")
+    except SyntaxError as error:
+        raise ProgramError(f"syntax error at line {error.lineno}: {error.msg}") from None
+    _check_entry_points(tree)
+    metadata = parse_header(source)
+    if not metadata.get("target") and default_target:
+        metadata["target"] = default_target
+    mode = metadata.get("mode", DEFAULT_MODE)
+    if mode not in MODES:
+        raise ProgramError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    parse_settings(metadata.get("config", ""))
+    return Program(normalize_source(source), metadata, path)
+
+
+def _required_positional(function: ast.FunctionDef, skip_self: bool) -> list[str]:
+    args = function.args
+    positional = [*args.posonlyargs, *args.args][1 if skip_self else 0 :]
+    required = positional[: len(positional) - len(args.defaults)]
+    required += [a for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is None]
+    return [a.arg for a in required]
+
+
+def _check_entry_points(tree: ast.Module) -> None:
+    classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+    functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    model = classes.get(ENTRY_CLASS)
+    if model is not None:
+        methods = {n.name: n for n in model.body if isinstance(n, ast.FunctionDef)}
+        if "forward" not in methods:
+            raise ProgramError(f"class {ENTRY_CLASS} has no forward() method")
+        init = methods.get("__init__")
+        if init is not None and (required := _required_positional(init, skip_self=True)):
+            raise ProgramError(
+                f"{ENTRY_CLASS}() must take no constructor arguments (requires {', '.join(required)})"
+            )
+    elif ENTRY_FUNCTION not in functions:
+        raise ProgramError(f"no class {ENTRY_CLASS} and no function {ENTRY_FUNCTION}()")
+    inputs = functions.get(INPUTS_FUNCTION)
+    if inputs is None:
+        raise ProgramError(f"no {INPUTS_FUNCTION}() function")
+    if required := _required_positional(inputs, skip_self=False):
+        raise ProgramError(f"{INPUTS_FUNCTION}() must take no arguments (requires {', '.join(required)})")
+
+
+def load_program(path: Path, default_target: str = "") -> Program:
+    try:
+        source = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ProgramError("not UTF-8 text") from None
+    return parse_program(source, str(path), default_target)
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    """Program files under the given files and directories, in a stable order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                p
+                for p in sorted(path.rglob("*.py"))
+                if not p.name.startswith(("_", "conftest")) and "__pycache__" not in p.parts
+            )
+        else:
+            found.append(path)
+    return found

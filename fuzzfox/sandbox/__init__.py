@@ -1,0 +1,1 @@
+"""Sandboxed execution of untrusted programs: workers that fork one isolated child per program."""

@@ -1,0 +1,52 @@
+"""The verdict table printed at the end of a run (pandas)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from fuzzfox.runner import ProgramResult
+
+SUMMARY_WIDTH = 70
+
+
+def _ratio(verdict) -> str:  # type: ignore[no-untyped-def]
+    compiled, eager = verdict.rmse_compiled_vs_fp64, verdict.rmse_eager_vs_fp64
+    if compiled is None or eager is None:
+        return ""
+    return f"{compiled / eager:.3g}" if eager else "inf"
+
+
+def verdict_table(results: list[ProgramResult]) -> str:
+    import pandas as pd
+
+    rows = []
+    for result in results:
+        v = result.verdict
+        summary = v.summary.splitlines()[0] if v.summary else ""
+        rows.append(
+            {
+                "program": result.program.name,
+                "outcome": v.outcome.value,
+                "symptom": v.symptom.value if v.symptom else "",
+                "stage": v.stage.value if v.stage else "",
+                "backend": v.backend or "",
+                "blame": v.blame or "",
+                "max_abs_err": f"{v.max_abs_err:.3g}" if v.max_abs_err is not None else "",
+                "rmse_ratio": _ratio(v),
+                "seconds": f"{v.seconds:.1f}" + ("*" if result.reused else ""),
+                "summary": summary[:SUMMARY_WIDTH],
+            }
+        )
+    frame = pd.DataFrame(rows)
+    with pd.option_context(
+        "display.max_rows", None, "display.max_colwidth", SUMMARY_WIDTH, "display.width", 250
+    ):
+        return frame.to_string(index=False)
+
+
+def outcome_line(results: list[ProgramResult]) -> str:
+    counts = Counter(r.verdict.outcome.value for r in results)
+    parts = [f"{counts.get(name, 0)} {name}" for name in ("pass", "bug", "dropped", "invalid")]
+    reused = sum(r.reused for r in results)
+    tail = f" ({reused} taken from the store, marked *)" if reused else ""
+    return f"{len(results)} programs: {', '.join(parts)}{tail}"

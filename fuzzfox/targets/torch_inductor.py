@@ -1,0 +1,126 @@
+"""torch.compile with Inductor on CPU, judged against eager by ``oracles.torch_compiled``."""
+
+from __future__ import annotations
+
+import os
+import types
+from typing import Any
+
+from fuzzfox.program import ENTRY_CLASS, ENTRY_FUNCTION, INPUTS_FUNCTION, Program
+from fuzzfox.targets.base import SettingsError, Target
+from oracles.judge import exception_info
+from oracles.phases import PhaseLog
+from oracles.verdict import Outcome, Verdict
+
+# Set before torch is imported in a worker: forked children hang at their first parallel op
+# (OpenMP) or first new kernel (Inductor's compile pool) otherwise.  Caches off: a cache hit
+# skips the passes whose triggers we want to see, and every run must really compile.
+WORKER_ENVIRONMENT = {
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "TORCHINDUCTOR_COMPILE_THREADS": "1",
+    "TORCHINDUCTOR_FX_GRAPH_CACHE": "0",
+    "TORCHINDUCTOR_AUTOGRAD_CACHE": "0",
+}
+
+
+class TorchInductorTarget(Target):
+    name = "torch-inductor"
+    framework = "torch"
+    install_hint = "pip install torch==2.13.0 && pip install 'fuzzfox[torch]'"
+
+    def prepare_worker(self, settings: dict[str, Any]) -> dict[str, Any]:
+        os.environ.update(WORKER_ENVIRONMENT)
+        import torch
+        import torch._functorch.config as functorch_config
+        import torch._inductor.config as inductor_config
+
+        from oracles.torch_compiled import known_backends
+
+        torch.set_num_threads(1)
+        inductor_config.fx_graph_cache = False
+        inductor_config.fallback_random = True
+        functorch_config.enable_autograd_cache = False
+        unknown = [b for b in settings.get("backends", []) if b not in known_backends()]
+        if unknown:
+            raise SettingsError(f"unknown backend {unknown[0]!r} (known: {', '.join(known_backends())})")
+        check_program_config(settings.get("inductor_config", {}))
+        _warm_up()  # before the user's config: an injected compile error would break it
+        apply_inductor_config(settings.get("inductor_config", {}))
+        return {"torch": torch.__version__}
+
+    def run_program(self, program: Program, settings: dict[str, Any], phases: PhaseLog) -> Verdict:
+        from oracles.torch_compiled import TorchOracleOptions, TorchProgram, check
+
+        phases.enter("load")
+        namespace = types.ModuleType("fuzzfox_program")
+        namespace.__file__ = program.path or "<program>"
+        try:
+            code = compile(program.source, program.path or "<program>", "exec")
+            exec(code, namespace.__dict__)
+            try:
+                check_program_config(program.config)
+            except SettingsError as error:
+                raise ValueError(f"program header config: {error}") from None
+        except Exception as error:
+            info = exception_info(error)
+            return Verdict(
+                Outcome.INVALID,
+                f"the program raises when loaded ({info.type}: {info.message[:200]})",
+                exception=info,
+            )
+        model = getattr(namespace, ENTRY_CLASS, None)
+        build_model = model if model is not None else (lambda: getattr(namespace, ENTRY_FUNCTION))
+        oracle_program = TorchProgram(
+            build_model=build_model,
+            make_inputs=getattr(namespace, INPUTS_FUNCTION),
+            mode=program.mode,
+            config=program.config,
+        )
+        options = TorchOracleOptions(
+            backends=tuple(settings.get("backends") or TorchOracleOptions.backends),
+            eager_reruns=int(settings.get("eager_reruns", TorchOracleOptions.eager_reruns)),
+            seed=int(settings.get("seed", TorchOracleOptions.seed)),
+        )
+        return check(oracle_program, options, phases)
+
+
+def check_program_config(config: dict[str, Any]) -> None:
+    import torch._inductor.config as inductor_config
+
+    known = inductor_config.get_config_copy()
+    for key in config:
+        if key not in known:
+            raise SettingsError(f"unknown Inductor config key {key!r}")
+
+
+def apply_inductor_config(config: dict[str, Any]) -> None:
+    """Set Inductor config keys for this worker; unknown keys are a SettingsError."""
+    import torch._inductor.config as inductor_config
+
+    check_program_config(config)
+    for key, value in config.items():
+        owner: Any = inductor_config
+        *parents, leaf = key.split(".")
+        for part in parents:
+            owner = getattr(owner, part)
+        setattr(owner, leaf, value)
+
+
+def _warm_up() -> None:
+    """One small compile in the worker, so every forked child starts warm.
+
+    It pays Inductor's imports and the precompiled header once per worker instead of once per
+    program (a fresh first compile costs ~16 s here, a forked child of a warm worker ~3 s).
+    """
+    import torch
+
+    def warm(x: torch.Tensor) -> torch.Tensor:
+        return torch.nn.functional.relu(x * 2.0 + 1.0).sum(dim=0)
+
+    try:
+        with torch.no_grad():
+            torch.compile(warm, backend="inductor")(torch.randn(4, 4))
+    except Exception as error:
+        raise SettingsError(f"torch.compile does not work on this machine: {error}") from error
+    torch._dynamo.reset()

@@ -1,0 +1,242 @@
+"""Framework-neutral comparison rules: output leaves as numpy arrays, judged against eager and fp64.
+
+The rule for floating values follows ``torch._dynamo.utils.same``, which PyTorch's own accuracy
+checks (and its maintainers, when triaging fuzzer reports) use:
+
+1. Agreement within ``torch.testing.assert_close``'s default tolerances for the dtype passes.
+2. Otherwise an fp64 eager run is the referee: the compiled result is wrong only if
+   ``rmse(fp64, compiled) > multiplier * rmse(fp64, eager) + floor``, i.e. compiled is clearly
+   further from the truth than eager is.  ``multiplier`` is 2.0 for fp32 and 3.0 for fp16/bf16 or
+   tensors under 1000 elements (where noise dominates rmse), exactly as in ``same``.  ``same``
+   uses an absolute floor ``tol / 10``; ours is the scale-aware ``(atol + rtol * rms(fp64)) / 10``
+   with the dtype's tolerances, so large-magnitude outputs whose eager result is exact by luck do
+   not raise alarms over a last-bit reassociation.
+3. Without an fp64 reference (the program cannot run in float64) the tolerances are widened
+   ``NO_REFERENCE_WIDENING`` times, and a mismatch beyond that is still reported.
+
+Non-finite values: positions where the fp64 reference is NaN/Inf are undefined and excluded
+(if every position is, the mismatch is dropped); NaN/Inf only in compiled is a bug; NaN/Inf only
+in eager where fp64 is finite means eager overflowed and compiled did better, so it is excluded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from oracles import instability
+from oracles.verdict import Symptom
+
+# torch.testing.assert_close defaults: (rtol, atol).
+FLOAT_TOLERANCES: dict[str, tuple[float, float]] = {
+    "float16": (1e-3, 1e-5),
+    "bfloat16": (1.6e-2, 1e-5),
+    "float32": (1.3e-6, 1e-5),
+    "float64": (1e-7, 1e-7),
+    "complex32": (1e-3, 1e-5),
+    "complex64": (1.3e-6, 1e-5),
+    "complex128": (1e-7, 1e-7),
+    "python_float": (1.3e-6, 1e-5),  # Python floats out of a model almost always come from fp32
+}
+UNKNOWN_FLOAT_TOLERANCE = (1.6e-2, 1e-5)  # float8 and friends: no finer than bf16
+LOW_PRECISION = frozenset({"float16", "bfloat16", "complex32"})
+NO_REFERENCE_WIDENING = 10.0
+SMALL_TENSOR_NUMEL = 1000
+
+
+@dataclasses.dataclass
+class Leaf:
+    """One observable value of a run: an output (``out[0]``) or an input after the run."""
+
+    path: str
+    dtype: str  # framework dtype name ("float32", "int64", "bool", ...); "" for non-tensors
+    shape: tuple[int, ...]
+    values: np.ndarray | None  # float64/complex128/int64/bool array; None for non-array leaves
+    text: str = ""  # repr, for leaves that are not arrays
+
+    @property
+    def is_float(self) -> bool:
+        return self.dtype.startswith(("float", "bfloat", "complex", "python_float"))
+
+
+@dataclasses.dataclass
+class Mismatch:
+    symptom: Symptom
+    path: str
+    detail: str
+    drop_rule: str | None = None  # set when the instability filter explains it away
+    max_abs_err: float | None = None
+    max_rel_err: float | None = None
+    rmse_compiled: float | None = None
+    rmse_eager: float | None = None
+
+
+def compare_runs(eager: list[Leaf], compiled: list[Leaf], fp64: list[Leaf] | None) -> Mismatch | None:
+    """First mismatch between eager and compiled leaves (bugs before drops), or None."""
+    eager_paths = [leaf.path for leaf in eager]
+    compiled_paths = [leaf.path for leaf in compiled]
+    if eager_paths != compiled_paths:
+        return Mismatch(
+            Symptom.WRONG_SHAPE,
+            "structure",
+            f"output structure differs: eager {eager_paths} vs compiled {compiled_paths}",
+        )
+    reference = _usable_reference(eager, fp64)
+    dropped: Mismatch | None = None
+    for index, (e, c) in enumerate(zip(eager, compiled, strict=True)):
+        mismatch = compare_leaf(e, c, reference[index] if reference else None)
+        if mismatch is None:
+            continue
+        if mismatch.drop_rule is None:
+            return mismatch
+        dropped = dropped or mismatch
+    return dropped
+
+
+def _usable_reference(eager: list[Leaf], fp64: list[Leaf] | None) -> list[Leaf] | None:
+    if fp64 is None or [leaf.path for leaf in fp64] != [leaf.path for leaf in eager]:
+        return None
+    return fp64
+
+
+def compare_leaf(eager: Leaf, compiled: Leaf, fp64: Leaf | None) -> Mismatch | None:
+    if eager.values is None or compiled.values is None:
+        if eager.text != compiled.text or (eager.values is None) != (compiled.values is None):
+            return Mismatch(
+                Symptom.WRONG_VALUE,
+                eager.path,
+                f"eager {eager.text!r} vs compiled {compiled.text!r}",
+            )
+        return None
+    if eager.shape != compiled.shape:
+        return Mismatch(
+            Symptom.WRONG_SHAPE,
+            eager.path,
+            f"shape: eager {list(eager.shape)} vs compiled {list(compiled.shape)}",
+        )
+    if eager.dtype != compiled.dtype:
+        return Mismatch(
+            Symptom.WRONG_DTYPE,
+            eager.path,
+            f"dtype: eager {eager.dtype} vs compiled {compiled.dtype}",
+        )
+    if not eager.is_float:
+        if np.array_equal(eager.values, compiled.values):
+            return None
+        differing = int(np.count_nonzero(eager.values != compiled.values))
+        return Mismatch(
+            Symptom.WRONG_VALUE,
+            eager.path,
+            f"{differing} of {eager.values.size} {eager.dtype} elements differ",
+            max_abs_err=_max_abs(eager.values, compiled.values),
+        )
+    reference = fp64.values if fp64 is not None and fp64.shape == eager.shape else None
+    return _compare_float(eager, compiled.values, reference)
+
+
+def _as_real(values: np.ndarray) -> np.ndarray:
+    if np.iscomplexobj(values):
+        return np.stack([values.real, values.imag], axis=-1).astype(np.float64)
+    return values.astype(np.float64, copy=False)
+
+
+def _compare_float(eager: Leaf, compiled_values: np.ndarray, fp64: np.ndarray | None) -> Mismatch | None:
+    rtol, atol = FLOAT_TOLERANCES.get(eager.dtype, UNKNOWN_FLOAT_TOLERANCE)
+    e = _as_real(eager.values)
+    c = _as_real(compiled_values)
+    r = _as_real(fp64) if fp64 is not None else None
+    path = eager.path
+
+    considered = np.isfinite(r) if r is not None else np.ones(e.shape, dtype=bool)
+    if r is not None and not considered.any() and e.size:
+        if _equal_with_nan(e, c):
+            return None
+        return Mismatch(
+            Symptom.WRONG_VALUE,
+            path,
+            "fp64 reference is NaN/Inf everywhere",
+            drop_rule=instability.NONFINITE_REFERENCE,
+        )
+    e_finite, c_finite = np.isfinite(e), np.isfinite(c)
+    only_compiled = considered & e_finite & ~c_finite
+    if only_compiled.any():
+        return Mismatch(
+            Symptom.WRONG_VALUE,
+            path,
+            f"NaN/Inf only in compiled at {int(only_compiled.sum())} of {e.size} elements",
+        )
+    only_eager = considered & ~e_finite & c_finite
+    if only_eager.any() and r is None:
+        return Mismatch(
+            Symptom.WRONG_VALUE,
+            path,
+            "NaN/Inf only in eager and no fp64 reference to decide",
+            drop_rule=instability.NONFINITE_EAGER_ONLY,
+        )
+    # Eager overflowed where fp64 is finite: compiled did better there; leave those out.
+    valid = considered & e_finite & c_finite
+    both_nonfinite = considered & ~e_finite & ~c_finite
+    if not np.array_equal(np.isnan(e[both_nonfinite]), np.isnan(c[both_nonfinite])):
+        return Mismatch(Symptom.WRONG_VALUE, path, "NaN in one run where the other has Inf")
+    ev, cv = e[valid], c[valid]
+    if ev.size == 0 or np.allclose(cv, ev, rtol=rtol, atol=atol):
+        return None
+
+    abs_err = _max_abs(ev, cv)
+    # Relative to |eager|, floored at atol so that zeros in eager do not make it meaningless.
+    rel_err = float(np.max(np.abs(cv - ev) / np.maximum(np.abs(ev), atol)))
+    if r is None:
+        if np.allclose(cv, ev, rtol=rtol * NO_REFERENCE_WIDENING, atol=atol * NO_REFERENCE_WIDENING):
+            return None
+        return Mismatch(
+            Symptom.WRONG_VALUE,
+            path,
+            f"beyond {NO_REFERENCE_WIDENING:g}x tolerance (no fp64 reference)",
+            max_abs_err=abs_err,
+            max_rel_err=rel_err,
+        )
+    rv = r[valid]
+    rmse_c, rmse_e = _rmse(rv, cv), _rmse(rv, ev)
+    multiplier = 3.0 if eager.dtype in LOW_PRECISION or ev.size < SMALL_TENSOR_NUMEL else 2.0
+    floor = (atol + rtol * float(np.sqrt(np.mean(rv * rv)))) / 10.0
+    if rmse_c <= multiplier * rmse_e + floor:
+        return None
+    return Mismatch(
+        Symptom.WRONG_VALUE,
+        path,
+        f"compiled is further from fp64 than eager: rmse {rmse_c:.3g} > "
+        f"{multiplier:g} x {rmse_e:.3g} + {floor:.2g}",
+        max_abs_err=abs_err,
+        max_rel_err=rel_err,
+        rmse_compiled=rmse_c,
+        rmse_eager=rmse_e,
+    )
+
+
+def _rmse(reference: np.ndarray, result: np.ndarray) -> float:
+    return float(np.sqrt(np.mean((reference - result) ** 2)))
+
+
+def _max_abs(a: np.ndarray, b: np.ndarray) -> float:
+    if a.size == 0:
+        return 0.0
+    return float(np.max(np.abs(a.astype(np.float64) - b.astype(np.float64))))
+
+
+def _equal_with_nan(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=True))
+
+
+def identical(first: list[Leaf], second: list[Leaf]) -> bool:
+    """Bit-for-bit agreement (NaN equal to NaN): the eager re-run test for non-determinism."""
+    if [leaf.path for leaf in first] != [leaf.path for leaf in second]:
+        return False
+    for a, b in zip(first, second, strict=True):
+        if a.values is None or b.values is None:
+            if a.text != b.text:
+                return False
+            continue
+        if a.dtype != b.dtype or not _equal_with_nan(a.values, b.values):
+            return False
+    return True

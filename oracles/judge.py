@@ -1,0 +1,199 @@
+"""From runs to a Verdict: framework-neutral decisions about who is wrong, and how sure we are."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import traceback
+
+from oracles import instability
+from oracles.compare import Leaf, Mismatch, compare_runs, identical
+from oracles.phases import EAGER_PHASES, split_phase, stage_of
+from oracles.verdict import ExceptionInfo, ModeResult, Outcome, Stage, Symptom, Verdict
+
+# The layer a failure points at, by the least-compiling backend that shows it.  A backend
+# not listed here is its own layer (inductor, a faulty test backend, ...).
+FRONTEND_LAYERS = {"eager": "dynamo", "aot_eager": "dynamo/aot_autograd"}
+MAX_FRAMES = 8
+
+
+@dataclasses.dataclass
+class Run:
+    """One mode's run: the observable leaves, or the exception it raised."""
+
+    mode: ModeResult
+    leaves: list[Leaf] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.mode.ok
+
+
+@dataclasses.dataclass
+class _Finding:
+    backend: str
+    symptom: Symptom
+    stage: Stage
+    detail: str
+    mismatch: Mismatch | None = None
+    exception: ExceptionInfo | None = None
+
+    @property
+    def dropped(self) -> bool:
+        return self.mismatch is not None and self.mismatch.drop_rule is not None
+
+
+def exception_info(error: BaseException) -> ExceptionInfo:
+    frames = [
+        f"{_short_path(frame.filename)}:{frame.lineno} in {frame.name}"
+        for frame in traceback.extract_tb(error.__traceback__)
+    ]
+    return ExceptionInfo(type(error).__name__, str(error)[:4000], frames[-MAX_FRAMES:])
+
+
+def _short_path(filename: str) -> str:
+    return re.sub(r"^.*/(site|dist)-packages/", "", filename)
+
+
+def blame_for(backend: str) -> str:
+    return FRONTEND_LAYERS.get(backend, backend)
+
+
+def judge(
+    eager: Run,
+    reruns: list[Run],
+    fp64: Run | None,
+    compiled: list[Run],
+) -> Verdict:
+    """Compare eager against each compiled backend (ordered from least to most compiling)."""
+    modes = [
+        eager.mode,
+        *(r.mode for r in reruns),
+        *([fp64.mode] if fp64 else []),
+        *(r.mode for r in compiled),
+    ]
+    if not eager.ok:
+        return _judge_eager_failure(eager, compiled, modes)
+
+    stable = all(identical(eager.leaves or [], r.leaves or []) for r in reruns if r.ok)
+    reference = fp64.leaves if fp64 is not None and fp64.ok else None
+    findings = [f for f in (_finding(run, eager, reference) for run in compiled) if f]
+    if not findings:
+        return Verdict(Outcome.PASS, "compiled agrees with eager", modes=modes)
+    bugs = [f for f in findings if not f.dropped]
+    primary = bugs[0] if bugs else findings[0]
+    verdict = _verdict_from_finding(primary, modes)
+    if primary.symptom is not Symptom.CRASH and not stable:
+        verdict.outcome = Outcome.DROPPED
+        verdict.drop_rule = instability.NONDETERMINISTIC
+        verdict.summary += " (but eager re-runs disagree with each other)"
+    return verdict
+
+
+def _describe(error: ExceptionInfo | None) -> str:
+    if error is None:
+        return "failed"
+    first_line = error.message.strip().splitlines()[0] if error.message.strip() else ""
+    return f"{error.type}: {first_line[:200]}"
+
+
+def _judge_eager_failure(eager: Run, compiled: list[Run], modes: list[ModeResult]) -> Verdict:
+    error = eager.mode.exception
+    described = _describe(error)
+    survivors = [run for run in compiled if run.ok]
+    if not survivors:
+        return Verdict(
+            Outcome.INVALID,
+            f"the program fails without any compiler ({described})",
+            exception=error,
+            modes=modes,
+        )
+    backend = survivors[0].mode.mode
+    out_of_memory = instability.is_out_of_memory(error)
+    return Verdict(
+        Outcome.DROPPED if out_of_memory else Outcome.BUG,
+        f"eager raises but {backend} runs ({described})",
+        symptom=Symptom.STATUS,
+        stage=Stage.EXECUTION,
+        backend=backend,
+        blame=blame_for(backend),
+        drop_rule=instability.EAGER_OUT_OF_MEMORY if out_of_memory else None,
+        exception=error,
+        modes=modes,
+    )
+
+
+def _finding(run: Run, eager: Run, reference: list[Leaf] | None) -> _Finding | None:
+    name = run.mode.mode
+    if not run.ok:
+        error = run.mode.exception
+        return _Finding(
+            name, Symptom.CRASH, run.mode.stage or Stage.EXECUTION, _describe(error), exception=error
+        )
+    mismatch = compare_runs(eager.leaves or [], run.leaves or [], reference)
+    if mismatch is None:
+        return None
+    return _Finding(name, mismatch.symptom, Stage.VERIFICATION, mismatch.detail, mismatch=mismatch)
+
+
+def _verdict_from_finding(finding: _Finding, modes: list[ModeResult]) -> Verdict:
+    mismatch = finding.mismatch
+    verdict = Verdict(
+        Outcome.DROPPED if finding.dropped else Outcome.BUG,
+        f"{finding.backend}: {finding.symptom.value} at {finding.stage.value}: {finding.detail}",
+        symptom=finding.symptom,
+        stage=finding.stage,
+        backend=finding.backend,
+        blame=blame_for(finding.backend),
+        exception=finding.exception,
+        modes=modes,
+    )
+    if mismatch is not None:
+        verdict.drop_rule = mismatch.drop_rule
+        verdict.leaf = mismatch.path
+        verdict.max_abs_err = mismatch.max_abs_err
+        verdict.max_rel_err = mismatch.max_rel_err
+        verdict.rmse_compiled_vs_fp64 = mismatch.rmse_compiled
+        verdict.rmse_eager_vs_fp64 = mismatch.rmse_eager
+    return verdict
+
+
+def verdict_from_abnormal_exit(
+    phase: str,
+    *,
+    timed_out: bool,
+    signal_number: int | None,
+    exit_code: int | None,
+    output_tail: str,
+    seconds: float,
+) -> Verdict:
+    """A run that died or hung: the phase it was in says whose fault it is and at which stage."""
+    if timed_out:
+        how = "timed out"
+    elif signal_number:
+        how = f"died of signal {signal_number}"
+    else:
+        how = f"exited with status {exit_code} before giving a verdict"
+    symptom = Symptom.TIMEOUT if timed_out else Symptom.CRASH
+    backend, step = split_phase(phase)
+    if backend is None or phase in EAGER_PHASES:
+        return Verdict(
+            Outcome.INVALID,
+            f"the program {how} while in {step}, before any compiler ran",
+            symptom=symptom,
+            signal=signal_number,
+            output_tail=output_tail,
+            seconds=seconds,
+        )
+    stage = stage_of(phase)
+    return Verdict(
+        Outcome.BUG,
+        f"{backend}: {how} during {step}",
+        symptom=symptom,
+        stage=stage,
+        backend=backend,
+        blame=blame_for(backend),
+        signal=signal_number,
+        output_tail=output_tail,
+        seconds=seconds,
+    )

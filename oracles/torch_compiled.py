@@ -1,0 +1,290 @@
+"""The compiled-vs-eager oracle for torch.compile.
+
+One program is run eagerly (as written), re-run eagerly to catch non-determinism, run in
+float64 as the referee, then under each compiled backend in order (``aot_eager`` first: it
+shares Dynamo and AOTAutograd with Inductor but generates no code, so a failure there points at
+the front end, and one only under ``inductor`` points at Inductor).  Every run rebuilds the model
+and inputs from the same seed, so in-place mutation in one run cannot leak into the next, and
+inputs after the run are compared too (they are observable).  Inductor's ``fallback_random``
+makes RNG ops in compiled code draw what eager draws.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import random
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from oracles import instability
+from oracles.compare import Leaf
+from oracles.judge import Run, exception_info, judge
+from oracles.phases import PhaseLog, stage_of
+from oracles.verdict import ModeResult, Outcome, Symptom, Verdict
+
+DEFAULT_BACKENDS = ("aot_eager", "inductor")
+MAX_TEXT = 200
+
+
+@dataclasses.dataclass
+class TorchProgram:
+    """What the oracle needs from a test program (module or plain function)."""
+
+    build_model: Callable[[], Callable[..., Any]]
+    make_inputs: Callable[[], Any]
+    mode: str = "inference"  # "inference": under no_grad; "training": grad enabled
+    config: dict[str, Any] = dataclasses.field(default_factory=dict)  # inductor config patch
+
+
+@dataclasses.dataclass
+class TorchOracleOptions:
+    backends: tuple[str, ...] = DEFAULT_BACKENDS
+    eager_reruns: int = 2
+    seed: int = 0
+
+
+def check(program: TorchProgram, options: TorchOracleOptions, phases: PhaseLog | None = None) -> Verdict:
+    """Judge one program; raises nothing the program raises (that becomes the verdict)."""
+    import torch
+
+    phases = phases or PhaseLog()
+    started = time.monotonic()
+    casts: list[str] = []
+    phases.enter("eager")
+    eager = _run_eager(program, options.seed, fp64=False, casts=casts)
+    reruns: list[Run] = []
+    fp64: Run | None = None
+    if eager.ok:
+        phases.enter("eager-rerun")
+        reruns = [
+            _run_eager(program, options.seed, fp64=False, name="eager-rerun")
+            for _ in range(options.eager_reruns)
+        ]
+        phases.enter("eager-fp64")
+        fp64 = _run_eager(program, options.seed, fp64=True)
+    compiled = [_run_compiled(program, options.seed, name, phases) for name in options.backends]
+    verdict = judge(eager, reruns, fp64, compiled)
+    if verdict.outcome is Outcome.BUG and verdict.symptom is Symptom.WRONG_VALUE and casts:
+        verdict = _recheck_with_emulated_casts(program, options, phases, eager, fp64, verdict, casts)
+    verdict.seconds = time.monotonic() - started
+    torch._dynamo.reset()
+    return verdict
+
+
+def _recheck_with_emulated_casts(
+    program: TorchProgram,
+    options: TorchOracleOptions,
+    phases: PhaseLog,
+    eager: Run,
+    fp64: Run | None,
+    verdict: Verdict,
+    casts: list[str],
+) -> Verdict:
+    """Fusion may drop an fp16/bf16 round trip that eager performs (a known non-bug).
+
+    If the mismatch disappears when Inductor is told to keep those round trips, drop it.
+    """
+    emulated = dataclasses.replace(program, config={**program.config, "emulate_precision_casts": True})
+    rerun = _run_compiled(emulated, options.seed, verdict.backend or "inductor", phases)
+    if judge(eager, [], fp64, [rerun]).outcome is Outcome.PASS:
+        verdict.outcome = Outcome.DROPPED
+        verdict.drop_rule = instability.PRECISION_CAST
+        verdict.summary += f" (gone with emulate_precision_casts; casts: {', '.join(casts[:3])})"
+    return verdict
+
+
+@contextlib.contextmanager
+def _grad_mode(mode: str) -> Iterator[None]:
+    import torch
+
+    with torch.no_grad() if mode == "inference" else contextlib.nullcontext():
+        yield
+
+
+def _build(program: TorchProgram, seed: int, fp64: bool) -> tuple[Callable[..., Any], tuple]:
+    import torch
+
+    torch.manual_seed(seed)
+    random.seed(seed)
+    model = program.build_model()
+    torch.manual_seed(seed)
+    inputs = program.make_inputs()
+    if not isinstance(inputs, (tuple, list)):
+        inputs = (inputs,)
+    inputs = tuple(inputs)
+    if fp64:
+        if isinstance(model, torch.nn.Module):
+            model = model.to(torch.float64)
+        inputs = tuple(_to_fp64(value) for value in inputs)
+    torch.manual_seed(seed)
+    return model, inputs
+
+
+def _to_fp64(value: Any) -> Any:
+    import torch
+
+    if isinstance(value, torch.Tensor) and value.is_floating_point():
+        return value.to(torch.float64)
+    if isinstance(value, torch.Tensor) and value.is_complex():
+        return value.to(torch.complex128)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_to_fp64(v) for v in value)
+    return value
+
+
+def _run_eager(
+    program: TorchProgram,
+    seed: int,
+    fp64: bool,
+    casts: list[str] | None = None,
+    name: str = "eager",
+) -> Run:
+    import torch
+
+    name = "eager-fp64" if fp64 else name
+    started = time.monotonic()
+    try:
+        model, inputs = _build(program, seed, fp64)
+        default_dtype = torch.float64 if fp64 else torch.get_default_dtype()
+        previous = torch.get_default_dtype()
+        torch.set_default_dtype(default_dtype)
+        try:
+            with _grad_mode(program.mode), _cast_recorder(casts):
+                output = model(*inputs)
+        finally:
+            torch.set_default_dtype(previous)
+        leaves = to_leaves(output, "out") + to_leaves(inputs, "input")
+    except Exception as error:
+        return Run(ModeResult(name, False, time.monotonic() - started, exception=exception_info(error)))
+    return Run(ModeResult(name, True, time.monotonic() - started), leaves)
+
+
+def _run_compiled(program: TorchProgram, seed: int, backend: str, phases: PhaseLog) -> Run:
+    import torch
+    import torch._inductor.config as inductor_config
+
+    started = time.monotonic()
+    torch._dynamo.reset()
+    try:
+        model, inputs = _build(program, seed, fp64=False)
+        phases.enter(f"{backend}:trace")
+        with inductor_config.patch(program.config):
+            compiled = torch.compile(model, backend=staged_backend(backend, phases))
+            with _grad_mode(program.mode):
+                output = compiled(*inputs)
+        leaves = to_leaves(output, "out") + to_leaves(inputs, "input")
+    except Exception as error:
+        mode = ModeResult(
+            backend,
+            False,
+            time.monotonic() - started,
+            stage=stage_of(phases.current),
+            exception=exception_info(error),
+        )
+        return Run(mode)
+    return Run(ModeResult(backend, True, time.monotonic() - started), leaves)
+
+
+def staged_backend(name: str, phases: PhaseLog) -> Callable[..., Any]:
+    """Wrap a Dynamo backend so the phase log knows compiling from running compiled code."""
+    inner = resolve_backend(name)
+
+    def backend(graph_module: Any, example_inputs: list[Any]) -> Callable[..., Any]:
+        phases.enter(f"{name}:compile")
+        compiled = inner(graph_module, example_inputs)
+        phases.enter(f"{name}:execute")
+
+        def run(*args: Any) -> Any:
+            phases.enter(f"{name}:execute")
+            return compiled(*args)
+
+        run._boxed_call = getattr(compiled, "_boxed_call", False)  # type: ignore[attr-defined]
+        return run
+
+    return backend
+
+
+def resolve_backend(name: str) -> Callable[..., Any]:
+    """A Dynamo backend by name: a registered one, or one of our faulty testing backends."""
+    from oracles.faulty_backends import FAULTY_BACKENDS
+
+    if name in FAULTY_BACKENDS:
+        return FAULTY_BACKENDS[name]
+    from torch._dynamo import lookup_backend
+
+    return lookup_backend(name)
+
+
+def known_backends() -> list[str]:
+    from torch._dynamo import list_backends
+
+    from oracles.faulty_backends import FAULTY_BACKENDS
+
+    return sorted({"aot_eager", "eager", *list_backends(exclude_tags=()), *FAULTY_BACKENDS})
+
+
+LOWER_PRECISION = {"float16", "bfloat16"}
+
+
+@contextlib.contextmanager
+def _cast_recorder(casts: list[str] | None) -> Iterator[None]:
+    """Record float casts that lose precision (e.g. fp32 -> fp16) during an eager run."""
+    if casts is None:
+        yield
+        return
+    import torch
+    from torch.utils._python_dispatch import TorchDispatchMode
+
+    def float_dtypes(values: Any) -> set[torch.dtype]:
+        flat = values if isinstance(values, (list, tuple)) else [values]
+        return {v.dtype for v in flat if isinstance(v, torch.Tensor) and v.is_floating_point()}
+
+    class CastRecorder(TorchDispatchMode):
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
+            result = func(*args, **(kwargs or {}))
+            if func.__name__.split(".")[0] in {"_to_copy", "to", "convert_element_type", "copy_"}:
+                sources = float_dtypes(list(args))
+                targets = float_dtypes(result)
+                for source in sources:
+                    for target in targets:
+                        if target.itemsize < source.itemsize or (
+                            str(target).removeprefix("torch.") in LOWER_PRECISION and target != source
+                        ):
+                            casts.append(f"{source}->{target}".replace("torch.", ""))
+            return result
+
+    with CastRecorder():
+        yield
+
+
+def to_leaves(value: Any, path: str) -> list[Leaf]:
+    """Flatten outputs (tensors, scalars, nested tuples/lists/dicts) into comparable leaves."""
+    import numpy as np
+    import torch
+
+    if isinstance(value, torch.Tensor):
+        tensor = value.detach()
+        if tensor.is_sparse:
+            tensor = tensor.to_dense()
+        if tensor.is_quantized:
+            tensor = tensor.dequantize()
+        dtype = str(value.dtype).removeprefix("torch.")
+        if tensor.is_complex():
+            array = tensor.to(torch.complex128).cpu().numpy()
+        elif tensor.is_floating_point():
+            array = tensor.to(torch.float64).cpu().numpy()
+        elif tensor.dtype == torch.bool:
+            array = tensor.cpu().numpy()
+        else:
+            array = tensor.to(torch.int64).cpu().numpy()
+        return [Leaf(path, dtype, tuple(value.shape), array)]
+    if isinstance(value, bool | int | float) and not isinstance(value, torch.SymInt):
+        dtype = {bool: "bool", int: "int64", float: "python_float"}[type(value)]
+        return [Leaf(path, dtype, (), np.asarray(value))]
+    if isinstance(value, (list, tuple)) and not isinstance(value, torch.Size):
+        return [leaf for i, item in enumerate(value) for leaf in to_leaves(item, f"{path}[{i}]")]
+    if isinstance(value, dict):
+        return [leaf for key in sorted(value, key=repr) for leaf in to_leaves(value[key], f"{path}[{key!r}]")]
+    return [Leaf(path, "", (), None, text=repr(value)[:MAX_TEXT])]

@@ -1,0 +1,142 @@
+"""The Verdict: what one program did under the oracles, said plainly.
+
+Symptoms and stages follow NNSmith: a *symptom* is what went wrong (crash, wrong value, ...),
+a *stage* is when (compiling, executing the compiled code, or only when comparing results).
+An *outcome* says what a user should do with it: ``bug`` is a candidate worth triage,
+``dropped`` is a mismatch the instability filter explained away (kept, with the rule, so the
+false-negative side can be audited), ``invalid`` is a program that fails without any compiler
+(eager raises, or crashes/hangs before compilation), ``pass`` is agreement.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from enum import StrEnum
+from typing import Any
+
+
+class Outcome(StrEnum):
+    PASS = "pass"
+    BUG = "bug"
+    DROPPED = "dropped"
+    INVALID = "invalid"
+
+
+class Symptom(StrEnum):
+    CRASH = "crash"  # compiled raises or dies, eager does not
+    STATUS = "status"  # eager raises, compiled does not (e.g. a missing argument check)
+    WRONG_SHAPE = "wrong_shape"
+    WRONG_DTYPE = "wrong_dtype"
+    WRONG_VALUE = "wrong_value"
+    TIMEOUT = "timeout"
+
+
+class Stage(StrEnum):
+    COMPILATION = "compilation"
+    EXECUTION = "execution"
+    VERIFICATION = "verification"
+
+
+@dataclasses.dataclass
+class ExceptionInfo:
+    type: str
+    message: str
+    frames: list[str]  # innermost last, "file:line in function"
+
+
+@dataclasses.dataclass
+class ModeResult:
+    """One run of the program in one mode (eager, eager-fp64, or a compiled backend)."""
+
+    mode: str
+    ok: bool
+    seconds: float
+    stage: Stage | None = None
+    exception: ExceptionInfo | None = None
+
+
+@dataclasses.dataclass
+class Verdict:
+    outcome: Outcome
+    summary: str
+    symptom: Symptom | None = None
+    stage: Stage | None = None
+    backend: str | None = None  # the compiled mode that misbehaved
+    blame: str | None = None  # which layer the evidence points at
+    drop_rule: str | None = None  # the instability rule that dropped a mismatch
+    exception: ExceptionInfo | None = None
+    signal: int | None = None
+    leaf: str | None = None  # which output (e.g. "out[0]", "input[1]") differed
+    max_abs_err: float | None = None
+    max_rel_err: float | None = None
+    rmse_compiled_vs_fp64: float | None = None
+    rmse_eager_vs_fp64: float | None = None
+    modes: list[ModeResult] = dataclasses.field(default_factory=list)
+    output_tail: str = ""
+    seconds: float = 0.0
+
+    @property
+    def is_bug(self) -> bool:
+        return self.outcome is Outcome.BUG
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), allow_nan=True)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Verdict:
+        def exc(value: dict[str, Any] | None) -> ExceptionInfo | None:
+            return ExceptionInfo(**value) if value else None
+
+        def enum(kind: type[StrEnum], value: str | None) -> Any:
+            return kind(value) if value else None
+
+        fields = dict(data)
+        fields["outcome"] = Outcome(fields["outcome"])
+        fields["symptom"] = enum(Symptom, fields.get("symptom"))
+        fields["stage"] = enum(Stage, fields.get("stage"))
+        fields["exception"] = exc(fields.get("exception"))
+        fields["modes"] = [
+            ModeResult(
+                mode=m["mode"],
+                ok=m["ok"],
+                seconds=m["seconds"],
+                stage=enum(Stage, m.get("stage")),
+                exception=exc(m.get("exception")),
+            )
+            for m in fields.get("modes", [])
+        ]
+        return cls(**fields)
+
+    @classmethod
+    def from_json(cls, text: str) -> Verdict:
+        return cls.from_dict(json.loads(text))
+
+    def explain(self) -> str:
+        """A few lines a person can read: what, where, how far off, and why we believe it."""
+        lines = [f"{self.outcome.value}: {self.summary}"]
+        if self.symptom:
+            where = f" at {self.stage.value}" if self.stage else ""
+            who = f" in {self.backend}" if self.backend else ""
+            lines.append(f"symptom: {self.symptom.value}{where}{who}; blame: {self.blame or '-'}")
+        if self.drop_rule:
+            lines.append(f"dropped by rule: {self.drop_rule}")
+        if self.max_abs_err is not None:
+            lines.append(
+                f"{self.leaf or 'output'}: max abs err {self.max_abs_err:.3g}, "
+                f"max rel err {self.max_rel_err:.3g}"
+            )
+        if self.rmse_compiled_vs_fp64 is not None:
+            lines.append(
+                f"rmse vs fp64: compiled {self.rmse_compiled_vs_fp64:.3g}, "
+                f"eager {self.rmse_eager_vs_fp64:.3g}"
+            )
+        if self.exception:
+            lines.append(f"{self.exception.type}: {self.exception.message[:500]}")
+            lines.extend(f"  at {frame}" for frame in self.exception.frames[-3:])
+        if self.signal:
+            lines.append(f"killed by signal {self.signal}")
+        return "\n".join(lines)
