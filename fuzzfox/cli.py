@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from fuzzfox.program import ProgramError, discover, load_program, parse_setting
-from fuzzfox.runner import ProgramResult, RunOptions, UsageError, replay
+from fuzzfox.runner import ProgramResult, RunOptions, UsageError, check_targets, replay
 from fuzzfox.sandbox.isolation import Limits
 from fuzzfox.sandbox.pool import WorkerStartError
 from fuzzfox.targets import TARGETS
@@ -180,6 +180,7 @@ def command_run(args: argparse.Namespace) -> int:
     from fuzzfox.table import outcome_line, verdict_table
 
     programs = _load_programs(args.paths, args.target)
+    check_targets(programs)
     settings = {
         "backends": [b.strip() for b in args.backends.split(",") if b.strip()],
         "inductor_config": dict(parse_setting(item) for item in args.inductor_config),

@@ -17,7 +17,7 @@ from fuzzfox.program import Program
 from fuzzfox.sandbox.isolation import Limits
 from fuzzfox.sandbox.pool import PoolConfig, run_programs
 from fuzzfox.store import Store, config_key
-from fuzzfox.targets import get_target
+from fuzzfox.targets import UnknownTargetError, get_target
 from oracles.verdict import Verdict
 
 
@@ -51,19 +51,28 @@ def framework_version(distribution: str) -> str:
         return "absent"
 
 
+def check_targets(programs: list[Program]) -> dict[str, list[Program]]:
+    """Programs grouped by target; UsageError if a target is unknown or cannot run here."""
+    by_target: dict[str, list[Program]] = {}
+    for program in programs:
+        by_target.setdefault(program.target, []).append(program)
+    for name in by_target:
+        try:
+            target = get_target(name)
+        except UnknownTargetError as error:
+            raise UsageError(str(error)) from None
+        if reason := target.missing_reason():
+            raise UsageError(reason)
+    return by_target
+
+
 def replay(
     programs: list[Program],
     options: RunOptions,
     progress: Progress | None = None,
 ) -> list[ProgramResult]:
     """Judge every program (grouped by target); results come back in the programs' order."""
-    by_target: dict[str, list[Program]] = {}
-    for program in programs:
-        by_target.setdefault(program.target, []).append(program)
-    for name in by_target:
-        target = get_target(name)  # UnknownTargetError is a ValueError: the CLI reports it
-        if reason := target.missing_reason():
-            raise UsageError(reason)
+    by_target = check_targets(programs)
     store = Store(options.campaign)
     results: dict[str, ProgramResult] = {}
     done = 0

@@ -1,0 +1,60 @@
+"""Shared helpers: fixture programs, running the real CLI, running programs through the pool."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fuzzfox.program import Program, load_program
+from fuzzfox.sandbox.isolation import Limits
+from fuzzfox.sandbox.pool import PoolConfig, run_programs
+from oracles.verdict import Verdict
+
+ROOT = Path(__file__).resolve().parent.parent
+PROGRAMS = ROOT / "tests" / "programs"
+HOSTILE = PROGRAMS / "hostile"
+CORPUS = ROOT / "corpus" / "torch-inductor"
+
+requires_torch = pytest.mark.skipif(
+    __import__("importlib.util").util.find_spec("torch") is None, reason="torch is not installed"
+)
+
+
+def program(name: str) -> Program:
+    return load_program(PROGRAMS / name, "torch-inductor")
+
+
+def judge_in_sandbox(
+    programs: list[Program],
+    backends: tuple[str, ...] = ("aot_eager", "inductor"),
+    jobs: int = 1,
+    timeout_s: float = 60.0,
+    inductor_config: dict | None = None,
+    log_dir: Path | None = None,
+) -> dict[str, Verdict]:
+    """Verdicts by program name, from a real pool of sandbox workers."""
+    config = PoolConfig(
+        "torch-inductor",
+        {"backends": list(backends), "inductor_config": inductor_config or {}},
+        jobs=jobs,
+        limits=Limits(timeout_s=timeout_s),
+        log_dir=log_dir,
+    )
+    return {p.name: v for p, v in run_programs(config, programs)}
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 900
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "fuzzfox", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        cwd=ROOT,
+    )

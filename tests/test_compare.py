@@ -1,0 +1,108 @@
+"""The comparison rules, each shown on both sides: what must pass and what must be caught."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from oracles import instability
+from oracles.compare import Leaf, compare_runs, identical
+from oracles.verdict import Symptom
+
+RNG = np.random.default_rng(0)
+
+
+def leaf(values, dtype: str = "float32", path: str = "out") -> Leaf:
+    array = np.asarray(values)
+    return Leaf(path, dtype, array.shape, array)
+
+
+def fp32(values: np.ndarray) -> np.ndarray:
+    return values.astype(np.float32).astype(np.float64)
+
+
+def test_exact_and_within_tolerance_pass() -> None:
+    x = RNG.standard_normal(100)
+    assert compare_runs([leaf(x)], [leaf(x)], None) is None
+    assert compare_runs([leaf(x)], [leaf(x * (1 + 1e-7))], [leaf(x, "float64")]) is None
+
+
+def test_compiled_further_from_fp64_than_eager_is_a_wrong_value() -> None:
+    truth = RNG.standard_normal(2000)
+    eager = fp32(truth)
+    compiled = eager * (1 + 1e-4)
+    mismatch = compare_runs([leaf(eager)], [leaf(compiled)], [leaf(truth, "float64")])
+    assert mismatch is not None and mismatch.symptom is Symptom.WRONG_VALUE
+    assert mismatch.drop_rule is None
+    assert mismatch.rmse_compiled > 2 * mismatch.rmse_eager
+
+
+def test_compiled_closer_to_fp64_than_a_sloppy_eager_passes() -> None:
+    """Eager lost precision (say, a cancellation); compiled is off from eager but nearer the truth."""
+    truth = RNG.standard_normal(2000)
+    eager = truth + 1e-3 * RNG.standard_normal(2000)
+    compiled = truth + 1e-4 * RNG.standard_normal(2000)
+    assert compare_runs([leaf(eager)], [leaf(compiled)], [leaf(truth, "float64")]) is None
+
+
+def test_small_tensors_get_the_larger_multiplier() -> None:
+    truth = RNG.standard_normal(10)
+    eager = truth + 1e-4 * RNG.standard_normal(10)
+    noise = eager - truth
+    just_over_two = truth + noise * 2.5  # beyond 2x eager's error, within 3x
+    assert compare_runs([leaf(eager)], [leaf(just_over_two)], [leaf(truth, "float64")]) is None
+    assert compare_runs([leaf(eager)], [leaf(truth + noise * 4)], [leaf(truth, "float64")]) is not None
+
+
+def test_nan_only_in_compiled_is_a_bug() -> None:
+    x = RNG.standard_normal(50)
+    broken = x.copy()
+    broken[3] = np.nan
+    mismatch = compare_runs([leaf(x)], [leaf(broken)], [leaf(x, "float64")])
+    assert mismatch is not None and mismatch.drop_rule is None
+    assert "NaN/Inf only in compiled" in mismatch.detail
+
+
+def test_nan_in_the_reference_is_not_a_bug() -> None:
+    nan = np.full(4, np.nan)
+    mismatch = compare_runs([leaf([1.0, 2, 3, 4])], [leaf([5.0, 6, 7, 8])], [leaf(nan, "float64")])
+    assert mismatch is not None and mismatch.drop_rule == instability.NONFINITE_REFERENCE
+
+
+def test_eager_overflow_where_fp64_is_finite_is_not_held_against_compiled() -> None:
+    truth = np.array([1e38 * 4, 1.0])
+    eager = np.array([np.inf, 1.0])
+    compiled = np.array([4e38, 1.0])
+    assert compare_runs([leaf(eager)], [leaf(compiled)], [leaf(truth, "float64")]) is None
+    mismatch = compare_runs([leaf(eager)], [leaf(compiled)], None)
+    assert mismatch is not None and mismatch.drop_rule == instability.NONFINITE_EAGER_ONLY
+
+
+def test_without_reference_tolerance_is_widened_but_still_bounded() -> None:
+    x = RNG.standard_normal(100)
+    assert compare_runs([leaf(x)], [leaf(x * (1 + 5e-6))], None) is None
+    assert compare_runs([leaf(x)], [leaf(x * (1 + 1e-3))], None) is not None
+
+
+def test_shape_dtype_and_structure() -> None:
+    a = leaf(np.zeros((2, 3)))
+    assert compare_runs([a], [leaf(np.zeros((3, 2)))], None).symptom is Symptom.WRONG_SHAPE
+    assert compare_runs([a], [leaf(np.zeros((2, 3)), "float16")], None).symptom is Symptom.WRONG_DTYPE
+    assert compare_runs([a], [a, leaf([1.0], path="out[1]")], None).symptom is Symptom.WRONG_SHAPE
+
+
+def test_integers_compare_exactly() -> None:
+    assert compare_runs([leaf([1, 2, 3], "int64")], [leaf([1, 2, 3], "int64")], None) is None
+    mismatch = compare_runs([leaf([1, 2, 3], "int64")], [leaf([1, 2, 4], "int64")], None)
+    assert mismatch is not None and "1 of 3 int64 elements differ" in mismatch.detail
+
+
+def test_low_precision_uses_its_own_tolerance() -> None:
+    x = RNG.standard_normal(100)
+    assert compare_runs([leaf(x, "bfloat16")], [leaf(x * (1 + 5e-3), "bfloat16")], None) is None
+    assert compare_runs([leaf(x)], [leaf(x * (1 + 5e-3))], None) is not None
+
+
+def test_identical_is_bitwise_and_nan_aware() -> None:
+    x = np.array([1.0, np.nan])
+    assert identical([leaf(x)], [leaf(x.copy())])
+    assert not identical([leaf(x)], [leaf(np.array([np.nextafter(1.0, 2.0), np.nan]))])

@@ -1,0 +1,95 @@
+"""The program parser: accepts the format, rejects messy generated code with a clear reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fuzzfox.program import ProgramError, discover, parse_program, parse_settings
+from tests.conftest import PROGRAMS, program
+
+GOOD = """\
+# target: torch-inductor
+# optimization: pointless_permute_pair
+# origin: seed
+# parent: -
+# mode: training
+# config: freezing=True, cpp.threads=1
+import torch
+
+class Model(torch.nn.Module):
+    def __init__(self, scale=2.0):
+        super().__init__()
+        self.scale = scale
+    def forward(self, x):
+        return x.permute(1, 0).permute(1, 0) * self.scale
+
+def make_inputs():
+    return (torch.randn(2, 3),)
+"""
+
+
+def test_parses_header_and_entry_points() -> None:
+    parsed = parse_program(GOOD, "p.py")
+    assert parsed.target == "torch-inductor"
+    assert parsed.optimization == "pointless_permute_pair"
+    assert parsed.mode == "training"
+    assert parsed.config == {"freezing": True, "cpp.threads": 1}
+    assert parsed.metadata["origin"] == "seed"
+
+
+def test_plain_function_program_and_default_target() -> None:
+    source = "import torch\ndef fn(x):\n    return x + 1\ndef make_inputs():\n    return (torch.ones(2),)\n"
+    parsed = parse_program(source, default_target="torch-inductor")
+    assert parsed.target == "torch-inductor"
+    assert parsed.mode == "inference"
+
+
+def test_content_address_ignores_line_endings_and_trailing_space() -> None:
+    messy = GOOD.replace("\n", "  \r\n")
+    assert parse_program(messy).id == parse_program(GOOD).id
+    assert parse_program(GOOD.replace("2.0", "3.0")).id != parse_program(GOOD).id
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        ("", "empty file"),
+        ("```python\n" + GOOD + "```\n", "markdown fence left in at line 1"),
+        (GOOD + "\ndef broken(:\n", "syntax error at line"),
+        ("import torch\ndef make_inputs():\n    return ()\n", "no class Model and no function fn()"),
+        (GOOD.replace("def make_inputs", "def inputs"), "no make_inputs() function"),
+        (GOOD.replace("scale=2.0", "scale"), "Model() must take no constructor arguments (requires scale)"),
+        (GOOD.replace("def make_inputs()", "def make_inputs(n)"), "make_inputs() must take no arguments"),
+        (GOOD.replace("def forward", "def call"), "class Model has no forward() method"),
+        (GOOD.replace("mode: training", "mode: fast"), "mode must be one of"),
+        (GOOD.replace("freezing=True", "freezing"), "is not KEY=VALUE"),
+    ],
+)
+def test_rejects_with_reason(source: str, reason: str) -> None:
+    with pytest.raises(ProgramError, match=None) as caught:
+        parse_program(source, "p.py")
+    assert reason in str(caught.value)
+
+
+def test_settings_values_are_python_literals_or_strings() -> None:
+    assert parse_settings("a=1, b=0.5, c=None, d=accuracy, e='x'") == {
+        "a": 1,
+        "b": 0.5,
+        "c": None,
+        "d": "accuracy",
+        "e": "x",
+    }
+
+
+def test_discover_finds_programs_recursively_in_order(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    for name in ("b.py", "a.py", "sub/c.py", "__init__.py", "conftest.py", "notes.txt"):
+        (tmp_path / name).write_text("")
+    assert [p.relative_to(tmp_path).as_posix() for p in discover([tmp_path])] == ["a.py", "b.py", "sub/c.py"]
+
+
+def test_fixture_programs_parse() -> None:
+    for path in sorted(PROGRAMS.glob("*.py")):
+        assert program(path.name).target == "torch-inductor"

@@ -1,0 +1,130 @@
+"""The sandbox: hostile programs become verdicts, secrets stay out, lost workers are replaced."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+
+import pytest
+
+from fuzzfox.program import load_program
+from fuzzfox.sandbox.isolation import Limits
+from fuzzfox.sandbox.pool import LocalPool, PoolConfig
+from oracles.verdict import Outcome, Stage, Symptom
+from tests.conftest import HOSTILE, judge_in_sandbox, program, requires_torch
+
+pytestmark = requires_torch
+
+SECRETS = {
+    "OPENAI_API_KEY": "sk-fuzzfox-test-secret",
+    "HF_TOKEN": "hf_fuzzfox_test_token",
+    "MY_SERVICE_SECRET": "fuzzfox-secret-value",
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_verdicts(tmp_path_factory):
+    saved = {k: os.environ.get(k) for k in SECRETS}
+    os.environ.update(SECRETS)  # in the campaign process, as a user's shell would have them
+    try:
+        programs = [load_program(p, "torch-inductor") for p in sorted(HOSTILE.glob("*.py"))]
+        programs.append(program("relu_linear.py"))  # the run goes on after all of them
+        yield judge_in_sandbox(programs, jobs=2, timeout_s=15, log_dir=tmp_path_factory.mktemp("logs"))
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def test_segfault_and_abort_are_verdicts_with_their_signal(hostile_verdicts) -> None:
+    segfault, abort = hostile_verdicts["segfault.py"], hostile_verdicts["abort.py"]
+    assert (segfault.outcome, segfault.symptom, segfault.signal) == (
+        Outcome.INVALID,
+        Symptom.CRASH,
+        signal.SIGSEGV,
+    )
+    assert (abort.outcome, abort.symptom, abort.signal) == (Outcome.INVALID, Symptom.CRASH, signal.SIGABRT)
+
+
+def test_infinite_loop_times_out_in_eager(hostile_verdicts) -> None:
+    verdict = hostile_verdicts["infinite_loop.py"]
+    assert (verdict.outcome, verdict.symptom) == (Outcome.INVALID, Symptom.TIMEOUT)
+    assert "while in eager" in verdict.summary
+
+
+def test_huge_allocations_fail_cleanly(hostile_verdicts) -> None:
+    at_load = hostile_verdicts["huge_allocation_at_load.py"]
+    assert at_load.outcome is Outcome.INVALID and at_load.exception.type == "MemoryError"
+    in_forward = hostile_verdicts["huge_allocation.py"]
+    # Inductor never materializes the 100 GB tensor it slices two elements from: not a bug.
+    assert in_forward.outcome is Outcome.DROPPED and in_forward.drop_rule == "eager_out_of_memory"
+
+
+def test_secrets_in_the_campaign_environment_are_invisible(hostile_verdicts) -> None:
+    verdict = hostile_verdicts["read_environment.py"]
+    assert "LEAKS: []" in verdict.output_tail, verdict.output_tail
+    assert verdict.outcome is Outcome.PASS, verdict.explain()
+
+
+def test_a_forking_program_is_judged_and_leaves_nothing_behind(hostile_verdicts) -> None:
+    assert hostile_verdicts["fork.py"].outcome is Outcome.PASS
+    sleepers = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                if b"fuzzfox.sandbox.worker" in handle.read():
+                    sleepers.append(pid)
+        except OSError:
+            continue
+    assert sleepers == [], "a forked child of a program (a copy of a worker) is still alive"
+
+
+def test_the_run_goes_on(hostile_verdicts) -> None:
+    assert hostile_verdicts["relu_linear.py"].outcome is Outcome.PASS
+
+
+def test_native_crash_in_a_compiler_is_a_compilation_bug_and_next_program_runs() -> None:
+    verdicts = judge_in_sandbox(
+        [program("cat_no_relu.py"), program("relu_linear.py")], backends=("aot_eager", "faulty_cat_segfault")
+    )
+    crash = verdicts["cat_no_relu.py"]
+    assert (crash.outcome, crash.symptom, crash.stage, crash.signal) == (
+        Outcome.BUG,
+        Symptom.CRASH,
+        Stage.COMPILATION,
+        signal.SIGSEGV,
+    )
+    assert crash.blame == "faulty_cat_segfault"
+    assert verdicts["relu_linear.py"].outcome is Outcome.PASS  # silent where there is no cat
+
+
+def test_rng_programs_compare_fairly() -> None:
+    verdict = judge_in_sandbox([program("dropout_training.py")])["dropout_training.py"]
+    assert verdict.outcome is Outcome.PASS, verdict.explain()
+
+
+def test_a_killed_worker_is_replaced_and_its_program_gets_a_verdict() -> None:
+    pool = LocalPool(
+        PoolConfig("torch-inductor", {"backends": ["inductor"]}, jobs=1, limits=Limits(timeout_s=60))
+    )
+    pool.start()
+    victim = pool.workers[0].process
+
+    def kill_when_busy() -> None:
+        time.sleep(3)  # the worker is inside slow.py's 8 s sleep
+        os.killpg(victim.pid, signal.SIGKILL)
+
+    killer = threading.Thread(target=kill_when_busy)
+    killer.start()
+    try:
+        results = {p.name: v for p, v in pool.run([program("slow.py"), program("relu_linear.py")])}
+    finally:
+        killer.join()
+        pool.close()
+    assert "worker died" in results["slow.py"].summary
+    assert results["relu_linear.py"].outcome is Outcome.PASS
+    assert pool.workers[0].process is not victim

@@ -1,0 +1,98 @@
+"""The torch oracle on real compiles, in this process (``oracles`` is usable on its own).
+
+Each fault is shown on both sides: caught when injected, silent on the same program without it.
+Crashing backends are tested through the sandbox instead (tests/test_sandbox.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import program, requires_torch
+
+pytestmark = requires_torch
+
+INJECTED = {
+    "compile_error": ("crash", "compilation"),
+    "runtime_error": ("crash", "execution"),
+    "accuracy": ("wrong_value", "verification"),
+}
+
+
+@pytest.fixture(scope="module")
+def oracle():
+    import torch
+    import torch._functorch.config as functorch_config
+    import torch._inductor.config as inductor_config
+
+    from oracles import torch_compiled
+
+    with (
+        inductor_config.patch(fx_graph_cache=False, fallback_random=True),
+        functorch_config.patch(enable_autograd_cache=False),
+    ):
+        yield torch_compiled
+    torch._dynamo.reset()
+
+
+def judge(oracle, name: str, backends=("aot_eager", "inductor"), config=None):
+    namespace: dict = {}
+    source = program(name).source
+    exec(compile(source, name, "exec"), namespace)
+    build = namespace.get("Model") or (lambda: namespace["fn"])
+    subject = oracle.TorchProgram(build, namespace["make_inputs"], config=config or {})
+    return oracle.check(subject, oracle.TorchOracleOptions(backends=tuple(backends)))
+
+
+def test_correct_compile_passes(oracle) -> None:
+    verdict = judge(oracle, "relu_linear.py")
+    assert verdict.outcome.value == "pass", verdict.explain()
+    assert [m.mode for m in verdict.modes] == [
+        "eager",
+        "eager-rerun",
+        "eager-rerun",
+        "eager-fp64",
+        "aot_eager",
+        "inductor",
+    ]
+
+
+@pytest.mark.parametrize("mode", sorted(INJECTED))
+def test_inductor_relu_fault_injection_is_caught_and_blamed_on_inductor(oracle, mode: str) -> None:
+    verdict = judge(oracle, "relu_linear.py", config={"cpp.inject_relu_bug_TESTING_ONLY": mode})
+    symptom, stage = INJECTED[mode]
+    assert verdict.outcome.value == "bug", verdict.explain()
+    assert (verdict.symptom.value, verdict.stage.value) == (symptom, stage)
+    assert (verdict.backend, verdict.blame) == ("inductor", "inductor")
+    aot_eager = next(m for m in verdict.modes if m.mode == "aot_eager")
+    assert aot_eager.ok, "aot_eager must not be blamed for an Inductor codegen fault"
+
+
+def test_relu_injection_is_silent_on_a_program_without_relu(oracle) -> None:
+    verdict = judge(oracle, "cat_no_relu.py", config={"cpp.inject_relu_bug_TESTING_ONLY": "accuracy"})
+    assert verdict.outcome.value == "pass", verdict.explain()
+
+
+def test_faulty_sigmoid_backend_caught_and_correct_backend_silent(oracle) -> None:
+    faulty = judge(oracle, "sigmoid_gate.py", backends=("aot_eager", "faulty_sigmoid"))
+    assert (faulty.outcome.value, faulty.symptom.value, faulty.blame) == (
+        "bug",
+        "wrong_value",
+        "faulty_sigmoid",
+    )
+    assert faulty.rmse_compiled_vs_fp64 > 100 * faulty.rmse_eager_vs_fp64
+    assert judge(oracle, "sigmoid_gate.py").outcome.value == "pass"
+    assert judge(oracle, "relu_linear.py", backends=("faulty_sigmoid",)).outcome.value == "pass"
+
+
+def test_elided_fp16_round_trip_is_dropped_with_its_rule(oracle) -> None:
+    verdict = judge(oracle, "half_round_trip.py")
+    assert verdict.outcome.value == "dropped", verdict.explain()
+    assert verdict.drop_rule == "precision_cast"
+    assert "float32->float16" in verdict.summary
+
+
+def test_eager_failure_is_invalid(oracle) -> None:
+    verdict = judge(oracle, "eager_raises.py")
+    assert verdict.outcome.value == "invalid"
+    assert verdict.exception is not None and "mat1 and mat2" in verdict.exception.message
