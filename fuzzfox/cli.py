@@ -17,7 +17,8 @@ from fuzzfox.program import ProgramError, discover, load_program, parse_setting
 from fuzzfox.runner import ProgramResult, RunOptions, UsageError, check_targets, replay
 from fuzzfox.sandbox.isolation import Limits
 from fuzzfox.sandbox.pool import WorkerStartError
-from fuzzfox.targets import TARGETS
+from fuzzfox.targets import TARGETS, get_target
+from fuzzfox.whitebox.catalog import CatalogError
 
 EXIT_CLEAN, EXIT_BUGS, EXIT_USAGE = 0, 1, 2
 DEFAULT_TARGET = "torch-inductor"
@@ -134,6 +135,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--rerun", action="store_true", help="run every program again even if the store has its verdict"
     )
     run.add_argument("--quiet", "-q", action="store_true", help="no per-program progress lines")
+    run.add_argument(
+        "--no-probe",
+        action="store_true",
+        help="do not record which optimizations each compile reached (saves the probe's overhead)",
+    )
+    optimizations = commands.add_parser(
+        "optimizations",
+        help="the compiler optimizations fuzzfox knows, read from the installed framework",
+        description="Optimizations extracted from the installed framework's source (for torch: "
+        "every pattern of Inductor's pattern-matcher passes and every graph-rewriting function in "
+        "torch/_inductor/fx_passes).",
+    )
+    optimization_commands = optimizations.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = optimization_commands.add_parser(
+        "list", help="a table: id, kind, pass, file:line, CPU-reachable, times triggered"
+    )
+    listing.add_argument("--target", default=DEFAULT_TARGET, choices=sorted(TARGETS))
+    listing.add_argument(
+        "--campaign", type=Path, metavar="DIR", help="count triggers recorded in this campaign's store"
+    )
+    listing.add_argument("--cpu-only", action="store_true", help="only optimizations reachable on CPU")
+    listing.add_argument("--triggered", action="store_true", help="only those the campaign triggered")
     return parser
 
 
@@ -185,6 +208,7 @@ def command_run(args: argparse.Namespace) -> int:
         "backends": [b.strip() for b in args.backends.split(",") if b.strip()],
         "inductor_config": dict(parse_setting(item) for item in args.inductor_config),
         "eager_reruns": args.eager_reruns,
+        "probe": not args.no_probe,
     }
     campaign = args.campaign or Path(tempfile.mkdtemp(prefix="fuzzfox-run-"))
     limits = Limits(timeout_s=args.timeout, memory_bytes=int(args.memory_gb * (1 << 30)))
@@ -204,12 +228,42 @@ def command_run(args: argparse.Namespace) -> int:
     return EXIT_BUGS if bugs else EXIT_CLEAN
 
 
+def command_optimizations(args: argparse.Namespace) -> int:
+    from fuzzfox.sandbox.pool import default_cache_dir
+    from fuzzfox.store import Store
+    from fuzzfox.table import optimizations_table
+    from fuzzfox.whitebox.catalog import load_catalog
+
+    target = get_target(args.target)
+    if reason := target.missing_reason():
+        raise UsageError(reason)
+    catalog = load_catalog(target, default_cache_dir())
+    counts: dict[str, int] = {}
+    if args.campaign is not None:
+        if not (args.campaign / "fuzzfox.sqlite").exists():
+            raise UsageError(f"no campaign store in {args.campaign}")
+        store = Store(args.campaign)
+        counts = store.trigger_counts()
+        store.close()
+    shown = [o for o in catalog if (o.cpu or not args.cpu_only) and (counts.get(o.id) or not args.triggered)]
+    print(optimizations_table(shown, counts))
+    cpu = sum(o.cpu for o in catalog)
+    reached = sum(1 for o in catalog if counts.get(o.id))
+    print(
+        f"\n{len(catalog)} optimizations ({cpu} reachable on CPU) in {target.name} {target.version()}"
+        + (f"; {reached} triggered in {args.campaign}" if args.campaign else "")
+    )
+    return EXIT_CLEAN
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "run":
             return command_run(args)
-    except (UsageError, ProgramError, WorkerStartError, ValueError) as error:
+        if args.command == "optimizations":
+            return command_optimizations(args)
+    except (UsageError, ProgramError, WorkerStartError, CatalogError, ValueError) as error:
         return _fail(str(error).splitlines()[0] if str(error) else type(error).__name__)
     except KeyboardInterrupt:
         print("fuzzfox: interrupted; finished verdicts are in the store", file=sys.stderr)

@@ -8,7 +8,6 @@ target, settings and framework version run again.
 from __future__ import annotations
 
 import dataclasses
-import importlib.metadata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -42,13 +41,6 @@ class ProgramResult:
 
 
 Progress = Callable[[int, int, ProgramResult], None]
-
-
-def framework_version(distribution: str) -> str:
-    try:
-        return importlib.metadata.version(distribution)
-    except importlib.metadata.PackageNotFoundError:
-        return "absent"
 
 
 def check_targets(programs: list[Program]) -> dict[str, list[Program]]:
@@ -92,7 +84,7 @@ def replay(
             description = {
                 "target": name,
                 "settings": options.settings,
-                "version": framework_version(target.framework),
+                "version": target.version(),
             }
             key = config_key(description)
             store.add_config(key, description)

@@ -48,6 +48,11 @@ CREATE TABLE IF NOT EXISTS verdicts (
     summary TEXT NOT NULL,
     verdict TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS triggers (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    optimization TEXT NOT NULL,
+    PRIMARY KEY (run_id, optimization)
+);
 CREATE TABLE IF NOT EXISTS configs (
     key TEXT PRIMARY KEY,
     description TEXT NOT NULL
@@ -108,12 +113,17 @@ class Store:
             )
 
     def record(self, program: Program, key: str, verdict: Verdict) -> None:
-        """Store one finished run and its verdict in one transaction."""
+        """Store one finished run, its verdict and triggers in one transaction (replacing an older one)."""
         with self.db:
-            cursor = self.db.execute(
-                "INSERT OR REPLACE INTO runs "
-                "(program_id, config_key, finished, seconds, outcome, symptom, stage, backend) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            for (old,) in self.db.execute(
+                "SELECT id FROM runs WHERE program_id = ? AND config_key = ?", (program.id, key)
+            ).fetchall():
+                for table in ("triggers", "verdicts"):
+                    self.db.execute(f"DELETE FROM {table} WHERE run_id = ?", (old,))
+                self.db.execute("DELETE FROM runs WHERE id = ?", (old,))
+            run_id = self.db.execute(
+                "INSERT INTO runs (program_id, config_key, finished, seconds, outcome, symptom, stage, "
+                "backend) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     program.id,
                     key,
@@ -124,10 +134,12 @@ class Store:
                     verdict.stage and verdict.stage.value,
                     verdict.backend,
                 ),
-            )
+            ).lastrowid
             self.db.execute(
-                "INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?)",
-                (cursor.lastrowid, verdict.summary, verdict.to_json()),
+                "INSERT INTO verdicts VALUES (?, ?, ?)", (run_id, verdict.summary, verdict.to_json())
+            )
+            self.db.executemany(
+                "INSERT INTO triggers VALUES (?, ?)", [(run_id, name) for name in verdict.triggers]
             )
 
     def verdicts(self, key: str, program_ids: Iterable[str]) -> dict[str, Verdict]:
@@ -144,6 +156,11 @@ class Store:
             )
             found.update((program_id, Verdict.from_json(text)) for program_id, text in rows)
         return found
+
+    def trigger_counts(self) -> dict[str, int]:
+        """How many recorded runs reached each optimization."""
+        rows = self.db.execute("SELECT optimization, COUNT(*) FROM triggers GROUP BY optimization")
+        return dict(rows.fetchall())
 
     def run_count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM runs").fetchone()[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from fuzzfox.runner import ProgramResult
+from fuzzfox.whitebox.optimization import Optimization
 
 SUMMARY_WIDTH = 70
 
@@ -33,6 +34,7 @@ def verdict_table(results: list[ProgramResult]) -> str:
                 "blame": v.blame or "",
                 "max_abs_err": f"{v.max_abs_err:.3g}" if v.max_abs_err is not None else "",
                 "rmse_ratio": _ratio(v),
+                "triggers": len(v.triggers),
                 "seconds": f"{v.seconds:.1f}" + ("*" if result.reused else ""),
                 "summary": summary[:SUMMARY_WIDTH],
             }
@@ -50,3 +52,23 @@ def outcome_line(results: list[ProgramResult]) -> str:
     reused = sum(r.reused for r in results)
     tail = f" ({reused} taken from the store, marked *)" if reused else ""
     return f"{len(results)} programs: {', '.join(parts)}{tail}"
+
+
+def optimizations_table(optimizations: list[Optimization], counts: dict[str, int]) -> str:
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        [
+            {
+                "id": o.id,
+                "kind": o.kind,
+                "pass": o.pass_name,
+                "location": o.location,
+                "cpu": "yes" if o.cpu else "no",
+                "triggered": counts.get(o.id, 0),
+            }
+            for o in optimizations
+        ]
+    )
+    with pd.option_context("display.max_rows", None, "display.max_colwidth", 80, "display.width", 250):
+        return frame.to_string(index=False)

@@ -75,6 +75,7 @@ class Verdict:
     modes: list[ModeResult] = dataclasses.field(default_factory=list)
     output_tail: str = ""
     seconds: float = 0.0
+    triggers: list[str] = dataclasses.field(default_factory=list)  # optimizations reached
 
     @property
     def is_bug(self) -> bool:

@@ -8,6 +8,7 @@ warm up); ``run_program`` runs in the sandboxed child forked from that worker, o
 from __future__ import annotations
 
 import abc
+import importlib.metadata
 import importlib.util
 from typing import Any
 
@@ -22,8 +23,16 @@ class SettingsError(ValueError):
 
 class Target(abc.ABC):
     name: str
-    framework: str  # the importable module the target needs
+    framework: str  # the importable module (and distribution) the target needs
     install_hint: str
+    extractor: str | None = None  # module whose ``python -m`` prints the optimization catalog
+
+    def version(self) -> str:
+        """The installed framework's version, read without importing it."""
+        try:
+            return importlib.metadata.version(self.framework)
+        except importlib.metadata.PackageNotFoundError:
+            return "absent"
 
     def missing_reason(self) -> str | None:
         """Why this target cannot run here, without importing the framework; None if it can."""

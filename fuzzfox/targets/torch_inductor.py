@@ -32,6 +32,10 @@ class TorchInductorTarget(Target):
     name = "torch-inductor"
     framework = "torch"
     install_hint = "pip install torch==2.13.0 && pip install 'fuzzfox[torch]'"
+    extractor = "fuzzfox.whitebox.inductor"
+
+    def __init__(self) -> None:
+        self.probe: Any = None  # a TriggerProbe, made in the worker when settings ask for it
 
     def prepare_worker(self, settings: dict[str, Any]) -> dict[str, Any]:
         os.environ.update(WORKER_ENVIRONMENT)
@@ -52,6 +56,10 @@ class TorchInductorTarget(Target):
         check_program_config(settings.get("inductor_config", {}))
         _warm_up()  # before the user's config: an injected compile error would break it
         apply_inductor_config(settings.get("inductor_config", {}))
+        if settings.get("probe", True):
+            from fuzzfox.whitebox.inductor_probe import TriggerProbe
+
+            self.probe = TriggerProbe()
         return {"torch": torch.__version__}
 
     def run_program(self, program: Program, settings: dict[str, Any], phases: PhaseLog) -> Verdict:
@@ -87,7 +95,15 @@ class TorchInductorTarget(Target):
             eager_reruns=int(settings.get("eager_reruns", TorchOracleOptions.eager_reruns)),
             seed=int(settings.get("seed", TorchOracleOptions.seed)),
         )
-        return check(oracle_program, options, phases)
+        if self.probe is None:
+            return check(oracle_program, options, phases)
+        self.probe.start()
+        try:
+            verdict = check(oracle_program, options, phases)
+        finally:
+            triggers = self.probe.stop()
+        verdict.triggers = triggers
+        return verdict
 
 
 def check_program_config(config: dict[str, Any]) -> None:

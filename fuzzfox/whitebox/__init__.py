@@ -1,0 +1,1 @@
+"""White-box knowledge of a compiler: its optimizations, read from the installed source."""

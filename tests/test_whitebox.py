@@ -1,0 +1,51 @@
+"""Extraction of Inductor's optimizations and the trigger probe, on the installed torch."""
+
+from __future__ import annotations
+
+import re
+
+from fuzzfox.targets import get_target
+from fuzzfox.whitebox.catalog import load_catalog
+from tests.conftest import judge_in_sandbox, program, requires_torch, run_cli
+
+pytestmark = requires_torch
+
+
+def test_catalog_lists_hundreds_of_located_optimizations(tmp_path) -> None:
+    catalog = load_catalog(get_target("torch-inductor"), tmp_path)
+    assert len(catalog) >= 400
+    assert len({o.id for o in catalog}) == len(catalog)
+    kinds = {o.kind for o in catalog}
+    assert kinds == {"graph_pattern", "replacement", "lowering_pattern", "pass_function"}
+    by_id = {o.id: o for o in catalog}
+    permute = by_id["joint_graph.pointless_permute_pair"]
+    assert permute.file == "_inductor/fx_passes/joint_graph.py" and permute.cpu
+    assert "def pointless_permute_pair" in permute.source and permute.fired_lines
+    assert all(permute.first_line < line <= permute.last_line for line in permute.fired_lines)
+    assert not by_id[next(i for i in by_id if i.startswith("pad_mm."))].cpu
+    noop = by_id["post_grad.remove_noop_ops"]
+    assert noop.kind == "pass_function" and "erase_node" in noop.source
+    assert any(o.kind == "replacement" and o.id.startswith("fuse_attention._sfdp_pattern") for o in catalog)
+
+
+def test_cached_catalog_is_reused(tmp_path) -> None:
+    target = get_target("torch-inductor")
+    load_catalog(target, tmp_path)
+    cached = next((tmp_path / "catalog").glob("*.json"))
+    cached.write_text(cached.read_text().replace("pointless_permute_pair", "renamed_in_cache"))
+    assert any(o.id == "joint_graph.renamed_in_cache" for o in load_catalog(target, tmp_path))
+
+
+def test_probe_sees_the_rewrite_a_program_reaches_and_not_others() -> None:
+    verdicts = judge_in_sandbox([program("permute_pair.py"), program("cat_no_relu.py")])
+    assert verdicts["permute_pair.py"].outcome.value == "pass"
+    assert "joint_graph.pointless_permute_pair" in verdicts["permute_pair.py"].triggers
+    assert "joint_graph.pointless_permute_pair" not in verdicts["cat_no_relu.py"].triggers
+
+
+def test_optimizations_list_command() -> None:
+    result = run_cli("optimizations", "list", "--cpu-only")
+    assert result.returncode == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if re.search(r"_inductor/\S+\.py:\d+", line)]
+    assert len(rows) >= 400
+    assert re.search(r"\d+ optimizations \(\d+ reachable on CPU\) in torch-inductor", result.stdout)
