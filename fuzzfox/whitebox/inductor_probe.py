@@ -42,7 +42,6 @@ class TriggerProbe:
             for line in optimization.fired_lines:
                 owners[line] = optimization.id
         self._coverage: Any = None
-        self._root = root
 
     def _record(self, apply: Any, ident: str, *args: Any, **kwargs: Any) -> Any:
         self.fired.add(ident)
@@ -52,8 +51,9 @@ class TriggerProbe:
         import coverage
 
         self.fired.clear()
+        # Only files holding graph-rewriting pass functions: tracing fewer files costs less.
         self._coverage = coverage.Coverage(
-            data_file=None, include=[str(self._root / "*.py")], config_file=False, branch=False
+            data_file=None, include=sorted(self.line_owners), config_file=False, branch=False
         )
         self._coverage.start()
 
