@@ -90,12 +90,33 @@ def normalize_source(source: str) -> str:
 
 
 def parse_settings(text: str) -> dict[str, Any]:
-    """``"freezing=True, cpp.threads=1"`` -> ``{"freezing": True, "cpp.threads": 1}``."""
+    """``"freezing=True, opts={'a': {}, 'b': {}}"`` -> ``{"freezing": True, "opts": {...}}``."""
     settings: dict[str, Any] = {}
-    for item in filter(None, (part.strip() for part in text.split(","))):
+    for item in filter(None, (part.strip() for part in _top_level_split(text))):
         key, value = parse_setting(item)
         settings[key] = value
     return settings
+
+
+def _top_level_split(text: str) -> list[str]:
+    """Split on commas that are not inside brackets or quotes."""
+    parts, current, depth, quote = [], [], 0, ""
+    for char in text:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current))
+    return parts
 
 
 def parse_setting(item: str) -> tuple[str, Any]:

@@ -73,6 +73,15 @@ def test_rejects_with_reason(source: str, reason: str) -> None:
     assert reason in str(caught.value)
 
 
+def test_settings_split_only_on_top_level_commas() -> None:
+    text = "freezing=True, pre_grad_fusion_options={'merge_splits_pass': {}, 'split_cat_pass': {}}, s='a,b'"
+    assert parse_settings(text) == {
+        "freezing": True,
+        "pre_grad_fusion_options": {"merge_splits_pass": {}, "split_cat_pass": {}},
+        "s": "a,b",
+    }
+
+
 def test_settings_values_are_python_literals_or_strings() -> None:
     assert parse_settings("a=1, b=0.5, c=None, d=accuracy, e='x'") == {
         "a": 1,
