@@ -118,10 +118,13 @@ def fresh_kernels(template: Path, destination: Path) -> Path:
     return destination
 
 
-def measure_fuzzfox(programs: list[Program], cache: Path, template: Path) -> tuple[float, float]:
+def measure_fuzzfox(programs: list[Program], cache: Path, template: Path, probe: bool) -> tuple[float, float]:
     """(seconds including the pool's start, seconds from the first program sent)."""
     fresh_kernels(template, cache / "inductor")
-    pool = LocalPool(PoolConfig("torch-inductor", {}, jobs=1, limits=Limits(timeout_s=300), cache_dir=cache))
+    settings = {"probe": probe}
+    pool = LocalPool(
+        PoolConfig("torch-inductor", settings, jobs=1, limits=Limits(timeout_s=300), cache_dir=cache)
+    )
     started = time.monotonic()
     pool.start()
     running = time.monotonic()
@@ -165,6 +168,12 @@ def main() -> None:
     )
     parser.add_argument("paths", nargs="*", type=Path, default=[ROOT / "corpus" / "torch-inductor"])
     parser.add_argument("--limit", type=int, default=0, help="use only the first N programs")
+    parser.add_argument(
+        "--modes",
+        default="a,a-noprobe,b,c",
+        type=lambda text: set(text.split(",")),
+        help="which of a, a-noprobe, b, c to measure (default: all)",
+    )
     args = parser.parse_args()
     paths = discover(args.paths)
     if args.limit:
@@ -178,25 +187,41 @@ def main() -> None:
         warm_pool.close()
         template = cache / "template"
         shutil.copytree(cache / "inductor", template)
-        with_start, steady = measure_fuzzfox(programs, cache, template)
-        print(f"(a) done in {with_start:.0f} s", flush=True)
-        fresh = measure_fresh_processes(paths, cache, fresh_kernels(template, cache / "kernels-b"))
-        print(f"(b) done in {fresh:.0f} s", flush=True)
-        floor = measure_floor(paths, cache, fresh_kernels(template, cache / "kernels-c"))
-    rate = {
-        name: 60 * len(paths) / seconds
-        for name, seconds in {"a": steady, "a+start": with_start, "b": fresh, "c": floor}.items()
+        seconds: dict[str, float] = {}
+        if "a" in args.modes:
+            seconds["a+start"], seconds["a"] = measure_fuzzfox(programs, cache, template, probe=True)
+            print(f"(a) done in {seconds['a+start']:.0f} s", flush=True)
+        if "a-noprobe" in args.modes:
+            seconds["a-noprobe+start"], seconds["a-noprobe"] = measure_fuzzfox(
+                programs, cache, template, probe=False
+            )
+            print(f"(a without the probe) done in {seconds['a-noprobe+start']:.0f} s", flush=True)
+        if "b" in args.modes:
+            seconds["b"] = measure_fresh_processes(paths, cache, fresh_kernels(template, cache / "kernels-b"))
+            print(f"(b) done in {seconds['b']:.0f} s", flush=True)
+        if "c" in args.modes:
+            seconds["c"] = measure_floor(paths, cache, fresh_kernels(template, cache / "kernels-c"))
+    rate = {name: 60 * len(paths) / value for name, value in seconds.items()}
+    labels = {
+        "a": "(a) fuzzfox executor, probe on ",
+        "a-noprobe": "(a') fuzzfox executor, no probe",
+        "b": "(b) fresh process per program ",
+        "c": "(c) warm floor, no checks      ",
     }
-    print(
-        f"(a) fuzzfox executor      {rate['a']:6.1f} programs/min ({steady:.0f} s; "
-        f"{rate['a+start']:.1f}/min counting its {with_start - steady:.0f} s start)"
-    )
-    print(f"(b) fresh process each    {rate['b']:6.1f} programs/min ({fresh:.0f} s)")
-    print(f"(c) warm floor, no checks {rate['c']:6.1f} programs/min ({floor:.0f} s, warm-up not counted)")
-    print(f"a/b = {rate['a'] / rate['b']:.2f}  (goal >= 3; {rate['a+start'] / rate['b']:.2f} counting start)")
-    print(
-        f"a/c = {rate['a'] / rate['c']:.2f}  (goal >= 0.7; {rate['a+start'] / rate['c']:.2f} counting start)"
-    )
+    for name, label in labels.items():
+        if name in rate:
+            extra = (
+                f"; {rate[name + '+start']:.1f}/min counting worker start" if name + "+start" in rate else ""
+            )
+            print(f"{label} {rate[name]:6.1f} programs/min ({seconds[name]:.0f} s{extra})")
+    for numerator in ("a", "a-noprobe"):
+        for denominator, goal in (("b", 3.0), ("c", 0.7)):
+            if numerator in rate and denominator in rate:
+                print(
+                    f"{numerator}/{denominator} = {rate[numerator] / rate[denominator]:.2f} "
+                    f"(goal >= {goal:g}; {rate[numerator + '+start'] / rate[denominator]:.2f} "
+                    "counting worker start)"
+                )
 
 
 if __name__ == "__main__":

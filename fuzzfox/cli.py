@@ -13,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from fuzzfox.llm.client import LLMError, LLMSettings
 from fuzzfox.program import ProgramError, discover, load_program, parse_setting
 from fuzzfox.runner import ProgramResult, RunOptions, UsageError, check_targets, replay
 from fuzzfox.sandbox.isolation import Limits
@@ -157,6 +158,51 @@ def build_parser() -> argparse.ArgumentParser:
     )
     listing.add_argument("--cpu-only", action="store_true", help="only optimizations reachable on CPU")
     listing.add_argument("--triggered", action="store_true", help="only those the campaign triggered")
+    analyze = commands.add_parser(
+        "analyze",
+        help="ask an analysis LLM what a program must look like to reach each optimization",
+        description="For each optimization, send its source (with two worked examples from prompts/) to "
+        "an OpenAI-compatible endpoint and store the answer as a requirement in the campaign, keyed by "
+        "(optimization, source hash, model, prompt version): finished requirements are never asked again.",
+    )
+    analyze.add_argument("--target", default=DEFAULT_TARGET, choices=sorted(TARGETS))
+    analyze.add_argument(
+        "--campaign",
+        type=Path,
+        metavar="DIR",
+        required=True,
+        help="campaign directory (requirements and the LLM cache live there)",
+    )
+    analyze.add_argument(
+        "--llm", metavar="URL", help="OpenAI-compatible base URL, e.g. http://127.0.0.1:8080/v1"
+    )
+    analyze.add_argument("--model", help="model name at that endpoint")
+    analyze.add_argument(
+        "--api-key-env",
+        default="OPENAI_API_KEY",
+        metavar="NAME",
+        help="environment variable holding the API key (not needed for a loopback URL)",
+    )
+    analyze.add_argument(
+        "--llm-retries",
+        type=int,
+        default=LLMSettings.max_retries,
+        metavar="N",
+        help="retries on connection errors, 429 and 5xx, with exponential backoff (default: %(default)s)",
+    )
+    analyze.add_argument(
+        "--optimization",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="analyze this optimization (repeatable; default: all CPU-reachable ones)",
+    )
+    analyze.add_argument("--limit", type=_positive_int, metavar="N", help="analyze at most N optimizations")
+    analyze.add_argument(
+        "--ship",
+        action="store_true",
+        help="also write each requirement to prompts/TARGET/requirements/ (for offline campaigns)",
+    )
     return parser
 
 
@@ -256,6 +302,68 @@ def command_optimizations(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def command_analyze(args: argparse.Namespace) -> int:
+    from fuzzfox.analysis import (
+        PROMPTS,
+        AnalysisPrompt,
+        AnalysisResult,
+        RequirementStore,
+        analyze,
+        write_shipped,
+    )
+    from fuzzfox.llm.cache import LLMCache
+    from fuzzfox.llm.client import LLMClient
+    from fuzzfox.sandbox.pool import default_cache_dir
+    from fuzzfox.whitebox.catalog import load_catalog
+
+    if not args.llm or not args.model:
+        raise UsageError("give --llm URL and --model NAME (the embedded offline model is not available yet)")
+    target = get_target(args.target)
+    if reason := target.missing_reason():
+        raise UsageError(reason)
+    catalog = {o.id: o for o in load_catalog(target, default_cache_dir())}
+    unknown = [i for i in args.optimization if i not in catalog]
+    if unknown:
+        raise UsageError(f"unknown optimization {unknown[0]!r} (see: fuzzfox optimizations list)")
+    chosen = [catalog[i] for i in args.optimization] or [o for o in catalog.values() if o.cpu]
+    chosen = chosen[: args.limit] if args.limit else chosen
+    args.campaign.mkdir(parents=True, exist_ok=True)
+    cache = LLMCache(args.campaign / "llm.sqlite")
+    retry_note = lambda message: print(f"fuzzfox: {message}", file=sys.stderr, flush=True)  # noqa: E731
+    settings = LLMSettings(
+        base_url=args.llm, model=args.model, api_key_env=args.api_key_env, max_retries=args.llm_retries
+    )
+    client = LLMClient(settings, cache, purpose="analysis", on_retry=retry_note)
+    store = RequirementStore(args.campaign / "fuzzfox.sqlite")
+
+    def progress(done: int, total: int, result: AnalysisResult) -> None:
+        how = "kept" if result.reused else "new "
+        print(
+            f"[{done:>{len(str(total))}}/{total}] {how} {result.requirement.optimization}",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    try:
+        results = analyze(
+            chosen, lambda m: client.complete(m)[0], args.model, AnalysisPrompt(args.target), store, progress
+        )
+    finally:
+        store.close()
+    if args.ship:
+        folder = PROMPTS / args.target / "requirements"
+        for result in results:
+            write_shipped(result.requirement, target.version(), folder)
+    totals = cache.totals("analysis")
+    new = sum(not r.reused for r in results)
+    print(
+        f"{len(results)} requirements ({new} new, {len(results) - new} kept) in {args.campaign}; "
+        f"LLM: {totals.calls - totals.cache_hits} calls, {totals.cache_hits} cached, "
+        f"{totals.prompt_tokens}+{totals.completion_tokens} tokens, cost {totals.cost:.4f}"
+    )
+    return EXIT_CLEAN
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -263,7 +371,9 @@ def main(argv: list[str] | None = None) -> int:
             return command_run(args)
         if args.command == "optimizations":
             return command_optimizations(args)
-    except (UsageError, ProgramError, WorkerStartError, CatalogError, ValueError) as error:
+        if args.command == "analyze":
+            return command_analyze(args)
+    except (UsageError, ProgramError, WorkerStartError, CatalogError, LLMError, ValueError) as error:
         return _fail(str(error).splitlines()[0] if str(error) else type(error).__name__)
     except KeyboardInterrupt:
         print("fuzzfox: interrupted; finished verdicts are in the store", file=sys.stderr)
