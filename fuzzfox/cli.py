@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from fuzzfox.llm.client import LLMError, LLMSettings
-from fuzzfox.program import ProgramError, discover, load_program, parse_setting
+from fuzzfox.program import Program, ProgramError, discover, load_program, parse_setting
 from fuzzfox.runner import ProgramResult, RunOptions, UsageError, check_targets, replay
 from fuzzfox.sandbox.isolation import Limits
 from fuzzfox.sandbox.pool import WorkerStartError
@@ -211,7 +211,7 @@ def _fail(message: str) -> int:
     return EXIT_USAGE
 
 
-def _load_programs(paths: list[Path], default_target: str) -> list:  # type: ignore[type-arg]
+def _load_programs(paths: list[Path], default_target: str) -> list[Program]:
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise UsageError(f"no such file or directory: {', '.join(missing)}")

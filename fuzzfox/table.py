@@ -6,11 +6,12 @@ from collections import Counter
 
 from fuzzfox.runner import ProgramResult
 from fuzzfox.whitebox.optimization import Optimization
+from oracles.verdict import Verdict
 
 SUMMARY_WIDTH = 70
 
 
-def _ratio(verdict) -> str:  # type: ignore[no-untyped-def]
+def _ratio(verdict: Verdict) -> str:
     compiled, eager = verdict.rmse_compiled_vs_fp64, verdict.rmse_eager_vs_fp64
     if compiled is None or eager is None:
         return ""

@@ -107,7 +107,7 @@ def test_rng_programs_compare_fairly() -> None:
     assert verdict.outcome is Outcome.PASS, verdict.explain()
 
 
-def test_a_killed_worker_is_replaced_and_its_program_gets_a_verdict() -> None:
+def test_a_killed_worker_is_replaced_and_its_program_runs_again() -> None:
     pool = LocalPool(
         PoolConfig("torch-inductor", {"backends": ["inductor"]}, jobs=1, limits=Limits(timeout_s=60))
     )
@@ -125,6 +125,6 @@ def test_a_killed_worker_is_replaced_and_its_program_gets_a_verdict() -> None:
     finally:
         killer.join()
         pool.close()
-    assert "worker died" in results["slow.py"].summary
+    assert results["slow.py"].outcome is Outcome.PASS, "the program was not re-run on a fresh worker"
     assert results["relu_linear.py"].outcome is Outcome.PASS
     assert pool.workers[0].process is not victim

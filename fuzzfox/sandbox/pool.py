@@ -28,6 +28,9 @@ from oracles.verdict import Outcome, Symptom, Verdict
 
 START_TIMEOUT_S = 600.0  # a first compile on an empty cache builds a precompiled header
 ANSWER_GRACE_S = 60.0  # on top of the program timeout: fork, teardown, verdict transfer
+# A program cannot reach its worker from the sandbox, so a lost worker was killed from outside
+# (an OOM kill, a user): the program runs again on a fresh worker before it gets a verdict.
+WORKER_LOSSES_TOLERATED = 1
 
 
 class WorkerStartError(RuntimeError):
@@ -154,10 +157,11 @@ class WorkerProcess:
         self.kill()
 
 
-def _lost_worker_verdict(program: Program) -> Verdict:
+def _lost_worker_verdict() -> Verdict:
     return Verdict(
         Outcome.INVALID,
-        "the sandbox worker died or stopped answering while running this program",
+        f"the sandbox worker died or stopped answering {WORKER_LOSSES_TOLERATED + 1} times "
+        "while running this program",
         symptom=Symptom.CRASH,
     )
 
@@ -228,17 +232,19 @@ class LocalPool:
             program = work.get()
             if program is None:
                 return
-            verdict = self.workers[slot].run(program)
-            if verdict is None:
+            verdict = None
+            for _ in range(WORKER_LOSSES_TOLERATED + 1):
+                verdict = self.workers[slot].run(program)
+                if verdict is not None:
+                    break
                 if stop.is_set():
                     return
-                verdict = _lost_worker_verdict(program)
                 try:
                     self._replace(slot)
                 except WorkerStartError as error:
                     results.put(error)
                     return
-            results.put((program, verdict))
+            results.put((program, verdict or _lost_worker_verdict()))
 
     def _replace(self, slot: int) -> None:
         self.workers[slot].kill()
