@@ -206,6 +206,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _note(message: str) -> None:
+    print(f"fuzzfox: {message}", file=sys.stderr, flush=True)
+
+
 def _fail(message: str) -> int:
     print(f"fuzzfox: error: {message}", file=sys.stderr)
     return EXIT_USAGE
@@ -329,11 +333,10 @@ def command_analyze(args: argparse.Namespace) -> int:
     chosen = chosen[: args.limit] if args.limit else chosen
     args.campaign.mkdir(parents=True, exist_ok=True)
     cache = LLMCache(args.campaign / "llm.sqlite")
-    retry_note = lambda message: print(f"fuzzfox: {message}", file=sys.stderr, flush=True)  # noqa: E731
     settings = LLMSettings(
         base_url=args.llm, model=args.model, api_key_env=args.api_key_env, max_retries=args.llm_retries
     )
-    client = LLMClient(settings, cache, purpose="analysis", on_retry=retry_note)
+    client = LLMClient(settings, cache, purpose="analysis", on_retry=_note)
     store = RequirementStore(args.campaign / "fuzzfox.sqlite")
 
     def progress(done: int, total: int, result: AnalysisResult) -> None:
