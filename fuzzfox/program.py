@@ -196,6 +196,22 @@ def _check_entry_points(tree: ast.Module) -> None:
         raise ProgramError(f"{INPUTS_FUNCTION}() must take no arguments (requires {', '.join(required)})")
 
 
+def with_header(program: Program, **fields: str) -> Program:
+    """The same program with header keys set (added or replaced), header order kept."""
+    metadata = {**program.metadata, **fields}
+    lines = program.source.splitlines()
+    body_start = 0
+    for number, line in enumerate(lines):
+        if line.strip() and not HEADER_LINE.match(line.strip()):
+            body_start = number
+            break
+    else:
+        body_start = len(lines)
+    header = [f"# {key}: {value}" for key, value in metadata.items()]
+    source = normalize_source("\n".join([*header, *lines[body_start:]]))
+    return Program(source, metadata, program.path)
+
+
 def load_program(path: Path, default_target: str = "") -> Program:
     try:
         source = path.read_text(encoding="utf-8")

@@ -101,7 +101,9 @@ class LLMClient:
         api_key = self._api_key()
         answers, usage = [], Usage()
         while len(answers) < n:  # some servers (llama.cpp) return one choice whatever n is
-            more, used = self._request(messages, n - len(answers), seed, api_key)
+            # A fixed seed would make a one-choice server repeat the same answer n times.
+            next_seed = None if seed is None else seed + len(answers)
+            more, used = self._request(messages, n - len(answers), next_seed, api_key)
             answers += more
             usage = Usage(
                 usage.prompt_tokens + used.prompt_tokens,
