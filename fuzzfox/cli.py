@@ -191,6 +191,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="retries on connection errors, 429 and 5xx, with exponential backoff (default: %(default)s)",
     )
     analyze.add_argument(
+        "--max-tokens",
+        type=_positive_int,
+        default=LLMSettings.max_tokens,
+        metavar="N",
+        help="longest answer, in tokens (default: %(default)s)",
+    )
+    analyze.add_argument(
         "--optimization",
         action="append",
         default=[],
@@ -382,6 +389,7 @@ def command_analyze(args: argparse.Namespace) -> int:
                 model=endpoint.model,
                 api_key_env=args.api_key_env,
                 max_retries=args.llm_retries,
+                max_tokens=args.max_tokens,
             )
             client = LLMClient(settings, cache, purpose="analysis", on_retry=_note)
             results = analyze(

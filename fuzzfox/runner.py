@@ -43,6 +43,11 @@ class ProgramResult:
 Progress = Callable[[int, int, ProgramResult], None]
 
 
+def run_description(target: str, settings: dict[str, Any], version: str) -> dict[str, Any]:
+    """What makes two runs of a program comparable; its hash is the runs' config key."""
+    return {"target": target, "settings": settings, "version": version}
+
+
 def check_targets(programs: list[Program]) -> dict[str, list[Program]]:
     """Programs grouped by target; UsageError if a target is unknown or cannot run here."""
     by_target: dict[str, list[Program]] = {}
@@ -81,11 +86,7 @@ def replay(
         store.add_programs(programs)
         for name, group in by_target.items():
             target = get_target(name)
-            description = {
-                "target": name,
-                "settings": options.settings,
-                "version": target.version(),
-            }
+            description = run_description(name, options.settings, target.version())
             key = config_key(description)
             store.add_config(key, description)
             recorded = {} if options.rerun else store.verdicts(key, (p.id for p in group))

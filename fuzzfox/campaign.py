@@ -1,0 +1,435 @@
+"""The main job: seed corpus, then rounds of analyze -> generate -> execute -> judge -> feedback.
+
+Everything a round decides or learns goes to the campaign's SQLite store before the next step
+depends on it, so the campaign can be killed at any instant and resumed by running it again:
+
+1. a round's batch (its programs, its rejects, the examples it showed) is written in one
+   transaction right after generation; the round's random draws come from (seed, round), and
+   LLM answers from the replay cache, so a round killed during generation is regenerated
+   identically;
+2. each verdict is written as it arrives (one transaction per run);
+3. the feedback of a batch (posteriors, pools) is written in one transaction once all its
+   programs are judged; a batch found unfinished on resume has its missing programs run and is
+   then fed back.
+
+A stop request (SIGTERM/SIGINT via ``request_stop``) lets the programs in flight finish, records
+them, and ends the loop; nothing is started after it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from fuzzfox.analysis import PROMPTS, AnalysisPrompt, RequirementStore, analyze, read_shipped
+from fuzzfox.config import FIXED_ON_RESUME, NO_LLM, CampaignOptions, ConfigError, from_json, merge
+from fuzzfox.feedback import Batch, Feedback
+from fuzzfox.generation.answers import Candidate, reason_category
+from fuzzfox.generation.generators import (
+    GenerationRequest,
+    Generator,
+    LLMGenerator,
+    MutationGenerator,
+    SynthGenerator,
+)
+from fuzzfox.program import Program, ProgramError, discover, load_program
+from fuzzfox.runner import UsageError, check_targets, run_description
+from fuzzfox.sandbox.isolation import Limits
+from fuzzfox.sandbox.pool import LocalPool, PoolConfig, default_cache_dir
+from fuzzfox.stats import SessionClock, append_plot, collect, write_stats
+from fuzzfox.store import Store, config_key
+from fuzzfox.targets import get_target
+from fuzzfox.whitebox.catalog import load_catalog
+from fuzzfox.whitebox.optimization import Optimization
+from oracles.verdict import Verdict
+
+META_SCHEMA = "CREATE TABLE IF NOT EXISTS campaign_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+
+Note = Callable[[str], None]
+Observer = Callable[[dict[str, Any]], None]
+
+
+class StopFlag:
+    """Set from a signal handler; the loop checks it between programs."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self.reason = ""
+
+    def request_stop(self, reason: str) -> None:
+        self.reason = reason
+        self._event.set()
+
+    def __bool__(self) -> bool:
+        return self._event.is_set()
+
+
+def resolve_options(directory: Path, given: dict[str, Any], toml: dict[str, Any] | None) -> CampaignOptions:
+    """Defaults < what the campaign last ran with < the TOML file < the command line."""
+    options = CampaignOptions()
+    saved = _read_meta(directory).get("options")
+    if saved:
+        options = merge(options, from_json(saved), f"{directory}/fuzzfox.sqlite")
+    if toml:
+        options = merge(options, toml, "config file")
+    return merge(options, given, "command line")
+
+
+def _read_meta(directory: Path) -> dict[str, str]:
+    import sqlite3
+
+    database = directory / "fuzzfox.sqlite"
+    if not database.exists():
+        return {}
+    db = sqlite3.connect(database)
+    try:
+        db.execute(META_SCHEMA)
+        return dict(db.execute("SELECT key, value FROM campaign_meta"))
+    finally:
+        db.close()
+
+
+@dataclasses.dataclass
+class RoundResult:
+    batch: Batch
+    judged: list[tuple[Program, Verdict]]
+    new_in_pool: dict[str, int]
+
+
+class Campaign:
+    def __init__(
+        self,
+        directory: Path,
+        options: CampaignOptions,
+        note: Note = lambda _: None,
+        observe: Observer | None = None,
+        stop: StopFlag | None = None,
+    ) -> None:
+        self.directory = directory
+        self.options = options
+        self.note = note
+        self.observe = observe
+        self.stop = stop or StopFlag()
+        self.target = get_target(options.target)
+        if reason := self.target.missing_reason():
+            raise UsageError(reason)
+        self.store = Store(directory)
+        self.store.db.execute(META_SCHEMA)
+        self._check_resume()
+        self.feedback = Feedback(self.store.db, patience=options.patience)
+        self.requirements = RequirementStore(directory / "fuzzfox.sqlite")
+        self.settings = {
+            "backends": options.backends,
+            "inductor_config": options.inductor_config,
+            "eager_reruns": 2,
+            "probe": True,
+        }
+        description = run_description(options.target, self.settings, self.target.version())
+        self.key = config_key(description)
+        self.store.add_config(self.key, description)
+        self.catalog = {o.id: o for o in load_catalog(self.target, default_cache_dir()) if o.cpu}
+        self.shipped = read_shipped(PROMPTS / options.target / "requirements")
+        self.clock = SessionClock()
+        self.executor: LocalPool | None = None
+        self.generators: dict[str, Generator] = {}
+        self.llm_client: Any = None
+        self.current = ""
+        self.last_stats: dict[str, Any] = {}
+
+    # -- set-up ------------------------------------------------------------------------
+
+    def _check_resume(self) -> None:
+        meta = dict(self.store.db.execute("SELECT key, value FROM campaign_meta"))
+        if meta.get("options"):
+            saved = from_json(meta["options"])
+            for key in FIXED_ON_RESUME:
+                if saved.get(key) != getattr(self.options, key):
+                    raise ConfigError(
+                        f"{self.directory} is a campaign with {key} = {saved.get(key)!r}; "
+                        f"it cannot resume with {key} = {getattr(self.options, key)!r}"
+                    )
+        with self.store.db:
+            self.store.db.execute(
+                "INSERT OR REPLACE INTO campaign_meta VALUES ('options', ?)", (self.options.to_json(),)
+            )
+            self.store.db.execute(
+                "INSERT OR IGNORE INTO campaign_meta VALUES ('created', ?)", (str(time.time()),)
+            )
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[Campaign]:
+        """Workers, and the LLM endpoint when one is used, for the duration of the block."""
+        options = self.options
+        pool_config = PoolConfig(
+            options.target,
+            self.settings,
+            jobs=options.jobs,
+            limits=Limits(timeout_s=options.timeout, memory_bytes=int(options.memory_gb * (1 << 30))),
+            log_dir=self.directory / "logs",
+        )
+        with contextlib.ExitStack() as stack:
+            self.executor = _make_executor(pool_config, options)
+            stack.callback(self.executor.close)
+            self.note(f"starting {options.jobs} sandbox worker(s)")
+            self.executor.start()
+            self._set_up_generators(stack)
+            yield self
+
+    def _set_up_generators(self, stack: contextlib.ExitStack) -> None:
+        weights = self.options.generators
+        if weights.get("mutate"):
+            self.generators["mutate"] = MutationGenerator()
+        if weights.get("synth"):
+            self.generators["synth"] = SynthGenerator()
+        if weights.get("llm") and self.options.llm != NO_LLM:
+            from fuzzfox.generation.prompt import GenerationPrompt
+            from fuzzfox.llm.cache import LLMCache
+            from fuzzfox.llm.client import LLMClient, LLMSettings
+            from fuzzfox.llm.endpoint import open_endpoint
+
+            endpoint = stack.enter_context(
+                open_endpoint(
+                    self.options.llm,
+                    self.options.model,
+                    default_cache_dir(),
+                    threads=self.options.llm_threads,
+                    log=self.directory / "logs" / "llm-server.log",
+                )
+            )
+            self.note(f"LLM {endpoint.model} at {endpoint.base_url}")
+            settings = LLMSettings(
+                base_url=endpoint.base_url,
+                model=endpoint.model,
+                api_key_env=self.options.api_key_env,
+                max_retries=self.options.llm_retries,
+                temperature=self.options.temperature,
+            )
+            self.llm_client = LLMClient(
+                settings, LLMCache(self.directory / "llm.sqlite"), "generation", self.note
+            )
+            self.generators["llm"] = LLMGenerator(
+                self.llm_client, GenerationPrompt(self.options.target), endpoint.model
+            )
+        if not self.generators:
+            raise ConfigError("no generator left to run: give generators a positive weight (llm needs --llm)")
+
+    # -- the loop ----------------------------------------------------------------------
+
+    def run(self) -> str:
+        """Seed, finish interrupted batches, then rounds until a budget or a stop; why it ended."""
+        self.publish("seeding")
+        self.run_seeds()
+        for batch in self.feedback.unfinished_batches():
+            if self.stop:
+                break
+            self.note(f"resuming round {batch.round} ({batch.generator} for {batch.optimization})")
+            self._judge_and_feed_back(batch)
+        while True:
+            if reason := self._budget_spent():
+                break
+            round_number = self.feedback.rounds_done()
+            rng = random.Random(f"{self.options.seed}:{round_number}")
+            optimization = self.feedback.choose_optimization(self.candidates(), rng)
+            if optimization is None:
+                reason = "every optimization is saturated or out of reach"
+                break
+            batch = self.generate(round_number, optimization, rng)
+            if batch is not None:
+                self._judge_and_feed_back(batch)
+        self.publish("stopped", reason)
+        return reason
+
+    def _budget_spent(self) -> str:
+        options = self.options
+        if self.stop:
+            return f"stopped ({self.stop.reason})"
+        if options.minutes is not None and time.time() - self.clock.started >= options.minutes * 60:
+            return f"time budget of {options.minutes:g} min spent"
+        if options.programs is not None and self.clock.programs_run >= options.programs:
+            return f"program budget of {options.programs} spent"
+        if self.llm_client is not None and (options.max_tokens or options.max_cost):
+            totals = self.llm_client.cache.totals()
+            if options.max_tokens and totals.prompt_tokens + totals.completion_tokens >= options.max_tokens:
+                return f"LLM token budget of {options.max_tokens} spent"
+            if options.max_cost and totals.cost >= options.max_cost:
+                return f"LLM cost budget of {options.max_cost:g} spent"
+        return ""
+
+    def run_seeds(self) -> None:
+        """Judge the seed corpus (what has no verdict yet) and fill the pools from its triggers."""
+        seeds = self._load_seeds()
+        self.store.add_programs(seeds)
+        recorded = self.store.verdicts(self.key, (p.id for p in seeds))
+        pending = [p for p in seeds if p.id not in recorded]
+        if pending:
+            self.note(f"judging {len(pending)} seed program(s) ({len(seeds) - len(pending)} already judged)")
+        for program, verdict in self._execute(pending, "seed"):
+            recorded[program.id] = verdict
+        added = self.feedback.seed((p, recorded[p.id].triggers) for p in seeds if p.id in recorded)
+        if added:
+            self.note(f"seed corpus filled {len(added)} optimization pools")
+
+    def _load_seeds(self) -> list[Program]:
+        paths = self.options.seed_paths()
+        missing = [str(p) for p in paths if not p.exists()]
+        if missing:
+            raise UsageError(f"no such seed file or directory: {', '.join(missing)}")
+        programs = []
+        for file in discover(paths):
+            try:
+                programs.append(load_program(file, self.options.target))
+            except ProgramError as error:
+                self.note(f"skipping seed {file}: {error}")
+        check_targets(programs)
+        return [p for p in programs if p.target == self.options.target]
+
+    def candidates(self) -> list[str]:
+        """Optimizations worth a round: with a pool example, or a requirement to go on."""
+        pooled = set(self.feedback.pool_sizes())
+        with_requirement = set(self.shipped) | {
+            row[0] for row in self.store.db.execute("SELECT DISTINCT optimization FROM requirements")
+        }
+        return sorted(o for o in (pooled | with_requirement) if o in self.catalog)
+
+    def requirement(self, optimization: Optimization) -> str | None:
+        found = self.requirements.latest(optimization)
+        if found is None and self.options.analyze == "missing" and self.llm_client is not None:
+            self.publish(f"analyzing {optimization.id}")
+            complete = self.llm_client.complete
+            result = analyze(
+                [optimization],
+                lambda messages: complete(messages)[0],
+                self.llm_client.settings.model,
+                AnalysisPrompt(self.options.target),
+                self.requirements,
+            )
+            found = result[0].requirement
+        if found is not None:
+            return found.text
+        shipped = self.shipped.get(optimization.id)
+        return shipped.text if shipped else None
+
+    def _choose_generator(self, request: GenerationRequest, rng: random.Random) -> Generator | None:
+        usable = [
+            (name, weight)
+            for name, weight in self.options.generators.items()
+            if weight > 0 and name in self.generators and self.generators[name].available(request)
+        ]
+        if not usable:
+            return None
+        name = rng.choices([n for n, _ in usable], weights=[w for _, w in usable], k=1)[0]
+        return self.generators[name]
+
+    def generate(self, round_number: int, optimization: str, rng: random.Random) -> Batch | None:
+        examples = self.feedback.draw_examples(optimization, self.options.examples, rng)
+        request = GenerationRequest(
+            target=self.options.target,
+            optimization=optimization,
+            requirement=None,
+            examples=tuple(self._programs(examples)),
+            count=self.options.batch,
+            seed=rng.randrange(1 << 31),
+        )
+        generator = self._choose_generator(request, rng)
+        if generator is None:
+            return None
+        if generator.name.startswith("llm"):
+            request = dataclasses.replace(request, requirement=self.requirement(self.catalog[optimization]))
+        self.publish(f"round {round_number}: {generator.name} for {optimization}")
+        candidates = generator.generate(request)
+        programs = _unique([c.program for c in candidates if c.program is not None])
+        self.store.add_programs(programs)
+        rejects = [_reject(c) for c in candidates if c.program is None]
+        return self.feedback.open_batch(
+            round_number, optimization, generator.name, examples, programs, rejects
+        )
+
+    def _programs(self, ids: Sequence[str]) -> list[Program]:
+        programs = []
+        for program_id in ids:
+            row = self.store.db.execute("SELECT source, metadata FROM programs WHERE id = ?", (program_id,))
+            source, metadata = row.fetchone()
+            programs.append(Program(source, json.loads(metadata)))
+        return programs
+
+    def _judge_and_feed_back(self, batch: Batch) -> RoundResult | None:
+        programs = self._programs(batch.program_ids)
+        recorded = self.store.verdicts(self.key, batch.program_ids)
+        pending = [p for p in programs if p.id not in recorded]
+        for program, verdict in self._execute(pending, f"round {batch.round}"):
+            recorded[program.id] = verdict
+        if len(recorded) < len(programs):
+            return None  # stopped half-way: the batch stays open and is finished on resume
+        judged = [(p, recorded[p.id]) for p in programs]
+        outcome = self.feedback.close_batch(batch, [(p, v.triggers) for p, v in judged])
+        self.publish(
+            f"round {batch.round}: {batch.generator} for {batch.optimization}: {len(programs)} of "
+            f"{batch.produced} valid, {outcome.triggered} triggered it"
+        )
+        return RoundResult(batch, judged, outcome.new_in_pool)
+
+    def _execute(self, programs: list[Program], what: str) -> Iterator[tuple[Program, Verdict]]:
+        """Judge programs ``jobs`` at a time, recording each verdict; stop between chunks."""
+        assert self.executor is not None, "run() outside running()"
+        chunk = max(1, self.options.jobs)
+        for start in range(0, len(programs), chunk):
+            if self.stop:
+                return
+            for program, verdict in self.executor.run(programs[start : start + chunk]):
+                self.store.record(program, self.key, verdict)
+                self.clock.programs_run += 1
+                self.publish(f"{what}: {program.name} -> {verdict.outcome.value}")
+                yield program, verdict
+
+    # -- live state --------------------------------------------------------------------
+
+    def publish(self, current: str, ended: str = "") -> dict[str, Any]:
+        self.current = current
+        stats = collect(
+            self.store.db,
+            self.clock,
+            len(self.catalog),
+            state="stopped" if ended else "running",
+            ended_because=ended or None,
+            pid=os.getpid(),
+            current=current,
+            target=self.options.target,
+            campaign=str(self.directory),
+        )
+        write_stats(self.directory, stats)
+        append_plot(self.directory, stats, self.clock)
+        self.last_stats = stats
+        if self.observe:
+            self.observe(stats)
+        return stats
+
+    def close(self) -> None:
+        self.requirements.close()
+        self.store.close()
+
+
+def _unique(programs: list[Program]) -> list[Program]:
+    return list({p.id: p for p in programs}.values())
+
+
+def _reject(candidate: Candidate) -> tuple[str, str, str]:
+    reason = candidate.reason or "not a program"
+    return reason_category(reason), reason, candidate.source[:4000]
+
+
+def _make_executor(config: PoolConfig, options: CampaignOptions) -> Any:
+    if options.executor == "local":
+        return LocalPool(config)
+    from fuzzfox.sandbox.executor import make_executor
+
+    return make_executor(
+        options.executor, config, ray_address=options.ray_address, recycle_after=options.recycle_after
+    )

@@ -1,0 +1,246 @@
+"""``fuzzfox campaign``, ``fuzzfox daemon`` and ``fuzzfox status``: the long-running job and its state."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from fuzzfox.config import GENERATORS, load_toml
+
+EXIT_CLEAN, EXIT_BUGS = 0, 1
+
+CAMPAIGN_EPILOG = """\
+The campaign first judges the seed corpus (corpus/<target>/, or --seeds) to fill one pool per
+optimization with programs that reach it, then runs rounds: pick an optimization (rare ones
+first), draw k examples from its pool by Thompson sampling, generate a batch (LLM, AST mutation
+or op-graph synthesis), judge it in the sandbox, feed the triggers back.  Everything is kept in
+DIR/fuzzfox.sqlite: run the same command again to resume.  Live state: DIR/stats.json,
+DIR/plot.csv (see `fuzzfox status DIR`).  SIGTERM or Ctrl-C lets the programs in flight finish.
+
+examples:
+  fuzzfox campaign --campaign runs/c1 --minutes 10
+  fuzzfox campaign --campaign runs/c1 --llm none --programs 200
+  fuzzfox campaign --campaign runs/c1 --llm http://127.0.0.1:8000/v1 --model qwen --jobs 4
+  fuzzfox daemon --campaign runs/c1 --config campaign.toml --detach
+"""
+
+
+def _weights(text: str) -> dict[str, float]:
+    """``llm=2,mutate=1`` (or ``mutate,synth`` for equal weights) -> a weight per generator."""
+    weights: dict[str, float] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, _, weight = item.partition("=")
+        if name not in GENERATORS:
+            raise argparse.ArgumentTypeError(f"unknown generator {name!r} (known: {', '.join(GENERATORS)})")
+        try:
+            weights[name] = float(weight) if weight else 1.0
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"bad weight {weight!r} for {name}") from None
+    return weights
+
+
+def add_campaign_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options shared by campaign and daemon; unset ones fall back to the TOML file and the defaults."""
+    add = parser.add_argument
+    add("--campaign", type=Path, required=True, metavar="DIR", help="campaign directory (created or resumed)")
+    add("--config", type=Path, metavar="FILE", help="a TOML file with any of these options (names with _)")
+    add("--target", help="target to fuzz (default: torch-inductor)")
+    add("--minutes", type=float, help="stop after this many minutes (this invocation)")
+    add("--programs", type=int, help="stop after judging this many programs (this invocation)")
+    add("--max-tokens", type=int, help="stop when the campaign's LLM tokens reach this")
+    add("--max-cost", type=float, help="stop when the campaign's LLM cost reaches this")
+    add("--llm", metavar="URL|embedded[:MODEL]|none", help="generation/analysis LLM (default: embedded)")
+    add("--model", help="model name at the --llm URL")
+    add("--api-key-env", metavar="NAME", help="variable holding the API key (default: OPENAI_API_KEY)")
+    add(
+        "--analyze", choices=("missing", "never"), help="derive missing requirements first (default: missing)"
+    )
+    add(
+        "--generators",
+        type=_weights,
+        metavar="G=W,...",
+        help="generator weights (default: llm=2,mutate=1,synth=1)",
+    )
+    add("--jobs", "-j", type=int, help="sandbox workers (default: 2)")
+    add("--batch", type=int, help="programs per round (default: 4)")
+    add("--examples", type=int, help="pool examples per prompt, k (default: 3)")
+    add("--seeds", nargs="+", metavar="PATH", help="seed programs (default: corpus/<target>)")
+    add("--seed", type=int, help="random seed of a new campaign (default: 0)")
+    add("--backends", type=lambda t: [b for b in t.split(",") if b], metavar="A,B", help="compiled backends")
+    add("--timeout", type=float, metavar="S", help="seconds per program (default: 180)")
+    add("--executor", choices=("local", "ray"), help="where programs run (default: local)")
+    add("--ray-address", metavar="ADDR", help="Ray cluster to join (default: start a local one)")
+    add("--recycle-after", type=int, metavar="N", help="replace a Ray worker after N programs")
+
+
+def add_commands(commands: Any) -> None:
+    campaign = commands.add_parser(
+        "campaign",
+        help="run a fuzzing campaign in the foreground, with a live view",
+        description="Run a campaign: seed corpus, then rounds of analyze, generate, judge, feedback.",
+        epilog=CAMPAIGN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_campaign_arguments(campaign)
+    daemon = commands.add_parser(
+        "daemon",
+        help="run a campaign until stopped or its budget is spent, logging plainly",
+        description="The campaign loop for long runs: no live view, one log line per event; SIGTERM "
+        "finishes the programs in flight and exits 0. With --detach it goes to the background, "
+        "logging to DIR/daemon.log and writing its pid to DIR/daemon.pid.",
+        epilog=CAMPAIGN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_campaign_arguments(daemon)
+    daemon.add_argument("--detach", action="store_true", help="run in the background")
+    status = commands.add_parser("status", help="a campaign's live state (from DIR/stats.json)")
+    status.add_argument("campaign", type=Path, metavar="DIR")
+    status.add_argument("--json", action="store_true", help="print stats.json as it is")
+
+
+def _given(args: argparse.Namespace) -> dict[str, Any]:
+    skip = {"command", "campaign", "config", "detach", "func"}
+    return {k: v for k, v in vars(args).items() if k not in skip and v is not None}
+
+
+class LiveView:
+    """The status block redrawn in place on a terminal; plain lines anywhere else."""
+
+    def __init__(self, stream: Any, live: bool) -> None:
+        self.stream = stream
+        self.live = live
+        self.drawn = 0
+        self.last_draw = 0.0
+
+    def __call__(self, stats: dict[str, Any]) -> None:
+        from fuzzfox.stats import render
+
+        if not self.live:
+            print(
+                f"[{stats['programs_run']} run | {stats['optimizations_triggered']}/"
+                f"{stats['optimizations_total']} opts | {stats['bug_candidates']} bugs] {stats['current']}",
+                file=self.stream,
+                flush=True,
+            )
+            return
+        if time.monotonic() - self.last_draw < 0.5 and stats["state"] == "running":
+            return
+        block = render(stats)
+        if self.drawn:
+            self.stream.write(f"\x1b[{self.drawn}F\x1b[J")
+        self.stream.write(block + "\n")
+        self.stream.flush()
+        self.drawn = block.count("\n") + 1
+        self.last_draw = time.monotonic()
+
+
+def _install_stop_handlers(stop: Any, note: Any) -> None:
+    def handler(number: int, _frame: Any) -> None:
+        name = signal.Signals(number).name
+        if stop:  # a second signal: stop now
+            raise KeyboardInterrupt
+        note(f"{name}: finishing the programs in flight, then stopping (again to stop at once)")
+        stop.request_stop(name)
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+
+
+def _detach(directory: Path) -> None:
+    """Double fork into the background; the log and pid file go in the campaign directory."""
+    directory.mkdir(parents=True, exist_ok=True)
+    if os.fork():
+        os._exit(0)
+    os.setsid()
+    if pid := os.fork():
+        print(f"fuzzfox: daemon {pid} started; log {directory / 'daemon.log'}", flush=True)
+        os._exit(0)
+    log = os.open(directory / "daemon.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+
+
+def command_campaign(args: argparse.Namespace, note: Any, daemon: bool = False) -> int:
+    from fuzzfox.campaign import Campaign, StopFlag, resolve_options
+    from fuzzfox.stats import generator_table, triggered_by_origin
+
+    directory: Path = args.campaign
+    toml = load_toml(args.config) if args.config else None
+    options = resolve_options(directory, _given(args), toml)
+    if daemon and args.detach:
+        _detach(directory)
+    if daemon:
+        (directory / "daemon.pid").write_text(f"{os.getpid()}\n")
+    stop = StopFlag()
+    _install_stop_handlers(stop, note)
+    view = LiveView(sys.stderr, live=not daemon and sys.stderr.isatty())
+    campaign = Campaign(directory, options, note=note, observe=view, stop=stop)
+    try:
+        with campaign.running():
+            reason = campaign.run()
+        seeds, total = triggered_by_origin(campaign.store.db)
+        stats = campaign.last_stats
+        table = generator_table(campaign.store.db)
+    finally:
+        campaign.close()
+        if daemon:
+            with contextlib.suppress(FileNotFoundError):
+                (directory / "daemon.pid").unlink()
+    _print_summary(directory, reason, stats, table, seeds, total)
+    return EXIT_BUGS if stats["bug_candidates"] else EXIT_CLEAN
+
+
+def _print_summary(
+    directory: Path, reason: str, stats: dict[str, Any], table: list[dict[str, Any]], seeds: int, total: int
+) -> None:
+    import pandas as pd
+
+    print(f"campaign {directory}: {reason}")
+    if table:
+        print(pd.DataFrame(table).to_string(index=False))
+    print(
+        f"programs: {stats['generated']} generated, {stats['valid']} valid ({stats['valid_pct']}%), "
+        f"{stats['programs_run']} judged ({stats['programs_run_session']} this session, "
+        f"{stats['invalid_runs']} fail without a compiler)"
+    )
+    print(
+        f"optimizations triggered: {total} of {stats['optimizations_total']} "
+        f"(seed corpus alone: {seeds}; new from generated programs: {total - seeds})"
+    )
+    print(
+        f"bug candidates: {stats['bug_candidates']} ({stats['unique_bugs']} unique); dropped by the "
+        f"instability filter: {stats['dropped']}; "
+        f"LLM: {stats['llm_calls']} calls, {stats['llm_tokens']} tokens"
+    )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def command_status(args: argparse.Namespace) -> int:
+    from fuzzfox.stats import read_stats, render
+
+    stats = read_stats(args.campaign)
+    if stats.get("state") == "running" and not _alive(int(stats.get("pid", 0))):
+        stats["state"] = "dead (killed without stopping; resume by running it again)"
+    if args.json:
+        print(json.dumps(stats, indent=2, sort_keys=True))
+    else:
+        print(render(stats))
+    return EXIT_CLEAN

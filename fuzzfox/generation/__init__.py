@@ -1,0 +1,1 @@
+"""The generation stage: prompting an LLM for new test programs and reading its answers."""

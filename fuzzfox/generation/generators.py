@@ -1,0 +1,115 @@
+"""The campaign's program generators behind one call: LLM, AST mutation, op-graph synthesis.
+
+Each turns a request (an optimization, its requirement, examples drawn from its pool) into
+candidates: programs with a header saying which generator and which parents made them, or a
+reason why an output is not a program.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from typing import Protocol
+
+from fuzzfox.generation.answers import Candidate, parse_answer
+from fuzzfox.generation.mutate import mutate
+from fuzzfox.generation.prompt import GenerationPrompt
+from fuzzfox.generation.synth import synthesize
+from fuzzfox.llm.client import LLMClient
+from fuzzfox.program import DEFAULT_MODE, Program, ProgramError, parse_program, with_header
+
+
+@dataclasses.dataclass(frozen=True)
+class GenerationRequest:
+    target: str
+    optimization: str
+    requirement: str | None
+    examples: tuple[Program, ...]
+    count: int
+    seed: int
+
+    @property
+    def mode(self) -> str:
+        return self.examples[0].mode if self.examples else DEFAULT_MODE
+
+
+class Generator(Protocol):
+    name: str
+
+    def available(self, request: GenerationRequest) -> bool: ...
+
+    def generate(self, request: GenerationRequest) -> list[Candidate]: ...
+
+
+def _aimed_at(program: Program, request: GenerationRequest) -> Candidate:
+    """The program with its header naming the requested optimization, re-checked by the parser."""
+    retargeted = with_header(program, target=request.target, optimization=request.optimization)
+    try:
+        return Candidate(retargeted.source, parse_program(retargeted.source), None)
+    except ProgramError as error:
+        return Candidate(retargeted.source, None, str(error))
+
+
+class LLMGenerator:
+    """A generation LLM shown the requirement and k pool examples; n answers per request."""
+
+    def __init__(self, client: LLMClient, prompt: GenerationPrompt, model: str) -> None:
+        self.client = client
+        self.prompt = prompt
+        self.name = f"llm:{model}"
+
+    def available(self, request: GenerationRequest) -> bool:
+        return True
+
+    def generate(self, request: GenerationRequest) -> list[Candidate]:
+        messages = self.prompt.messages(
+            request.optimization, request.requirement, [e.source for e in request.examples]
+        )
+        answers = self.client.complete(messages, n=request.count, seed=request.seed)
+        parents = [e.id for e in request.examples]
+        return [
+            candidate
+            for answer in answers
+            for candidate in parse_answer(
+                answer,
+                target=request.target,
+                optimization=request.optimization,
+                origin=self.name,
+                parents=parents,
+                mode=request.mode,
+            )
+        ]
+
+
+class MutationGenerator:
+    """AST mutants of the examples, one to three mutations each."""
+
+    name = "mutate"
+
+    def available(self, request: GenerationRequest) -> bool:
+        return bool(request.examples)
+
+    def generate(self, request: GenerationRequest) -> list[Candidate]:
+        rng = random.Random(request.seed)
+        candidates = []
+        for number in range(request.count):
+            parent = request.examples[number % len(request.examples)]
+            mutant = mutate(parent, rng, mutations=rng.randint(1, 3))
+            if mutant is None:
+                candidates.append(Candidate(parent.source, None, "no mutation applies"))
+            else:
+                candidates.append(_aimed_at(mutant, request))
+        return candidates
+
+
+class SynthGenerator:
+    """Well-typed op graphs drawn by hypothesis; they ignore the examples."""
+
+    name = "synth"
+
+    def available(self, request: GenerationRequest) -> bool:
+        return True
+
+    def generate(self, request: GenerationRequest) -> list[Candidate]:
+        programs = synthesize(request.seed, request.count, optimization=request.optimization)
+        return [_aimed_at(program, request) for program in programs]

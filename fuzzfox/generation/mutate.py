@@ -1,0 +1,1385 @@
+"""AST mutation of test programs: small named rewrites that keep a program a program.
+
+The campaign mutates programs that already reached an optimization, so the rewrites are small
+steps that stay near the pattern while changing what the compiler sees: input sizes (changed
+together wherever the same size appears, so shapes stay compatible), dtypes, literal constants,
+an op swapped for a sibling or respelled (``F.relu(x)`` / ``torch.relu(x)`` / ``x.relu()``), and
+identity transforms wrapped around a value (a permute and its inverse, a view to the same shape,
+a cast round trip, ``.contiguous()``, ``* 1.0``): what Inductor's pointless-* and remove-noop
+passes hunt for.
+
+Everything works on source text and :mod:`ast`; nothing here imports a framework, so mutants are
+made in the campaign process.  What is known about tensors (rank, dtype) comes from a small static
+inference over ``make_inputs`` and straight-line ``forward`` code, so a mutant can still fail at
+run time; the campaign counts those like any other invalid program.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import dataclasses
+import math
+import random
+from collections.abc import Callable, Collection, Iterator
+
+from fuzzfox.program import ENTRY_CLASS, ENTRY_FUNCTION, INPUTS_FUNCTION, Program, ProgramError, parse_program
+
+TORCH = "torch"
+NN = "torch.nn"
+FUNCTIONAL = "torch.nn.functional"
+
+MAX_SIZE = 64
+MAX_ELEMENTS = 100_000
+MAX_CONSTANT = 1024
+
+# Unary pointwise ops and their spellings: "t" torch.name(x), "f" F.name(x), "m" x.name().
+UNARY_FORMS: dict[str, str] = {
+    "relu": "tfm", "gelu": "f", "silu": "f", "tanh": "tfm", "sigmoid": "tfm", "hardswish": "f",
+    "hardsigmoid": "f", "leaky_relu": "f", "elu": "f", "selu": "tf", "celu": "tf", "softplus": "f",
+    "mish": "f", "relu6": "f", "hardtanh": "f", "softsign": "f", "tanhshrink": "f", "logsigmoid": "f",
+    "sin": "tm", "cos": "tm", "exp": "tm", "abs": "tm", "neg": "tm", "erf": "tm", "atan": "tm",
+    "asinh": "tm", "square": "tm", "expm1": "tm", "sinh": "tm", "cosh": "tm", "sign": "tm",
+    "floor": "tm", "ceil": "tm", "round": "tm", "trunc": "tm", "reciprocal": "tm", "sqrt": "tm",
+    "rsqrt": "tm", "log": "tm", "log1p": "tm",
+}  # fmt: skip
+# Swapped away from, never to: on ordinary inputs they make NaN or inf.
+UNARY_SOURCE_ONLY = frozenset({"sqrt", "rsqrt", "log", "log1p", "reciprocal"})
+# Optional keywords a swapped-in op may get (the same names work for the nn module classes).
+UNARY_OPTIONS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "gelu": (("approximate", ("'tanh'",)),),
+    "leaky_relu": (("negative_slope", ("0.2", "0.01", "1.5")),),
+    "elu": (("alpha", ("0.5", "2.0")),),
+    "celu": (("alpha", ("0.5", "2.0")),),
+    "softplus": (("beta", ("2.0", "0.5")), ("threshold", ("5.0", "1.0"))),
+    "hardtanh": (("min_val", ("-0.5", "-2.0")), ("max_val", ("0.5", "2.0"))),
+}
+ACTIVATION_MODULES: dict[str, str] = {
+    "ReLU": "relu", "GELU": "gelu", "SiLU": "silu", "Tanh": "tanh", "Sigmoid": "sigmoid",
+    "Hardswish": "hardswish", "Hardsigmoid": "hardsigmoid", "LeakyReLU": "leaky_relu", "ELU": "elu",
+    "SELU": "selu", "CELU": "celu", "Softplus": "softplus", "Mish": "mish", "ReLU6": "relu6",
+    "Hardtanh": "hardtanh", "Softsign": "softsign", "Tanhshrink": "tanhshrink", "LogSigmoid": "logsigmoid",
+}  # fmt: skip
+BINARY_OPERATORS: dict[type[ast.operator], str] = {
+    ast.Add: "add",
+    ast.Sub: "sub",
+    ast.Mult: "mul",
+    ast.Div: "div",
+}
+OPERATOR_OF: dict[str, type[ast.operator]] = {name: op for op, name in BINARY_OPERATORS.items()}
+BINARY_CALLS = ("add", "sub", "mul", "div", "maximum", "minimum")
+ARITHMETIC = ("add", "sub", "mul", "div")
+REDUCTIONS = ("sum", "mean", "amax", "amin", "prod", "nansum", "logsumexp", "var", "std")
+REDUCTIONS_WITH_DTYPE = frozenset({"sum", "mean", "prod", "nansum"})
+SOFTMAX_FORMS: dict[str, str] = {"softmax": "tfm", "log_softmax": "tfm", "softmin": "f"}
+
+FLOAT_DTYPES = ("float32", "float16", "bfloat16", "float64")
+DTYPE_ALIASES = {"float": "float32", "half": "float16", "double": "float64", **{d: d for d in FLOAT_DTYPES}}
+CAST_METHODS = {"float": "float32", "half": "float16", "double": "float64", "bfloat16": "bfloat16"}
+INT_DTYPES = frozenset({"int64", "int32", "int16", "int8", "uint8", "long", "int", "bool"})
+
+SIZED_CONSTRUCTORS = frozenset({"randn", "rand", "ones", "zeros", "empty"})
+FLOAT_CONSTRUCTORS = SIZED_CONSTRUCTORS | {"full"}
+CONSTRUCTORS = FLOAT_CONSTRUCTORS | {"randint", "randperm"}
+# nn layers: the positions and keywords of their size arguments.
+LAYER_SIZES: dict[str, tuple[tuple[int, str], ...]] = {
+    **{
+        name: ((0, "in_channels"), (1, "out_channels"))
+        for name in ("Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d")
+    },
+    **{
+        name: ((0, "num_features"),)
+        for name in ("BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d")
+    },
+    "Linear": ((0, "in_features"), (1, "out_features")),
+    "LayerNorm": ((0, "normalized_shape"),),
+    "GroupNorm": ((1, "num_channels"),),
+    "Embedding": ((0, "num_embeddings"), (1, "embedding_dim")),
+}
+RESHAPE_METHODS = frozenset({"view", "reshape", "expand", "new_zeros", "new_ones", "new_empty"})
+# Calls whose arguments are sizes, dims or indices: arithmetic inside them is not tensor math.
+INDEX_TAKING = frozenset(
+    {"view", "reshape", "expand", "repeat", "permute", "transpose", "split", "chunk", "unflatten", "narrow"}
+    | {"flatten", "squeeze", "unsqueeze", "select", "roll", "flip", "movedim", "tile", "range", "arange"}
+    | {"new_zeros", "new_ones", "new_full", "new_empty", "size"}
+    | CONSTRUCTORS
+)
+DIM_KEYWORDS = frozenset(
+    {"dim", "dims", "axis", "size", "start_dim", "end_dim", "dim0", "dim1", "shape", "p"}
+)
+NUMERIC_KEYWORDS = frozenset(
+    {"value", "alpha", "beta", "min", "max", "min_val", "max_val", "negative_slope", "threshold", "lambd"}
+    | {"exponent", "scale", "eps", "fill_value", "lower", "upper", "momentum", "other"}
+)
+VALUE_CALLS = frozenset({"pow", "clamp", "clamp_min", "clamp_max", "add", "sub", "mul", "div", "masked_fill"})
+METADATA_ATTRIBUTES = frozenset({"shape", "ndim", "dtype", "device", "is_cuda", "requires_grad", "grad"})
+METADATA_METHODS = frozenset(
+    {"size", "dim", "numel", "item", "stride", "tolist", "nelement", "is_contiguous"}
+)
+SCALAR_BUILTINS = frozenset({"len", "int", "float", "abs", "round", "min", "max"})
+
+
+class ProgramAst:
+    """A program's tree with what operators need to find sites: imports, its parts, parent links."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.tree = tree
+        self.aliases = _import_aliases(tree)
+        self.parents: dict[ast.AST, ast.AST] = {
+            child: parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)
+        }
+        model = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == ENTRY_CLASS), None)
+        methods = [n for n in model.body if isinstance(n, ast.FunctionDef)] if model else []
+        functions = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
+        self.init = next((m for m in methods if m.name == "__init__"), None)
+        self.inputs = next((f for f in functions if f.name == INPUTS_FUNCTION), None)
+        self.compute = [m for m in methods if m.name != "__init__"] + [
+            f for f in functions if f.name != INPUTS_FUNCTION
+        ]
+        entry = "forward" if model else ENTRY_FUNCTION
+        self.entry = next((f for f in self.compute if f.name == entry), None)
+        self.scalar_names: set[str] = set()
+        self.scalar_names = self._scalar_names()
+
+    # ---- finding things
+
+    def dotted(self, node: ast.AST) -> str | None:
+        """``F.relu`` -> ``"torch.nn.functional.relu"``; None when the root is not an import."""
+        if isinstance(node, ast.Name):
+            return self.aliases.get(node.id)
+        if isinstance(node, ast.Attribute):
+            base = self.dotted(node.value)
+            return f"{base}.{node.attr}" if base else None
+        return None
+
+    def nodes(self, functions: list[ast.FunctionDef]) -> Iterator[ast.AST]:
+        for function in functions:
+            yield from ast.walk(function)
+
+    def calls(self, functions: list[ast.FunctionDef]) -> list[ast.Call]:
+        return [node for node in self.nodes(functions) if isinstance(node, ast.Call)]
+
+    @property
+    def everywhere(self) -> list[ast.FunctionDef]:
+        return [f for f in (self.init, *self.compute, self.inputs) if f is not None]
+
+    @property
+    def model_code(self) -> list[ast.FunctionDef]:
+        """The functions whose constants are the model's: ``__init__`` and the compute code."""
+        return [f for f in (self.init, *self.compute) if f is not None]
+
+    def call_site(self, node: ast.Call, names: Collection[str]) -> CallSite | None:
+        """The call as ``torch.name(x, ...)``, ``F.name(x, ...)`` or ``x.name(...)``, if it is one."""
+        func = node.func
+        if not isinstance(func, ast.Attribute) or func.attr not in names:
+            return None
+        module = self.dotted(func.value)
+        if module in (TORCH, FUNCTIONAL):
+            if not node.args or isinstance(node.args[0], ast.Starred):
+                return None
+            form = "t" if module == TORCH else "f"
+            return CallSite(node, func.attr, form, node.args[0], list(node.args[1:]), list(node.keywords))
+        if module is not None or _is_name(func.value, "self"):
+            return None
+        return CallSite(node, func.attr, "m", func.value, list(node.args), list(node.keywords))
+
+    def call_sites(self, names: Collection[str]) -> list[CallSite]:
+        sites = (self.call_site(call, names) for call in self.calls(self.compute))
+        return [site for site in sites if site is not None]
+
+    def torch_call(self, node: ast.AST, module: str = TORCH) -> str | None:
+        """``torch.randn(...)`` -> ``"randn"`` (for the given module), else None."""
+        if not isinstance(node, ast.Call):
+            return None
+        path = self.dotted(node.func)
+        if path and path.rpartition(".")[0] == module:
+            return path.rpartition(".")[2]
+        return None
+
+    def is_scalar(self, node: ast.AST) -> bool:
+        """Whether an expression is (almost surely) a Python number rather than a tensor."""
+        if isinstance(node, ast.Constant):
+            return type(node.value) in (int, float)
+        if isinstance(node, ast.UnaryOp):
+            return self.is_scalar(node.operand)
+        if isinstance(node, ast.BinOp):
+            return self.is_scalar(node.left) and self.is_scalar(node.right)
+        if isinstance(node, ast.Name):
+            return node.id in self.scalar_names
+        if isinstance(node, ast.Attribute):
+            return node.attr in ("ndim",)
+        if isinstance(node, ast.Subscript):
+            value = node.value
+            return (isinstance(value, ast.Attribute) and value.attr == "shape") or _is_method(value, "size")
+        if isinstance(node, ast.Call):
+            path = self.dotted(node.func) or ""
+            if path.startswith("math."):
+                return True
+            if isinstance(node.func, ast.Name) and node.func.id in SCALAR_BUILTINS:
+                return node.func.id in ("len", "int", "float") or all(self.is_scalar(a) for a in node.args)
+            if _is_method(node, "size"):
+                return bool(node.args)  # x.size(0) is a number, x.size() a torch.Size
+            return isinstance(node.func, ast.Attribute) and node.func.attr in METADATA_METHODS
+        return False
+
+    def in_index_context(self, node: ast.AST) -> bool:
+        """Inside a subscript, a dim/size keyword, or the arguments of a call taking sizes or dims."""
+        child, parent = node, self.parents.get(node)
+        while parent is not None and not isinstance(parent, (ast.FunctionDef, ast.stmt)):
+            if isinstance(parent, ast.Subscript) and child is parent.slice:
+                return True
+            if isinstance(parent, ast.keyword) and parent.arg in DIM_KEYWORDS:
+                return True
+            if (
+                isinstance(parent, ast.Call)
+                and child is not parent.func
+                and _call_name(parent) in INDEX_TAKING
+            ):
+                return True
+            child, parent = parent, self.parents.get(parent)
+        return False
+
+    # ---- changing things
+
+    def reference(self, path: str) -> ast.expr:
+        """An expression naming ``path`` through the program's own imports (adding ``import torch``)."""
+        parts = path.split(".")
+        for cut in range(len(parts), 0, -1):
+            module = ".".join(parts[:cut])
+            local = next((name for name, target in self.aliases.items() if target == module), None)
+            if local is not None:
+                node: ast.expr = ast.Name(local, ast.Load())
+                for attr in parts[cut:]:
+                    node = ast.Attribute(node, attr, ast.Load())
+                return node
+        self.tree.body.insert(0, ast.Import([ast.alias(parts[0])]))
+        self.aliases[parts[0]] = parts[0]
+        return self.reference(path)
+
+    def dtype(self, name: str) -> ast.expr:
+        return self.reference(f"{TORCH}.{name}")
+
+    def render_call(
+        self, name: str, form: str, operand: ast.expr, args: list[ast.expr], keywords: list[ast.keyword]
+    ) -> ast.Call:
+        if form == "m":
+            return ast.Call(ast.Attribute(operand, name, ast.Load()), args, keywords)
+        module = TORCH if form == "t" else FUNCTIONAL
+        return ast.Call(self.reference(f"{module}.{name}"), [operand, *args], keywords)
+
+    def replace(self, old: ast.AST, new: ast.AST) -> None:
+        parent = self.parents[old]
+        for field, value in ast.iter_fields(parent):
+            if value is old:
+                setattr(parent, field, new)
+            elif isinstance(value, list):
+                value[:] = [new if item is old else item for item in value]
+        self.parents[new] = parent
+
+    # ---- helpers for the constructor
+
+    def _scalar_names(self) -> set[str]:
+        """Names bound to Python numbers in the compute code (``b, s, _ = x.shape``, loop indices)."""
+        names = self.scalar_names
+        for _ in range(2):  # a second pass sees names defined from names found in the first
+            for node in self.nodes(self.compute):
+                if isinstance(node, ast.Assign) and self._is_shape_value(node.value):
+                    for target in node.targets:
+                        names.update(_stored_names(target))
+                elif isinstance(node, (ast.For, ast.comprehension)) and _is_range(node.iter):
+                    names.update(_stored_names(node.target))
+        return names
+
+    def _is_shape_value(self, node: ast.AST) -> bool:
+        if isinstance(node, ast.Attribute) and node.attr == "shape":
+            return True
+        if _is_method(node, "size") and not getattr(node, "args", True):
+            return True
+        return self.is_scalar(node)
+
+
+@dataclasses.dataclass
+class CallSite:
+    """One call of a known op, split into its operand and the rest, whatever its spelling."""
+
+    node: ast.Call
+    name: str
+    form: str  # "t": torch.name(x, ...), "f": F.name(x, ...), "m": x.name(...)
+    operand: ast.expr
+    args: list[ast.expr]  # positional arguments after the operand
+    keywords: list[ast.keyword]
+
+
+Operator = Callable[[ProgramAst, random.Random], bool]
+
+
+# ---------------------------------------------------------------------------------------- the driver
+
+
+def mutate(
+    program: Program, rng: random.Random, mutations: int = 1, operators: Collection[str] | None = None
+) -> Program | None:
+    """A mutant made by ``mutations`` applicable operators drawn from ``rng``; None if none applies.
+
+    ``operators`` restricts the draw to some names of :data:`OPERATORS`.  The mutant's header keeps
+    the parent's keys but ``description``, with ``origin: mutate:<op>[+<op>...]`` and
+    ``parent: <parent id>``.
+    """
+    try:
+        tree = ast.parse(program.source)
+    except SyntaxError:
+        return None
+    original = ast.dump(tree)
+    names = [name for name in OPERATORS if operators is None or name in operators]
+    applied: list[str] = []
+    for _ in range(max(1, mutations)):
+        step = _apply_one(tree, names, rng)
+        if step is None:
+            break
+        tree, name = step
+        applied.append(name)
+    if not applied or ast.dump(tree) == original:
+        return None
+    return _mutant(program, tree, applied)
+
+
+def _apply_one(tree: ast.Module, names: list[str], rng: random.Random) -> tuple[ast.Module, str] | None:
+    """Try the operators in a random order on copies of the tree; the first that applies wins."""
+    for name in rng.sample(names, len(names)):
+        candidate = copy.deepcopy(tree)
+        if OPERATORS[name](ProgramAst(candidate), rng):
+            return candidate, name
+    return None
+
+
+def _mutant(parent: Program, tree: ast.Module, applied: list[str]) -> Program | None:
+    metadata = {key: value for key, value in parent.metadata.items() if key != "description"}
+    metadata["origin"] = "mutate:" + "+".join(applied)
+    metadata["parent"] = parent.id
+    header = "\n".join(f"# {key}: {value}" for key, value in metadata.items())
+    try:
+        return parse_program(f"{header}\n{ast.unparse(ast.fix_missing_locations(tree))}\n")
+    except (ProgramError, ValueError, RecursionError):
+        return None
+
+
+# ------------------------------------------------------------------------------------------- shapes
+
+
+def resize_inputs(program: ProgramAst, rng: random.Random) -> bool:
+    """Change one input size everywhere the same literal size appears (inputs, layers, views)."""
+    if program.inputs is None:
+        return False
+    input_calls = [c for c in program.calls([program.inputs]) if program.torch_call(c) in CONSTRUCTORS]
+    input_sizes = [size for call in input_calls for size in _constructor_sizes(program, call)]
+    split_lists = _split_lists(program)
+    split_totals = {sum(size.value for size in sizes) for sizes in split_lists}
+    values = sorted({size.value for size in input_sizes if size.value > 1} - split_totals)
+    if not values:
+        return False
+    old = rng.choice(values)
+    sites = input_sizes + _model_sizes(program) + [size for sizes in split_lists for size in sizes]
+    matching = [size for size in sites if size.value == old]
+    for _ in range(8):
+        new = rng.choice(
+            [old // 2, old * 2, old + 1, old - 1, 1, rng.randint(2, 16), rng.randint(2, MAX_SIZE)]
+        )
+        if new == old or not 1 <= new <= MAX_SIZE:
+            continue
+        if all(_elements(program, call, old, new) <= MAX_ELEMENTS for call in input_calls):
+            for size in matching:
+                size.value = new
+            return True
+    return False
+
+
+def _constructor_sizes(program: ProgramAst, call: ast.Call) -> list[ast.Constant]:
+    """The literal sizes of ``torch.randn(2, 3)``, ``torch.full((2, 3), v)``, ``torch.randint(0, 5, (4,))``.
+
+    Only plain int literals count: a size computed from a name is left alone.
+    """
+    name = program.torch_call(call)
+    keyword = _keyword(call, "size")
+    if keyword is not None:
+        elements = _elements_of(keyword)
+    elif name in SIZED_CONSTRUCTORS:
+        elements = _elements_of(call.args[0]) if len(call.args) == 1 else list(call.args)
+    elif name in ("full", "randperm") and call.args:
+        elements = _elements_of(call.args[0])
+    elif name == "randint":
+        elements = next((_elements_of(a) for a in call.args if isinstance(a, (ast.Tuple, ast.List))), [])
+    else:
+        elements = []
+    return [e for e in elements if _is_int(e)]  # type: ignore[misc]
+
+
+def _split_lists(program: ProgramAst) -> list[list[ast.Constant]]:
+    """The literal section lists of ``torch.split(x, [2, 3])`` / ``x.split([2, 3], 1)``.
+
+    A size that is one section changes with the inputs; a size that is their total is not resized
+    (the sections could not follow it).
+    """
+    found = []
+    for call in program.calls(program.compute):
+        if _call_name(call) not in ("split", "split_with_sizes"):
+            continue
+        is_function = isinstance(call.func, ast.Attribute) and program.dotted(call.func.value) is not None
+        positional = call.args[1 if is_function else 0 :]
+        given = _keyword(call, "split_size_or_sections") or _keyword(call, "split_sizes")
+        sections = given if given is not None else (positional[0] if positional else None)
+        if isinstance(sections, (ast.List, ast.Tuple)) and all(_is_int(e) for e in sections.elts):
+            found.append(list(sections.elts))
+    return found  # type: ignore[return-value]
+
+
+def _model_sizes(program: ProgramAst) -> list[ast.Constant]:
+    """Literal sizes in the model: layer widths, parameter/buffer shapes, view/reshape targets."""
+    sizes: list[ast.AST] = []
+    for call in program.calls(program.model_code):
+        layer = program.torch_call(call, NN)
+        if program.torch_call(call) in CONSTRUCTORS:
+            sizes.extend(_constructor_sizes(program, call))
+        elif layer in LAYER_SIZES:
+            for position, keyword in LAYER_SIZES[layer]:
+                given = _keyword(call, keyword) or (
+                    call.args[position] if len(call.args) > position else None
+                )
+                sizes.extend(_elements_of(given) if given is not None else [])
+        elif _shape_argument_call(program, call):
+            sizes.extend(_elements_of(call.args[1]))
+        elif isinstance(call.func, ast.Attribute) and call.func.attr in RESHAPE_METHODS:
+            sizes.extend(_elements_of(call.args[0]) if len(call.args) == 1 else call.args)
+    return [size for size in sizes if _is_int(size)]  # type: ignore[misc]
+
+
+def _shape_argument_call(program: ProgramAst, call: ast.Call) -> bool:
+    """``torch.reshape(x, shape)`` and ``F.layer_norm(x, normalized_shape)``."""
+    is_reshape = program.torch_call(call) == "reshape"
+    return len(call.args) > 1 and (is_reshape or program.torch_call(call, FUNCTIONAL) == "layer_norm")
+
+
+def _elements(program: ProgramAst, call: ast.Call, old: int, new: int) -> int:
+    sizes = [size.value for size in _constructor_sizes(program, call)]
+    return math.prod(new if size == old else size for size in sizes)
+
+
+# ------------------------------------------------------------------------------------------- dtypes
+
+
+def change_dtypes(program: ProgramAst, rng: random.Random) -> bool:
+    """Switch the float dtype of the whole program, of one cast, or (in a model without layers) one input.
+
+    One input alone in a model with layers would only meet a dtype mismatch at the first layer.
+    """
+    inputs = _float_inputs(program)
+    casts = _float_casts(program, program.compute)
+    weighted = (
+        (_retype_program, 3, bool(inputs)),
+        (_retype_one_cast, 2, bool(casts)),
+        (_retype_one_input, 1, bool(inputs) and not _has_layers(program)),
+    )
+    variants = [variant for variant, weight, possible in weighted if possible for _ in range(weight)]
+    if not variants:
+        return False
+    return rng.choice(variants)(program, rng)
+
+
+def _has_layers(program: ProgramAst) -> bool:
+    init = [program.init] if program.init else []
+    return any(program.torch_call(call, NN) is not None for call in program.calls(init))
+
+
+def _retype_program(program: ProgramAst, rng: random.Random) -> bool:
+    """All float inputs and the model's parameters (``self.to(dtype)``) to one other float dtype."""
+    inputs = _float_inputs(program)
+    current = [_given_dtype(program, call) or "float32" for call in inputs]
+    dtype = rng.choice([d for d in FLOAT_DTYPES if d != max(current, key=current.count)])
+    for call in inputs:
+        _set_dtype_keyword(program, call, dtype)
+    if program.init is not None:
+        for cast in _float_casts(program, [program.init]):
+            _set_cast(program, cast, dtype)
+        to_dtype = ast.Call(
+            ast.Attribute(ast.Name("self", ast.Load()), "to", ast.Load()), [program.dtype(dtype)], []
+        )
+        program.init.body.append(ast.Expr(to_dtype))
+    return True
+
+
+def _retype_one_input(program: ProgramAst, rng: random.Random) -> bool:
+    call = rng.choice(_float_inputs(program))
+    current = _given_dtype(program, call) or "float32"
+    _set_dtype_keyword(program, call, rng.choice([d for d in FLOAT_DTYPES if d != current]))
+    return True
+
+
+def _retype_one_cast(program: ProgramAst, rng: random.Random) -> bool:
+    cast = rng.choice(_float_casts(program, program.compute))
+    current = _cast_dtype(program, cast)
+    _set_cast(program, cast, rng.choice([d for d in FLOAT_DTYPES if d != current]))
+    return True
+
+
+def _float_inputs(program: ProgramAst) -> list[ast.Call]:
+    """``make_inputs`` constructors that make float tensors."""
+    if program.inputs is None:
+        return []
+    found = []
+    for call in program.calls([program.inputs]):
+        name = program.torch_call(call)
+        if name not in FLOAT_CONSTRUCTORS:
+            continue
+        given = _keyword(call, "dtype")
+        if given is not None:
+            if _dtype_name(program, given) in FLOAT_DTYPES:
+                found.append(call)
+        elif name != "full" or (len(call.args) > 1 and _is_float_literal(call.args[1])):
+            found.append(call)
+    return found
+
+
+def _float_casts(program: ProgramAst, functions: list[ast.FunctionDef]) -> list[ast.Call]:
+    """``.to(torch.float16)``, ``dtype=torch.float64`` arguments, ``.half()`` and friends."""
+    return [call for call in program.calls(functions) if _cast_dtype(program, call) is not None]
+
+
+def _cast_dtype(program: ProgramAst, call: ast.Call) -> str | None:
+    given = _keyword(call, "dtype")
+    if given is not None:
+        return _float_dtype(program, given)
+    if _is_method(call, "to") and call.args:
+        return _float_dtype(program, call.args[0])
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in CAST_METHODS and not call.args:
+        return CAST_METHODS[func.attr] if program.dotted(func.value) is None else None
+    return None
+
+
+def _set_cast(program: ProgramAst, call: ast.Call, dtype: str) -> None:
+    if _keyword(call, "dtype") is not None:
+        _set_dtype_keyword(program, call, dtype)
+    elif _is_method(call, "to"):
+        call.args[0] = program.dtype(dtype)
+    else:
+        assert isinstance(call.func, ast.Attribute)
+        call.func.attr = "to"
+        call.args = [program.dtype(dtype)]
+
+
+def _set_dtype_keyword(program: ProgramAst, call: ast.Call, dtype: str) -> None:
+    call.keywords = [k for k in call.keywords if k.arg != "dtype"] + [
+        ast.keyword("dtype", program.dtype(dtype))
+    ]
+
+
+def _given_dtype(program: ProgramAst, call: ast.Call) -> str | None:
+    given = _keyword(call, "dtype")
+    return _dtype_name(program, given) if given is not None else None
+
+
+def _dtype_name(program: ProgramAst, node: ast.AST) -> str | None:
+    path = program.dotted(node) or ""
+    module, _, name = path.rpartition(".")
+    if module != TORCH:
+        return None
+    return DTYPE_ALIASES.get(name, name)
+
+
+def _float_dtype(program: ProgramAst, node: ast.AST) -> str | None:
+    name = _dtype_name(program, node)
+    return name if name in FLOAT_DTYPES else None
+
+
+# ---------------------------------------------------------------------------------------- constants
+
+
+def perturb_constant(program: ProgramAst, rng: random.Random) -> bool:
+    """Change one float or int literal of the model (not a size, dim or index) to a nearby or edge value."""
+    sites = _constant_sites(program)
+    if not sites:
+        return False
+    node, value = rng.choice(sites)
+    new = _perturbed(value, rng)
+    if new is None:
+        return False
+    program.replace(node, _number(new))
+    return True
+
+
+def _constant_sites(program: ProgramAst) -> list[tuple[ast.expr, int | float]]:
+    sites: list[tuple[ast.expr, int | float]] = []
+    signed_inner: set[int] = set()
+    for node in program.nodes(program.model_code):
+        if (
+            isinstance(node, ast.UnaryOp)
+            and isinstance(node.op, (ast.USub, ast.UAdd))
+            and _is_number(node.operand)
+        ):
+            signed_inner.add(id(node.operand))
+            value = node.operand.value  # type: ignore[attr-defined]
+            sites.append((node, -value if isinstance(node.op, ast.USub) else value))
+        elif _is_number(node) and id(node) not in signed_inner:
+            sites.append((node, node.value))  # type: ignore[attr-defined]
+    return [(node, value) for node, value in sites if _perturbable(program, node, value)]
+
+
+def _perturbable(program: ProgramAst, node: ast.expr, value: int | float) -> bool:
+    if program.in_index_context(node) or abs(value) >= MAX_CONSTANT:
+        return False
+    parent = program.parents.get(node)
+    if isinstance(parent, ast.keyword):
+        return parent.arg in NUMERIC_KEYWORDS or (isinstance(value, float) and parent.arg not in DIM_KEYWORDS)
+    if isinstance(value, float):
+        return _call_name(parent) != "dropout"
+    if isinstance(parent, ast.BinOp) and type(parent.op) in (*BINARY_OPERATORS, ast.Pow):
+        other = parent.right if parent.left is node else parent.left
+        return not program.is_scalar(other)
+    if isinstance(parent, ast.Compare):
+        return not all(program.is_scalar(side) for side in [parent.left, *parent.comparators])
+    if isinstance(parent, ast.Call) and _call_name(parent) in VALUE_CALLS:
+        is_method = isinstance(parent.func, ast.Attribute) and program.dotted(parent.func.value) is None
+        return is_method or (bool(parent.args) and parent.args[0] is not node)
+    return False
+
+
+def _perturbed(value: int | float, rng: random.Random) -> int | float | None:
+    for _ in range(10):
+        if isinstance(value, int):
+            new: int | float = rng.choice(
+                [value * 2, value + 1, value - 1, -value, 0, 1, -1, 2, rng.randint(-8, 8)]
+            )
+        else:
+            nearby = [value * 2, value / 2, -value, value + rng.choice((-0.1, 0.1))]
+            edges = [0.0, 1.0, -1.0, 1e-6, 1e-3, 100.0, 1000.0, round(rng.uniform(-10, 10), 3)]
+            new = rng.choice([*nearby, *edges])
+            new = float(f"{new:.6g}")
+        if new != value and abs(new) < MAX_CONSTANT:
+            return new
+    return None
+
+
+# ------------------------------------------------------------------------------------------ op swaps
+
+
+def swap_unary(program: ProgramAst, rng: random.Random) -> bool:
+    """One unary pointwise op (call or nn activation module) for another: relu -> gelu, sin -> tanh..."""
+    calls: list[CallSite | ast.Call] = [*program.call_sites(UNARY_FORMS), *_activation_modules(program)]
+    if not calls:
+        return False
+    site = rng.choice(calls)
+    if isinstance(site, ast.Call):  # an nn module class
+        assert isinstance(site.func, ast.Attribute)
+        current = ACTIVATION_MODULES[site.func.attr]
+        target = rng.choice([name for name in ACTIVATION_MODULES.values() if name != current])
+        module = next(cls for cls, name in ACTIVATION_MODULES.items() if name == target)
+        program.replace(site, ast.Call(program.reference(f"{NN}.{module}"), [], _options(target, rng)))
+        return True
+    targets = [n for n in UNARY_FORMS if n != site.name and n not in UNARY_SOURCE_ONLY]
+    target = rng.choice(targets)
+    form = site.form if site.form in UNARY_FORMS[target] else rng.choice(UNARY_FORMS[target])
+    program.replace(site.node, program.render_call(target, form, site.operand, [], _options(target, rng)))
+    return True
+
+
+def _activation_modules(program: ProgramAst) -> list[ast.Call]:
+    return [c for c in program.calls(program.model_code) if program.torch_call(c, NN) in ACTIVATION_MODULES]
+
+
+def _options(name: str, rng: random.Random) -> list[ast.keyword]:
+    """Sometimes a non-default parameter for a swapped-in op (gelu's tanh approximation...)."""
+    return [
+        ast.keyword(keyword, ast.parse(rng.choice(values), mode="eval").body)
+        for keyword, values in UNARY_OPTIONS.get(name, ())
+        if rng.random() < 0.5
+    ]
+
+
+def swap_binary(program: ProgramAst, rng: random.Random) -> bool:
+    """add / sub / mul / div / maximum / minimum for one another, as operators or calls."""
+    sites: list[ast.BinOp | CallSite] = [*_binop_sites(program), *_binary_call_sites(program)]
+    if not sites:
+        return False
+    site = rng.choice(sites)
+    if isinstance(site, ast.BinOp):
+        current, left, right = BINARY_OPERATORS[type(site.op)], site.left, site.right
+    else:
+        current, left, right = site.name, site.operand, site.args[0]
+    with_scalar = program.is_scalar(left) or program.is_scalar(right)
+    target = rng.choice([n for n in (ARITHMETIC if with_scalar else BINARY_CALLS) if n != current])
+    if isinstance(site, ast.BinOp) and target in OPERATOR_OF:
+        site.op = OPERATOR_OF[target]()
+        return True
+    form = site.form if isinstance(site, CallSite) else rng.choice("tm")
+    program.replace(
+        site if isinstance(site, ast.BinOp) else site.node,
+        program.render_call(target, form, left, [right], []),
+    )
+    return True
+
+
+def _binop_sites(program: ProgramAst) -> list[ast.BinOp]:
+    """Tensor arithmetic written with operators (not size arithmetic, not list concatenation)."""
+    found = []
+    for node in program.nodes(program.compute):
+        if not isinstance(node, ast.BinOp) or type(node.op) not in BINARY_OPERATORS:
+            continue
+        operands = (node.left, node.right)
+        if any(isinstance(o, (ast.List, ast.Tuple, ast.ListComp, ast.JoinedStr)) for o in operands):
+            continue
+        if any(isinstance(o, ast.Constant) and type(o.value) not in (int, float) for o in operands):
+            continue
+        if all(program.is_scalar(o) for o in operands) or program.in_index_context(node):
+            continue
+        found.append(node)
+    return found
+
+
+def _binary_call_sites(program: ProgramAst) -> list[CallSite]:
+    sites = program.call_sites(BINARY_CALLS)
+    return [s for s in sites if len(s.args) == 1 and s.form != "f" and not program.is_scalar(s.operand)]
+
+
+def swap_reduction(program: ProgramAst, rng: random.Random) -> bool:
+    """sum / mean / amax / amin / prod / var ... for one another, over the same dims."""
+    sites = [s for s in program.call_sites(REDUCTIONS) if s.form != "f"]
+    if not sites:
+        return False
+    site = rng.choice(sites)
+    dim, keepdim, others = _reduction_arguments(site)
+    dim_node = dim.value if isinstance(dim, ast.keyword) else dim
+    needs = "logsumexp" if dim_node is None else "prod" if isinstance(dim_node, (ast.Tuple, ast.List)) else ""
+    target = rng.choice([n for n in REDUCTIONS if n not in (site.name, needs)])
+    args = [dim] if isinstance(dim, ast.expr) else []
+    keywords = [k for k in (dim, keepdim) if isinstance(k, ast.keyword)]
+    keywords += [k for k in others if k.arg == "dtype" and target in REDUCTIONS_WITH_DTYPE]
+    program.replace(site.node, program.render_call(target, site.form, site.operand, args, keywords))
+    return True
+
+
+def _reduction_arguments(
+    site: CallSite,
+) -> tuple[ast.expr | ast.keyword | None, ast.keyword | None, list[ast.keyword]]:
+    """(dim as given, keepdim as a keyword, other keywords); a positional keepdim becomes a keyword."""
+    dim: ast.expr | ast.keyword | None = (
+        site.args[0] if site.args else _keyword_node(site.keywords, "dim", "axis")
+    )
+    keepdim = _keyword_node(site.keywords, "keepdim", "keepdims")
+    if keepdim is None and len(site.args) > 1 and site.name not in ("var", "std"):
+        keepdim = ast.keyword("keepdim", site.args[1])
+    others = [k for k in site.keywords if k is not dim and k is not keepdim]
+    return dim, keepdim, others
+
+
+def swap_softmax(program: ProgramAst, rng: random.Random) -> bool:
+    """softmax / log_softmax / softmin for one another, same dim."""
+    sites = program.call_sites(SOFTMAX_FORMS)
+    if not sites:
+        return False
+    site = rng.choice(sites)
+    target = rng.choice([n for n in SOFTMAX_FORMS if n != site.name])
+    has_dim = bool(site.args) or any(k.arg == "dim" for k in site.keywords)
+    form = site.form if site.form in SOFTMAX_FORMS[target] and has_dim else "f"
+    program.replace(site.node, program.render_call(target, form, site.operand, site.args, site.keywords))
+    return True
+
+
+def respell_call(program: ProgramAst, rng: random.Random) -> bool:
+    """The same op spelled another way: ``F.relu(x)``/``torch.relu(x)``/``x.relu()``; ``a + b``/``a.add(b)``.
+
+    Reductions go between ``torch.sum(x, ...)`` and ``x.sum(...)`` with the same arguments.
+    """
+    options: list[tuple[ast.AST, Callable[[], ast.expr]]] = []
+    for site in program.call_sites({**UNARY_FORMS, **SOFTMAX_FORMS}):
+        forms = UNARY_FORMS.get(site.name) or SOFTMAX_FORMS[site.name]
+        if site.name in SOFTMAX_FORMS and not (site.args or _keyword_node(site.keywords, "dim")):
+            forms = "f"  # torch.softmax and Tensor.softmax require a dim; F.softmax guesses one
+        keywords = [k for k in site.keywords if k.arg != "inplace"]
+        for form in forms.replace(site.form, ""):
+            options.append(
+                (site.node, _spelling(program, site.name, form, site.operand, site.args, keywords))
+            )
+    for site in [s for s in program.call_sites(REDUCTIONS) if s.form != "f"]:
+        form = "m" if site.form == "t" else "t"
+        options.append(
+            (site.node, _spelling(program, site.name, form, site.operand, site.args, site.keywords))
+        )
+    for site in _binary_call_sites(program):
+        options.append(
+            (
+                site.node,
+                _spelling(program, site.name, "m" if site.form == "t" else "t", site.operand, site.args, []),
+            )
+        )
+        if site.name in OPERATOR_OF and not site.keywords:
+            options.append((site.node, _operator_spelling(site)))
+    for node in _binop_sites(program):
+        if not program.is_scalar(node.left):
+            name = BINARY_OPERATORS[type(node.op)]
+            options.extend(
+                (node, _spelling(program, name, form, node.left, [node.right], [])) for form in "tm"
+            )
+    if not options:
+        return False
+    node, spelled = rng.choice(options)
+    program.replace(node, spelled())
+    return True
+
+
+def _spelling(
+    program: ProgramAst,
+    name: str,
+    form: str,
+    operand: ast.expr,
+    args: list[ast.expr],
+    keywords: list[ast.keyword],
+) -> Callable[[], ast.expr]:
+    return lambda: program.render_call(name, form, operand, args, keywords)
+
+
+def _operator_spelling(site: CallSite) -> Callable[[], ast.expr]:
+    return lambda: ast.BinOp(site.operand, OPERATOR_OF[site.name](), site.args[0])
+
+
+# ----------------------------------------------------------------------------- identity insertions
+
+
+@dataclasses.dataclass(frozen=True)
+class TensorFact:
+    """What is known statically about a tensor-valued expression (None: not known)."""
+
+    rank: int | None = None
+    dtype: str | None = None
+
+
+SAME_SHAPE_CALLS = (
+    frozenset(UNARY_FORMS)
+    | frozenset(SOFTMAX_FORMS)
+    | {"contiguous", "clone", "detach", "masked_fill", "clamp", "clamp_min", "clamp_max", "cumsum", "cumprod"}
+    | {"lerp", "addcmul", "addcdiv", "nan_to_num", "flip", "roll", "tril", "triu", "dropout", "layer_norm"}
+    | {
+        "batch_norm",
+        "group_norm",
+        "normalize",
+        "index_put",
+        "index_put_",
+        "scatter",
+        "scatter_",
+        "fill_",
+        "zero_",
+    }
+    | {"copy_", "masked_fill_", "add_", "sub_", "mul_", "div_", "clamp_", "relu_", "requires_grad_", "t"}
+    | {"transpose", "type_as", "hardtanh", "logit", "linear", "conv1d", "conv2d", "conv3d", "glu"}
+    | {"scaled_dot_product_attention"}
+)  # fmt: skip (same rank and dtype as the first tensor, which is all TensorFact records)
+BROADCAST_CALLS = frozenset(
+    {"add", "sub", "mul", "div", "maximum", "minimum", "pow", "fmod", "remainder", "atan2"}
+)
+SAME_SHAPE_LAYERS = frozenset(
+    {"BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LayerNorm", "GroupNorm", "Dropout", "Identity"}
+    | frozenset(ACTIVATION_MODULES)
+)
+LAYER_RANKS = {
+    "Conv1d": 3,
+    "Conv2d": 4,
+    "Conv3d": 5,
+    "ConvTranspose1d": 3,
+    "ConvTranspose2d": 4,
+    "ConvTranspose3d": 5,
+}
+
+
+class TensorInference:
+    """Ranks and dtypes of the values in ``forward``/``fn``, from ``make_inputs`` and ``__init__``."""
+
+    def __init__(self, program: ProgramAst) -> None:
+        self.program = program
+        self.layers: dict[str, str] = {}  # self.<attr> -> nn class name
+        self.attributes: dict[str, TensorFact] = {}  # self.<attr> -> a parameter or buffer
+        if program.init is not None:
+            self._read_init(program.init)
+
+    def sites(self) -> list[tuple[ast.expr, TensorFact]]:
+        """Tensor-valued expressions of the entry function that a wrapper can go around."""
+        entry = self.program.entry
+        if entry is None:
+            return []
+        env = self._parameter_facts(entry)
+        found: list[tuple[ast.expr, TensorFact]] = []
+        for statement in entry.body:
+            value = _statement_value(statement)
+            if value is not None:
+                for node in ast.walk(value):
+                    fact = self.fact(node, env) if isinstance(node, (ast.Name, ast.Call, ast.BinOp)) else None
+                    if fact is not None and self._wrappable(node):
+                        found.append((node, fact))  # type: ignore[arg-type]
+            self._bind(statement, env)
+        return found
+
+    def fact(self, node: ast.AST, env: dict[str, TensorFact]) -> TensorFact | None:
+        """What is known about an expression, or None if it may not be a tensor."""
+        if isinstance(node, ast.Name):
+            return env.get(node.id)
+        if isinstance(node, ast.Attribute) and _is_name(node.value, "self"):
+            return self.attributes.get(node.attr)
+        if isinstance(node, ast.UnaryOp):
+            return self.fact(node.operand, env)
+        if isinstance(node, ast.BinOp):
+            return self._binary_fact(node, env)
+        if isinstance(node, ast.Compare):
+            facts = [self.fact(n, env) for n in (node.left, *node.comparators)]
+            tensors = [f for f in facts if f is not None]
+            return TensorFact(_broadcast_rank(*tensors), "bool") if tensors else None
+        if isinstance(node, ast.Subscript):
+            base = self.fact(node.value, env)
+            return TensorFact(None, base.dtype) if base else None
+        if isinstance(node, ast.Call):
+            return self._call_fact(node, env)
+        return None
+
+    def _binary_fact(self, node: ast.BinOp, env: dict[str, TensorFact]) -> TensorFact | None:
+        left, right = self.fact(node.left, env), self.fact(node.right, env)
+        if left is None and right is None:
+            return None
+        if isinstance(node.op, ast.MatMult):
+            return _matmul_fact(left, right)
+        tensors = [f for f in (left, right) if f is not None]
+        dtypes = {f.dtype for f in tensors}
+        dtype = dtypes.pop() if len(dtypes) == 1 else None
+        scalar = node.right if left is not None and right is None else node.left
+        if (dtype in INT_DTYPES and _is_float_literal(scalar)) or isinstance(node.op, ast.Div):
+            dtype = dtype if dtype in FLOAT_DTYPES else None
+        return TensorFact(_broadcast_rank(*tensors), dtype)
+
+    def _call_fact(self, node: ast.Call, env: dict[str, TensorFact]) -> TensorFact | None:
+        program = self.program
+        func = node.func
+        if not isinstance(func, ast.Attribute):
+            return None
+        if _is_name(func.value, "self"):
+            return self._layer_fact(func.attr, node, env)
+        module = program.dotted(func.value)
+        if module in (TORCH, FUNCTIONAL, NN):
+            return self._function_fact(func.attr, node, env)
+        if module is not None:
+            return None
+        receiver = self.fact(func.value, env)
+        return self._method_fact(func.attr, receiver, node, env) if receiver is not None else None
+
+    def _layer_fact(self, attr: str, node: ast.Call, env: dict[str, TensorFact]) -> TensorFact | None:
+        layer = self.layers.get(attr)
+        first = self.fact(node.args[0], env) if node.args else None
+        if layer is None or first is None:
+            return None
+        if layer in ("Linear", *SAME_SHAPE_LAYERS):
+            return first
+        if layer in LAYER_RANKS:
+            return TensorFact(LAYER_RANKS[layer], first.dtype)
+        return None
+
+    def _function_fact(self, name: str, node: ast.Call, env: dict[str, TensorFact]) -> TensorFact | None:
+        args = node.args
+        first = self.fact(args[0], env) if args else None
+        if name in CONSTRUCTORS:
+            sizes = _constructor_sizes(self.program, node)
+            given = _keyword(node, "dtype")
+            default = "int64" if name in ("randint", "randperm") else "float32"
+            dtype = _dtype_name(self.program, given) if given is not None else default
+            explicit = len(args) if name in SIZED_CONSTRUCTORS and len(args) != 1 else None
+            return TensorFact(explicit if explicit is not None else (len(sizes) or None), dtype)
+        if name == "Parameter":
+            return first
+        if name in ("cat", "concat", "stack") and args and isinstance(args[0], (ast.List, ast.Tuple)):
+            parts = [self.fact(e, env) for e in args[0].elts]
+            if not parts or parts[0] is None:
+                return None
+            extra = 1 if name == "stack" and parts[0].rank is not None else 0
+            return TensorFact(parts[0].rank + extra if parts[0].rank is not None else None, parts[0].dtype)
+        if name in ("matmul", "mm", "bmm") and len(args) > 1:
+            return _matmul_fact(first, self.fact(args[1], env))
+        if name == "where" and len(args) == 3:
+            facts = [f for f in (self.fact(a, env) for a in args) if f is not None]
+            values = [f for f in (self.fact(a, env) for a in args[1:]) if f is not None]
+            return TensorFact(_broadcast_rank(*facts), values[0].dtype if values else None) if facts else None
+        if first is None:
+            return None
+        return self._method_fact(name, first, node, env, skip=1)
+
+    def _method_fact(
+        self, name: str, receiver: TensorFact, node: ast.Call, env: dict[str, TensorFact], skip: int = 0
+    ) -> TensorFact | None:
+        """``receiver.name(args)`` (or ``torch.name(receiver, args)`` when ``skip`` is 1)."""
+        args = node.args[skip:]
+        rank = receiver.rank
+        if name in CAST_METHODS and not args:
+            return TensorFact(rank, CAST_METHODS[name])
+        if name == "to":
+            target = args[0] if args else _keyword(node, "dtype")
+            return TensorFact(rank, _dtype_name(self.program, target) if target is not None else None)
+        if name in BROADCAST_CALLS:
+            other = self.fact(args[0], env) if args else None
+            return TensorFact(_broadcast_rank(receiver, other) if other else rank, receiver.dtype)
+        if name in SAME_SHAPE_CALLS:
+            return receiver
+        if name in ("view", "reshape", "permute", "expand"):
+            return TensorFact(_size_count(self, args, env), receiver.dtype)
+        if name in ("unsqueeze", "squeeze", "flatten"):
+            return TensorFact(_reshaped_rank(name, rank, args), receiver.dtype)
+        if name in REDUCTIONS or name in ("argmax", "argmin", "norm"):
+            dtype = "int64" if name.startswith("arg") else receiver.dtype
+            return TensorFact(_reduced_rank(rank, args, node.keywords), dtype)
+        if name in ("matmul", "mm", "bmm") and args:
+            return _matmul_fact(receiver, self.fact(args[0], env))
+        return None
+
+    def _parameter_facts(self, entry: ast.FunctionDef) -> dict[str, TensorFact]:
+        names = [a.arg for a in [*entry.args.posonlyargs, *entry.args.args] if a.arg != "self"]
+        inputs = self._input_facts()
+        facts: dict[str, TensorFact] = {}
+        for position, name in enumerate(names):
+            fact = inputs[min(position, len(inputs) - 1)] if inputs else TensorFact()
+            if fact is not None:
+                facts[name] = fact
+        return facts
+
+    def _input_facts(self) -> list[TensorFact | None]:
+        """The facts of what ``make_inputs`` returns, in order (a generator's one fact stands for all)."""
+        inputs = self.program.inputs
+        if inputs is None:
+            return []
+        env: dict[str, TensorFact] = {}
+        returned: ast.expr | None = None
+        for statement in inputs.body:
+            self._bind(statement, env)
+            if isinstance(statement, ast.Return):
+                returned = statement.value
+        if isinstance(returned, (ast.Tuple, ast.List)):
+            return [self.fact(e, env) for e in returned.elts]
+        if isinstance(returned, ast.Call) and isinstance(returned.func, ast.Name) and returned.args:
+            generated = returned.args[0]
+            if returned.func.id in ("tuple", "list") and isinstance(
+                generated, (ast.GeneratorExp, ast.ListComp)
+            ):
+                return [self.fact(generated.elt, env)]
+        return [self.fact(returned, env)] if returned is not None else []
+
+    def _bind(self, statement: ast.stmt, env: dict[str, TensorFact]) -> None:
+        """Update the environment for the names a statement assigns."""
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target = statement.targets[0]
+            if isinstance(target, ast.Name):
+                fact = self.fact(statement.value, env)
+                env.pop(target.id, None) if fact is None else env.__setitem__(target.id, fact)
+                return
+            if isinstance(target, (ast.Tuple, ast.List)) and _call_name(statement.value) in (
+                "split",
+                "chunk",
+                "unbind",
+            ):
+                source = statement.value
+                assert isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute)
+                base = self.fact(
+                    source.args[0] if self.program.dotted(source.func.value) else source.func.value, env
+                )
+                for name in _stored_names(target):
+                    env[name] = TensorFact(None, base.dtype) if base else TensorFact()
+                return
+        for node in ast.walk(statement):
+            if (
+                isinstance(node, ast.Name)
+                and isinstance(node.ctx, ast.Store)
+                and not isinstance(statement, ast.AugAssign)
+            ):
+                env.pop(node.id, None)
+
+    def _read_init(self, init: ast.FunctionDef) -> None:
+        for node in ast.walk(init):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target = node.targets[0]
+                if isinstance(target, ast.Attribute) and _is_name(target.value, "self"):
+                    self._read_attribute(target.attr, node.value)
+            elif _is_method(node, "register_buffer") and len(node.args) == 2:  # type: ignore[arg-type]
+                name = node.args[0]  # type: ignore[attr-defined]
+                if isinstance(name, ast.Constant) and isinstance(name.value, str):
+                    self._read_attribute(name.value, node.args[1])  # type: ignore[attr-defined]
+
+    def _read_attribute(self, attr: str, value: ast.expr) -> None:
+        while _is_method(value, "to") or _is_method(value, "eval"):
+            value = value.func.value  # type: ignore[attr-defined]
+        layer = self.program.torch_call(value, NN)
+        if layer is not None and layer != "Parameter":
+            self.layers[attr] = layer
+            return
+        fact = self.fact(value, {})
+        if fact is not None:
+            self.attributes[attr] = fact
+
+    def _wrappable(self, node: ast.AST) -> bool:
+        parent = self.program.parents.get(node)
+        if isinstance(parent, ast.Call) and parent.func is node:
+            return False
+        if isinstance(parent, ast.Attribute):
+            grand = self.program.parents.get(parent)
+            is_method_call = isinstance(grand, ast.Call) and grand.func is parent
+            return is_method_call and parent.attr not in METADATA_METHODS
+        if isinstance(parent, ast.Starred) or (
+            isinstance(parent, ast.keyword) and parent.arg in DIM_KEYWORDS
+        ):
+            return False
+        return not self.program.in_index_context(node)
+
+
+def _statement_value(statement: ast.stmt) -> ast.expr | None:
+    if isinstance(statement, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Return)):
+        return statement.value
+    return None
+
+
+def _broadcast_rank(*facts: TensorFact) -> int | None:
+    ranks = [f.rank for f in facts]
+    return None if any(r is None for r in ranks) else max(ranks)  # type: ignore[type-var]
+
+
+def _matmul_fact(left: TensorFact | None, right: TensorFact | None) -> TensorFact | None:
+    if left is None or right is None:
+        return None
+    if left.rank is None or right.rank is None or min(left.rank, right.rank) < 2:
+        return TensorFact(None, left.dtype)
+    return TensorFact(max(left.rank, right.rank), left.dtype)
+
+
+def _size_count(inference: TensorInference, args: list[ast.expr], env: dict[str, TensorFact]) -> int | None:
+    """How many sizes ``view(...)``/``permute(...)`` were given, when that is plain to see."""
+    if len(args) != 1:
+        return len(args) if args and not any(isinstance(a, ast.Starred) for a in args) else None
+    only = args[0]
+    if isinstance(only, (ast.Tuple, ast.List)):
+        return len(only.elts)
+    if (isinstance(only, ast.Attribute) and only.attr == "shape") or (
+        _is_method(only, "size") and not only.args
+    ):  # type: ignore[attr-defined]
+        base = inference.fact(only.value if isinstance(only, ast.Attribute) else only.func.value, env)  # type: ignore[attr-defined]
+        return base.rank if base else None
+    return 1 if _is_int(only) or isinstance(only, ast.UnaryOp) else None
+
+
+def _reshaped_rank(name: str, rank: int | None, args: list[ast.expr]) -> int | None:
+    if rank is None:
+        return None
+    if name == "unsqueeze":
+        return rank + 1
+    if name == "squeeze":
+        return rank - 1 if args else None
+    ints = [_int_value(a) for a in args]
+    if any(i is None for i in ints):
+        return None
+    start = ints[0] if ints else 0
+    end = ints[1] if len(ints) > 1 else -1
+    start, end = start % max(rank, 1), end % max(rank, 1)  # type: ignore[operator]
+    return rank - (end - start) if rank else 1
+
+
+def _reduced_rank(rank: int | None, args: list[ast.expr], keywords: list[ast.keyword]) -> int | None:
+    if rank is None:
+        return None
+    keep = _keyword_node(keywords, "keepdim", "keepdims")
+    if keep is not None and isinstance(keep.value, ast.Constant) and keep.value.value is True:
+        return rank
+    dim = args[0] if args else _keyword_node(keywords, "dim", "axis")
+    dim = dim.value if isinstance(dim, ast.keyword) else dim
+    if dim is None:
+        return 0
+    return rank - (len(dim.elts) if isinstance(dim, (ast.Tuple, ast.List)) else 1)
+
+
+def _wrap_sites(
+    program: ProgramAst, accept: Callable[[ast.expr, TensorFact], bool]
+) -> list[tuple[ast.expr, TensorFact]]:
+    return [(node, fact) for node, fact in TensorInference(program).sites() if accept(node, fact)]
+
+
+def insert_permute_pair(program: ProgramAst, rng: random.Random) -> bool:
+    """``e`` -> ``e.permute(p).permute(p_inverse)`` or ``e.transpose(a, b).transpose(a, b)`` (rank >= 2)."""
+    sites = _wrap_sites(program, lambda node, fact: (fact.rank or 0) >= 2)
+    if not sites:
+        return False
+    node, fact = rng.choice(sites)
+    rank = fact.rank or 2
+    if rng.random() < 0.5:
+        order = list(range(rank))
+        while order == sorted(order):
+            rng.shuffle(order)
+        inverse = [order.index(i) for i in range(rank)]
+        wrapped = _method(_method(node, "permute", *order), "permute", *inverse)
+    else:
+        a, b = rng.sample(range(rank), 2)
+        a, b = (a - rank if rng.random() < 0.5 else a), b
+        wrapped = _method(_method(node, "transpose", a, b), "transpose", a, b)
+    program.replace(node, wrapped)
+    return True
+
+
+def insert_view(program: ProgramAst, rng: random.Random) -> bool:
+    """``x`` -> ``x.view(x.shape)`` / ``x.reshape(-1).reshape(x.shape)``; else ``e.unsqueeze(0).squeeze(0)``.
+
+    Only a name can be repeated in ``.view(x.shape)``; any other expression gets the rank-free pair.
+    """
+    sites = _wrap_sites(program, lambda node, fact: True)
+    if not sites:
+        return False
+    node, _ = rng.choice(sites)
+    if isinstance(node, ast.Name):
+        shape = ast.Attribute(ast.Name(node.id, ast.Load()), "shape", ast.Load())
+        choices = [
+            lambda: _method(node, "view", shape),
+            lambda: _method(_method(node, "reshape", -1), "reshape", shape),
+            lambda: _method(_method(node, "flatten"), "view", shape),
+        ]
+    else:
+        dim = rng.choice((0, -1))
+        choices = [lambda: _method(_method(node, "unsqueeze", dim), "squeeze", dim)]
+    program.replace(node, rng.choice(choices)())
+    return True
+
+
+def insert_cast_round_trip(program: ProgramAst, rng: random.Random) -> bool:
+    """``e`` -> ``e.to(torch.float16).to(<e's dtype>)`` (or via bfloat16 / float64 / float32)."""
+    sites = _wrap_sites(program, lambda node, fact: isinstance(node, ast.Name) or fact.dtype is not None)
+    if not sites:
+        return False
+    node, fact = rng.choice(sites)
+    if fact.dtype in FLOAT_DTYPES or fact.dtype is None:
+        middle = rng.choice([d for d in FLOAT_DTYPES if d != fact.dtype])
+    else:
+        middle = "float64"  # exact for the integers and booleans a program holds
+    if isinstance(node, ast.Name):
+        back: ast.expr = ast.Attribute(ast.Name(node.id, ast.Load()), "dtype", ast.Load())
+    else:
+        back = program.dtype(fact.dtype)  # type: ignore[arg-type]
+    program.replace(node, _method(_method(node, "to", program.dtype(middle)), "to", back))
+    return True
+
+
+def insert_identity(program: ProgramAst, rng: random.Random) -> bool:
+    """``e`` -> ``e.contiguous()``, ``e.clone()``, ``e * 1.0``, ``e + 0.0``, ``e / 1.0``."""
+    sites = _wrap_sites(program, lambda node, fact: True)
+    if not sites:
+        return False
+    node, fact = rng.choice(sites)
+    choices: list[Callable[[], ast.expr]] = [
+        lambda: _method(node, "contiguous"),
+        lambda: _method(node, "clone"),
+    ]
+    if fact.dtype not in INT_DTYPES:
+        choices += [
+            lambda: ast.BinOp(node, ast.Mult(), ast.Constant(1.0)),
+            lambda: ast.BinOp(node, ast.Add(), ast.Constant(0.0)),
+            lambda: ast.BinOp(node, ast.Div(), ast.Constant(1.0)),
+        ]
+    program.replace(node, rng.choice(choices)())
+    return True
+
+
+# ------------------------------------------------------------------------------------------- registry
+
+OPERATORS: dict[str, Operator] = {
+    "shapes": resize_inputs,
+    "dtypes": change_dtypes,
+    "constants": perturb_constant,
+    "swap_unary": swap_unary,
+    "swap_binary": swap_binary,
+    "swap_reduction": swap_reduction,
+    "swap_softmax": swap_softmax,
+    "respell": respell_call,
+    "insert_permute": insert_permute_pair,
+    "insert_view": insert_view,
+    "insert_cast": insert_cast_round_trip,
+    "insert_identity": insert_identity,
+}
+
+
+# ------------------------------------------------------------------------------------- small helpers
+
+
+def _import_aliases(tree: ast.Module) -> dict[str, str]:
+    """Local names bound by the program's imports -> the dotted path they stand for."""
+    aliases: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    aliases[alias.asname] = alias.name
+                else:
+                    root = alias.name.split(".")[0]
+                    aliases[root] = root
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return aliases
+
+
+def _is_name(node: ast.AST, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
+
+
+def _is_method(node: ast.AST, name: str) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == name
+
+
+def _call_name(node: ast.AST | None) -> str | None:
+    if not isinstance(node, ast.Call):
+        return None
+    func = node.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def _keyword_node(keywords: list[ast.keyword], *names: str) -> ast.keyword | None:
+    return next((k for k in keywords if k.arg in names), None)
+
+
+def _elements_of(node: ast.AST) -> list[ast.AST]:
+    return list(node.elts) if isinstance(node, (ast.Tuple, ast.List)) else [node]
+
+
+def _is_int(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and type(node.value) is int
+
+
+def _int_value(node: ast.AST) -> int | None:
+    if _is_int(node):
+        return node.value  # type: ignore[attr-defined]
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and _is_int(node.operand):
+        return -node.operand.value  # type: ignore[attr-defined]
+    return None
+
+
+def _is_number(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and type(node.value) in (int, float) and math.isfinite(node.value)
+
+
+def _is_float_literal(node: ast.AST) -> bool:
+    if isinstance(node, ast.UnaryOp):
+        return _is_float_literal(node.operand)
+    return isinstance(node, ast.Constant) and type(node.value) is float
+
+
+def _is_range(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range"
+
+
+def _stored_names(target: ast.AST) -> list[str]:
+    return [n.id for n in ast.walk(target) if isinstance(n, ast.Name)]
+
+
+def _number(value: int | float) -> ast.expr:
+    if value < 0:
+        return ast.UnaryOp(ast.USub(), ast.Constant(-value))
+    return ast.Constant(value)
+
+
+def _method(receiver: ast.expr, name: str, *args: ast.expr | int) -> ast.Call:
+    nodes = [_number(a) if isinstance(a, int) else a for a in args]
+    return ast.Call(ast.Attribute(receiver, name, ast.Load()), nodes, [])

@@ -1,0 +1,134 @@
+"""The generation prompt: ask an LLM for one new program that reaches a given optimization.
+
+The prompt is written for small local models (Qwen2.5-Coder-1.5B with a ~4k context): a short
+system text and one user message holding the optimization, its requirement and up to a few
+example programs, then the rules.  Measured with a 1.5B model: saying that ``Model()`` takes no
+constructor arguments and that ``make_inputs()`` must give the shapes ``forward`` expects raised
+runnable programs from 40 % to 60 %; the typical failures are shape mismatches, constructor
+arguments and ``self.x`` used inside ``make_inputs``, which is what the template's rules name.
+
+Files, in ``prompts/<target>/generation/``: ``system.md``, ``template.md`` (``str.format``
+fields ``{optimization}``, ``{requirement}``, ``{examples}``) and ``examples/*.md``, hand-written
+one-shot examples used when an optimization has no example program yet: a caption line, then
+one fenced program.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from fuzzfox.program import HEADER_LINE
+
+Message = dict[str, str]
+
+PROMPTS = Path(__file__).resolve().parent.parent.parent / "prompts"
+# Budget: system + template + requirement + 3 examples stays under ~2,000 tokens (code is ~3.5
+# characters a token), leaving a 4k-context model room for its answer.
+MAX_EXAMPLE_CHARS = 1200
+MAX_REQUIREMENT_CHARS = 1200
+TRUNCATION_MARK = "# ... (rest of the example left out)"
+
+# The wording that joins the template's parts; part of the prompt version.
+REQUIREMENT_INTRO = "What a program needs to reach it:\n"
+NO_REQUIREMENT = "No requirement is known for it: the example programs below reach it, follow them."
+NO_REQUIREMENT_NO_EXAMPLE = (
+    "No requirement and no program that reaches it are known yet: forward() must use the operation"
+    " that `{optimization}` names."
+)
+EXAMPLES_INTRO = "Programs that reach it:"
+EXAMPLE_TITLE = "Example {number}:"
+_FENCED = re.compile(r"^```[\w+-]*[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
+
+
+class GenerationPrompt:
+    """The system text, template and one-shot examples of one target, with a content version."""
+
+    def __init__(self, target: str, root: Path = PROMPTS) -> None:
+        folder = root / target / "generation"
+        if not folder.is_dir():
+            raise FileNotFoundError(f"no generation prompt for target {target} in {folder}")
+        self.system = (folder / "system.md").read_text().strip()
+        self.template = (folder / "template.md").read_text().strip()
+        one_shot_files = sorted((folder / "examples").glob("*.md"))
+        if not one_shot_files:
+            raise FileNotFoundError(f"no one-shot example in {folder / 'examples'}")
+        self.one_shots = [_read_one_shot(path) for path in one_shot_files]
+        files = [folder / "system.md", folder / "template.md", *one_shot_files]
+        wording = [
+            REQUIREMENT_INTRO,
+            NO_REQUIREMENT,
+            NO_REQUIREMENT_NO_EXAMPLE,
+            EXAMPLES_INTRO,
+            EXAMPLE_TITLE,
+        ]
+        parts = [*(f"{path.relative_to(folder)}\0{path.read_text()}" for path in files), *wording]
+        self.version = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:12]
+
+    def messages(self, optimization: str, requirement: str | None, examples: list[str]) -> list[Message]:
+        """Chat messages asking for one new program; ``examples`` are program sources (headers ok)."""
+        user = self.template.format(
+            optimization=optimization,
+            requirement=self._requirement_text(optimization, requirement, has_examples=bool(examples)),
+            examples=self._examples_text(examples),
+        )
+        return [{"role": "system", "content": self.system}, {"role": "user", "content": user}]
+
+    def _requirement_text(self, optimization: str, requirement: str | None, has_examples: bool) -> str:
+        if requirement and requirement.strip():
+            return REQUIREMENT_INTRO + _truncate_text(requirement.strip(), MAX_REQUIREMENT_CHARS)
+        return NO_REQUIREMENT if has_examples else NO_REQUIREMENT_NO_EXAMPLE.format(optimization=optimization)
+
+    def _examples_text(self, examples: list[str]) -> str:
+        if not examples:
+            return "\n\n".join(f"{caption}\n{_fence(source)}" for caption, source in self.one_shots)
+        blocks = [
+            f"{EXAMPLE_TITLE.format(number=number)}\n{_fence(_example_code(source))}"
+            for number, source in enumerate(examples, 1)
+        ]
+        return "\n\n".join([EXAMPLES_INTRO, *blocks])
+
+
+def strip_header(source: str) -> str:
+    """A program without its leading ``# key: value`` header (and the blank lines around it)."""
+    lines = source.replace("\r\n", "\n").split("\n")
+    start = 0
+    while start < len(lines) and (not lines[start].strip() or HEADER_LINE.match(lines[start].strip())):
+        start += 1
+    return "\n".join(lines[start:]).strip("\n")
+
+
+def _example_code(source: str) -> str:
+    return truncate_example(strip_header(source))
+
+
+def truncate_example(code: str, limit: int = MAX_EXAMPLE_CHARS) -> str:
+    """Cut an overlong example at a line boundary and say so, so it fits a small context."""
+    if len(code) <= limit:
+        return code
+    kept: list[str] = []
+    size = len(TRUNCATION_MARK) + 1
+    for line in code.split("\n"):
+        if size + len(line) + 1 > limit:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join([*kept, TRUNCATION_MARK])
+
+
+def _truncate_text(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 4].rstrip() + " ..."
+
+
+def _fence(code: str) -> str:
+    return f"```python\n{code.strip()}\n```"
+
+
+def _read_one_shot(path: Path) -> tuple[str, str]:
+    """(caption, program) from a one-shot example file: the text before its fence, the fenced code."""
+    text = path.read_text()
+    match = _FENCED.search(text)
+    if match is None:
+        raise ValueError(f"{path}: no fenced program")
+    return text[: match.start()].strip(), strip_header(match.group(1))
