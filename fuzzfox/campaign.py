@@ -40,6 +40,7 @@ from fuzzfox.generation.generators import (
     MutationGenerator,
     SynthGenerator,
 )
+from fuzzfox.llm.cache import LLMCache
 from fuzzfox.program import Program, ProgramError, discover, load_program
 from fuzzfox.runner import UsageError, check_targets, run_description
 from fuzzfox.sandbox.isolation import Limits
@@ -137,10 +138,12 @@ class Campaign:
         self.store.add_config(self.key, description)
         self.catalog = {o.id: o for o in load_catalog(self.target, default_cache_dir()) if o.cpu}
         self.shipped = read_shipped(PROMPTS / options.target / "requirements")
+        self.llm_cache = LLMCache(directory / "llm.sqlite")
         self.clock = SessionClock()
         self.executor: LocalPool | None = None
         self.generators: dict[str, Generator] = {}
         self.llm_client: Any = None
+        self.analysis_client: Any = None
         self.current = ""
         self.last_stats: dict[str, Any] = {}
 
@@ -191,7 +194,6 @@ class Campaign:
             self.generators["synth"] = SynthGenerator()
         if weights.get("llm") and self.options.llm != NO_LLM:
             from fuzzfox.generation.prompt import GenerationPrompt
-            from fuzzfox.llm.cache import LLMCache
             from fuzzfox.llm.client import LLMClient, LLMSettings
             from fuzzfox.llm.endpoint import open_endpoint
 
@@ -212,9 +214,8 @@ class Campaign:
                 max_retries=self.options.llm_retries,
                 temperature=self.options.temperature,
             )
-            self.llm_client = LLMClient(
-                settings, LLMCache(self.directory / "llm.sqlite"), "generation", self.note
-            )
+            self.llm_client = LLMClient(settings, self.llm_cache, "generation", self.note)
+            self.analysis_client = LLMClient(settings, self.llm_cache, "analysis", self.note)
             self.generators["llm"] = LLMGenerator(
                 self.llm_client, GenerationPrompt(self.options.target), endpoint.model
             )
@@ -256,7 +257,7 @@ class Campaign:
         if options.programs is not None and self.clock.programs_run >= options.programs:
             return f"program budget of {options.programs} spent"
         if self.llm_client is not None and (options.max_tokens or options.max_cost):
-            totals = self.llm_client.cache.totals()
+            totals = self.llm_cache.totals()
             if options.max_tokens and totals.prompt_tokens + totals.completion_tokens >= options.max_tokens:
                 return f"LLM token budget of {options.max_tokens} spent"
             if options.max_cost and totals.cost >= options.max_cost:
@@ -303,7 +304,7 @@ class Campaign:
         found = self.requirements.latest(optimization)
         if found is None and self.options.analyze == "missing" and self.llm_client is not None:
             self.publish(f"analyzing {optimization.id}")
-            complete = self.llm_client.complete
+            complete = self.analysis_client.complete
             result = analyze(
                 [optimization],
                 lambda messages: complete(messages)[0],
@@ -397,6 +398,7 @@ class Campaign:
             self.store.db,
             self.clock,
             len(self.catalog),
+            self.llm_cache.totals(),
             state="stopped" if ended else "running",
             ended_because=ended or None,
             pid=os.getpid(),
@@ -412,6 +414,7 @@ class Campaign:
         return stats
 
     def close(self) -> None:
+        self.llm_cache.close()
         self.requirements.close()
         self.store.close()
 

@@ -179,6 +179,7 @@ def command_campaign(args: argparse.Namespace, note: Any, daemon: bool = False) 
     if daemon and args.detach:
         _detach(directory)
     if daemon:
+        directory.mkdir(parents=True, exist_ok=True)
         (directory / "daemon.pid").write_text(f"{os.getpid()}\n")
     stop = StopFlag()
     _install_stop_handlers(stop, note)

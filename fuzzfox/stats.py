@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from fuzzfox.llm.cache import Totals
+
 STATS_FILE = "stats.json"
 PLOT_FILE = "plot.csv"
 PLOT_COLUMNS = (
@@ -64,8 +66,10 @@ def bug_timeline(db: sqlite3.Connection) -> list[tuple[float, str]]:
     return sorted((t, s) for s, t in first.items())
 
 
-def collect(db: sqlite3.Connection, clock: SessionClock, optimizations_total: int, **extra: Any) -> dict:
-    """The live figures of the campaign in ``db``."""
+def collect(
+    db: sqlite3.Connection, clock: SessionClock, optimizations_total: int, llm: Totals, **extra: Any
+) -> dict:
+    """The live figures of the campaign in ``db`` (LLM calls are accounted in their own cache file)."""
     now = time.time()
     produced = _scalar(db, "SELECT SUM(produced) FROM batches")
     valid = _scalar(db, "SELECT SUM(valid) FROM batches")
@@ -77,13 +81,6 @@ def collect(db: sqlite3.Connection, clock: SessionClock, optimizations_total: in
     last_trigger = max((t for (t,) in first_triggers), default=None)
     last_bug = bugs[-1][0] if bugs else None
     elapsed = max(now - clock.started, 1e-9)
-    llm = (
-        db.execute(
-            "SELECT COUNT(*), SUM(prompt_tokens), SUM(completion_tokens), SUM(cost), SUM(cached) FROM calls"
-        ).fetchone()
-        if _has_table(db, "calls")
-        else (0, 0, 0, 0.0, 0)
-    )
     return {
         "updated": now,
         "session_started": clock.started,
@@ -105,19 +102,12 @@ def collect(db: sqlite3.Connection, clock: SessionClock, optimizations_total: in
         "seconds_since_new_trigger": round(now - last_trigger, 1) if last_trigger else None,
         "last_new_bug": last_bug,
         "seconds_since_new_bug": round(now - last_bug, 1) if last_bug else None,
-        "llm_calls": llm[0] or 0,
-        "llm_cached_calls": llm[4] or 0,
-        "llm_tokens": (llm[1] or 0) + (llm[2] or 0),
-        "llm_cost": round(llm[3] or 0.0, 6),
+        "llm_calls": llm.calls,
+        "llm_cached_calls": llm.cache_hits,
+        "llm_tokens": llm.prompt_tokens + llm.completion_tokens,
+        "llm_cost": round(llm.cost, 6),
         **extra,
     }
-
-
-def _has_table(db: sqlite3.Connection, name: str) -> bool:
-    return (
-        db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
-        is not None
-    )
 
 
 def write_stats(directory: Path, stats: dict) -> None:

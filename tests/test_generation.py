@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fuzzfox.generation.answers import (
+    COPY,
     NO_CODE,
     Candidate,
     parse_answer,
@@ -625,6 +626,28 @@ def test_real_small_model_answers() -> None:
     assert attention.reason is not None and attention.reason.endswith("'(' was never closed")
 
 
+def test_a_copy_of_a_shown_program_is_rejected_formatting_and_comments_aside() -> None:
+    seed = (CORPUS / "glu_lowering.py").read_text()
+    code = strip_header(seed).replace("    def forward", "    # the forward pass\n    def forward")
+    answer = f"Here is a new program:\n```python\n{code}\n```\nIt uses glu."
+    copied = parse(answer, shown=[seed])
+    assert [c.reason for c in copied] == [COPY]
+    assert reason_category(COPY) == "copy of an example"
+    assert only_valid(answer).program is not None  # without shown programs it is a fine program
+    varied = answer.replace("torch.randn(4, 6, 8)", "torch.randn(2, 3, 6, 8)")
+    assert parse(varied, shown=[seed])[0].reason is None
+
+
+def test_a_copy_of_the_one_shot_is_rejected() -> None:
+    prompt = GenerationPrompt("torch-inductor")
+    _, one_shot = prompt.one_shots[0]
+    answer = f"```python\nimport torch\nimport torch.nn as nn\n\n{one_shot}\n```"
+    assert parse(answer, shown=prompt.shown_programs([]))[0].reason == COPY
+    seeds = seed_sources()
+    assert prompt.shown_programs(seeds) == seeds
+    assert parse(answer, shown=prompt.shown_programs(seeds))[0].reason is None
+
+
 def test_a_shell_block_is_ignored() -> None:
     candidate = only_valid(WITH_A_SHELL_BLOCK)
     assert "pip install" not in candidate.source and "def fn(x):" in candidate.source
@@ -752,6 +775,8 @@ def test_prompt_is_system_then_one_user_message_with_requirement_and_examples() 
     assert "ParameterList" in user  # the third example, whole
     assert "no other argument" in user and "exactly the shape and dtype" in user
     assert "No requirement" not in user
+    # the requirement sits between the examples and the instruction, where a small model looks last
+    assert user.index("Example 3:") < user.index(requirement) < user.index("Write ONE new program")
 
 
 def test_example_headers_are_stripped() -> None:
@@ -775,7 +800,7 @@ def test_without_examples_the_one_shot_is_used() -> None:
     fenced = ONE_SHOTS[0].read_text().split("```python\n")[1].split("```")[0]
     assert "def make_inputs():" in fenced and fenced.strip() in user
     assert "written for another optimization" in user and "Example 1:" not in user
-    assert "the operation that `decompositions.lerp` names" in user
+    assert "guess from `decompositions.lerp` what" in user
     assert user.count("```python\n") == len(ONE_SHOTS)
     with_requirement = prompt.messages("decompositions.lerp", "- torch.lerp with a tensor weight", [])
     assert fenced.strip() in with_requirement[1]["content"]

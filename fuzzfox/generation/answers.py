@@ -9,8 +9,11 @@ adds the standard imports and the header, and validates each program with ``pars
 Two repairs that keep the model's intent are made (and listed in ``Candidate.repairs``): a lone
 ``nn.Module`` subclass named otherwise is renamed ``Model``, and when the answer instantiates
 the model with literal arguments (``Model(3, 16)``) while ``__init__`` requires them, those
-values become the parameters' defaults.  Nothing here imports a framework: it runs in the
-campaign process.
+values become the parameters' defaults.  Beyond ``parse_program``, a program is rejected for
+mistakes that would fail as soon as it runs (``self`` inside ``make_inputs``, no
+``super().__init__()``, a literal input tuple of the wrong length for ``forward``) and, when the
+prompt's programs are given, for handing one of them back unchanged.  Nothing here imports a
+framework: it runs in the campaign process.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import itertools
 import re
 import textwrap
 import tokenize
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from fuzzfox.program import (
     ENTRY_CLASS,
@@ -38,6 +41,7 @@ from fuzzfox.program import (
 )
 
 NO_CODE = "no code in the answer"
+COPY = "a copy of a program shown in the prompt"
 CUT_OFF_NOTE = " (the answer was cut off)"
 CUT_REPAIR = "cut the unfinished last statement"
 STANDARD_IMPORTS = (
@@ -56,6 +60,7 @@ REASON_CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("make_inputs uses self", (f"{INPUTS_FUNCTION}() uses self", f"{INPUTS_FUNCTION}() must take no")),
     ("input count", ("inputs but",)),
     ("no super().__init__()", ("super().__init__()",)),
+    ("copy of an example", (COPY,)),
 )
 OTHER = "other"
 
@@ -113,12 +118,16 @@ def parse_answer(
     parents: list[str],
     mode: str = "inference",
     config: str = "",
+    shown: Sequence[str] = (),
 ) -> list[Candidate]:
     """Every program in a generation answer, with a header, each validated or rejected with a reason.
 
     ``origin`` is who wrote it (``llm:<model>``), ``parents`` the ids of the programs shown as
     examples (``-`` when none), ``config`` an optional ``# config:`` header value (the parents'
-    Inductor config, which the program needs to reach the same optimization).
+    Inductor config, which the program needs to reach the same optimization), ``shown`` the
+    programs the prompt showed (``GenerationPrompt.shown_programs``): a candidate whose classes
+    and functions are the same as one of theirs, formatting and comments aside, is rejected as a
+    copy (small models often hand an example back unchanged).
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
@@ -135,8 +144,9 @@ def parse_answer(
         return [Candidate(text.strip(), None, NO_CODE)]
     candidates: list[Candidate] = []
     seen: set[str] = set()
+    copies = frozenset(filter(None, (definitions_fingerprint(source) for source in shown)))
     for code in share_imports(codes):
-        candidate = _candidate(code, header, target)
+        candidate = _candidate(code, header, target, copies)
         if candidate.source not in seen:
             seen.add(candidate.source)
             candidates.append(candidate)
@@ -291,31 +301,47 @@ def share_imports(codes: list[_Code]) -> list[_Code]:
 # --- cleaning one program --------------------------------------------------------------------
 
 
-def _candidate(code: _Code, header: dict[str, str], target: str) -> Candidate:
+def _candidate(code: _Code, header: dict[str, str], target: str, copies: frozenset[str]) -> Candidate:
     """Clean, assemble and validate one program; a cut that did not help is undone for the reason."""
     training = header["mode"] == "training" or code.declared_mode == "training" or ".backward(" in code.text
     header = {**header, "mode": "training" if training else header["mode"]}
     note = CUT_OFF_NOTE if code.cut_off else ""
-    candidate = _validated(
-        *clean_program(code.text, truncated=code.cut_off or code.maybe_cut), header, target
-    )
+    cleaned = clean_program(code.text, truncated=code.cut_off or code.maybe_cut)
+    candidate = _validated(*cleaned, header, target, copies)
     if candidate.reason is not None and CUT_REPAIR in candidate.repairs:
-        candidate = _validated(*clean_program(code.text, truncated=False), header, target)
+        candidate = _validated(*clean_program(code.text, truncated=False), header, target, copies)
     if candidate.reason is not None and note:
         return dataclasses.replace(candidate, reason=candidate.reason + note)
     return candidate
 
 
-def _validated(text: str, repairs: tuple[str, ...], header: dict[str, str], target: str) -> Candidate:
+def _validated(
+    text: str, repairs: tuple[str, ...], header: dict[str, str], target: str, copies: frozenset[str]
+) -> Candidate:
     source = normalize_source(_assemble(header, text))
     try:
         program = parse_program(source, default_target=target)
     except ProgramError as error:
         return Candidate(source, None, str(error), repairs)
     reason = runtime_problem(program.source)
+    if reason is None and definitions_fingerprint(program.source) in copies:
+        reason = COPY
     if reason is not None:
         return Candidate(program.source, None, reason, repairs)
     return Candidate(program.source, program, None, repairs)
+
+
+def definitions_fingerprint(source: str) -> str | None:
+    """The program's top-level classes and functions as ASTs: blind to comments, formatting,
+    header and imports; None for text that does not parse."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    definitions = [
+        n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+    ]
+    return "\n".join(ast.dump(n) for n in definitions) or None
 
 
 def _without_leading_comments(code: _Code) -> _Code:

@@ -62,9 +62,10 @@ class LLMGenerator:
         return True
 
     def generate(self, request: GenerationRequest) -> list[Candidate]:
-        messages = self.prompt.messages(
-            request.optimization, request.requirement, [e.source for e in request.examples]
-        )
+        sources = [e.source for e in request.examples]
+        messages = self.prompt.messages(request.optimization, request.requirement, sources)
+        # Children keep the Inductor config their examples need (e.g. freezing for mkldnn fusions).
+        config = request.examples[0].metadata.get("config", "") if request.examples else ""
         answers = self.client.complete(messages, n=request.count, seed=request.seed)
         parents = [e.id for e in request.examples]
         return [
@@ -77,6 +78,8 @@ class LLMGenerator:
                 origin=self.name,
                 parents=parents,
                 mode=request.mode,
+                config=config,
+                shown=self.prompt.shown_programs(sources),
             )
         ]
 

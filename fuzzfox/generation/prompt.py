@@ -1,16 +1,19 @@
 """The generation prompt: ask an LLM for one new program that reaches a given optimization.
 
 The prompt is written for small local models (Qwen2.5-Coder-1.5B with a ~4k context): a short
-system text and one user message holding the optimization, its requirement and up to a few
-example programs, then the rules.  Measured with a 1.5B model: saying that ``Model()`` takes no
+system text and one user message: the optimization, up to a few example programs, its
+requirement, then the instruction and the rules.  The requirement comes after the examples, next
+to the instruction, because a small model follows what it read last (in a few samples it then
+used the required op more often).  Measured with a 1.5B model: saying that ``Model()`` takes no
 constructor arguments and that ``make_inputs()`` must give the shapes ``forward`` expects raised
 runnable programs from 40 % to 60 %; the typical failures are shape mismatches, constructor
 arguments and ``self.x`` used inside ``make_inputs``, which is what the template's rules name.
 
 Files, in ``prompts/<target>/generation/``: ``system.md``, ``template.md`` (``str.format``
 fields ``{optimization}``, ``{requirement}``, ``{examples}``) and ``examples/*.md``, hand-written
-one-shot examples used when an optimization has no example program yet: a caption line, then
-one fenced program.
+one-shot examples used when an optimization has no example program yet: a caption, then one
+fenced program.  The one-shot uses no layer (so a program modelled on it has no layer sizes to
+get wrong); a 1.5B model often hands it back unchanged, which ``parse_answer(shown=...)`` rejects.
 """
 
 from __future__ import annotations
@@ -32,10 +35,10 @@ TRUNCATION_MARK = "# ... (rest of the example left out)"
 
 # The wording that joins the template's parts; part of the prompt version.
 REQUIREMENT_INTRO = "What a program needs to reach it:\n"
-NO_REQUIREMENT = "No requirement is known for it: the example programs below reach it, follow them."
+NO_REQUIREMENT = "No requirement is known for it: the example programs above reach it, follow them."
 NO_REQUIREMENT_NO_EXAMPLE = (
-    "No requirement and no program that reaches it are known yet: forward() must use the operation"
-    " that `{optimization}` names."
+    "No requirement and no program that reaches it are known yet: guess from `{optimization}` what"
+    " forward() must compute."
 )
 EXAMPLES_INTRO = "Programs that reach it:"
 EXAMPLE_TITLE = "Example {number}:"
@@ -74,6 +77,11 @@ class GenerationPrompt:
             examples=self._examples_text(examples),
         )
         return [{"role": "system", "content": self.system}, {"role": "user", "content": user}]
+
+    def shown_programs(self, examples: list[str]) -> list[str]:
+        """The programs ``messages`` shows for these examples (the one-shots when there are none),
+        for ``parse_answer(shown=...)`` to reject an answer that hands one back unchanged."""
+        return list(examples) if examples else [source for _, source in self.one_shots]
 
     def _requirement_text(self, optimization: str, requirement: str | None, has_examples: bool) -> str:
         if requirement and requirement.strip():

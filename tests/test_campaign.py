@@ -1,0 +1,220 @@
+"""The campaign for real: sandboxed torch runs, SQLite state, resume, kill -9, SIGTERM, Ray.
+
+These campaigns run without an LLM (mutation and synthesis) so they are fast and deterministic;
+the LLM path is tested against the real embedded server in the last test.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPUS, PROGRAMS, ROOT, requires_torch, run_cli
+
+pytestmark = requires_torch
+SEEDS = ("pointless_permute_pair.py", "addmm_mm_bias_fusion.py")
+
+
+@pytest.fixture
+def seeds(tmp_path: Path) -> Path:
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    for name in SEEDS:
+        shutil.copy(CORPUS / name, folder / name)
+    return folder
+
+
+def campaign_args(directory: Path, seeds: Path, *extra: str) -> list[str]:
+    return [
+        "--campaign", str(directory), "--seeds", str(seeds), "--llm", "none",
+        "--generators", "mutate=1,synth=1", "--jobs", "1", "--batch", "2", "--timeout", "120", *extra,
+    ]  # fmt: skip
+
+
+def query(directory: Path, sql: str) -> list[tuple]:
+    db = sqlite3.connect(directory / "fuzzfox.sqlite", timeout=30)
+    try:
+        return db.execute(sql).fetchall()
+    finally:
+        db.close()
+
+
+def assert_consistent(directory: Path) -> None:
+    """No lost and no duplicated run: every generated or seed program has exactly one run."""
+    ((runs, distinct),) = query(directory, "SELECT COUNT(*), COUNT(DISTINCT program_id) FROM runs")
+    assert runs == distinct
+    unjudged = query(
+        directory,
+        "SELECT bp.program_id FROM batch_programs bp LEFT JOIN runs r ON r.program_id = bp.program_id "
+        "WHERE r.id IS NULL",
+    )
+    assert unjudged == []
+    assert query(directory, "SELECT COUNT(*) FROM batches WHERE finished IS NULL") == [(0,)]
+    assert query(directory, "SELECT COUNT(*) FROM runs r LEFT JOIN verdicts v ON v.run_id = r.id "
+                            "WHERE v.run_id IS NULL") == [(0,)]  # fmt: skip
+
+
+def test_campaign_runs_then_resumes_where_it_stopped(tmp_path: Path, seeds: Path) -> None:
+    directory = tmp_path / "c"
+    first = run_cli("campaign", *campaign_args(directory, seeds, "--programs", "6"))
+    assert first.returncode == 0, first.stderr
+    assert "program budget of 6 spent" in first.stdout
+    assert "optimizations triggered:" in first.stdout and "seed corpus alone:" in first.stdout
+    stats = json.loads((directory / "stats.json").read_text())
+    assert stats["state"] == "stopped" and stats["programs_run_session"] >= 6
+    assert stats["optimizations_triggered"] >= 2 and stats["optimizations_total"] > 400
+    assert (directory / "plot.csv").read_text().startswith("unix_time,programs_run,")
+    rounds_before = query(directory, "SELECT COUNT(*) FROM batches")[0][0]
+    assert rounds_before >= 2
+    pools = dict(query(directory, "SELECT optimization, COUNT(*) FROM pool GROUP BY optimization"))
+    assert pools and all(count >= 1 for count in pools.values())
+
+    second = run_cli("campaign", "--campaign", str(directory), "--programs", "2")  # options remembered
+    assert second.returncode == 0, second.stderr
+    assert "judging" not in second.stderr  # the seeds were not judged again
+    assert query(directory, "SELECT COUNT(*) FROM batches")[0][0] > rounds_before
+    assert (
+        query(directory, "SELECT MIN(round), COUNT(DISTINCT round), COUNT(*) FROM batches")[0][1:]
+        == (query(directory, "SELECT COUNT(*) FROM batches")[0][0],) * 2
+    )
+    assert_consistent(directory)
+    status = run_cli("status", str(directory), "--json")
+    assert json.loads(status.stdout)["programs_run"] == query(directory, "SELECT COUNT(*) FROM runs")[0][0]
+
+
+def test_a_bad_option_is_one_line(tmp_path: Path, seeds: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text("jobs = 0\n")
+    result = run_cli("campaign", "--campaign", str(tmp_path / "c"), "--config", str(config))
+    assert result.returncode == 2
+    assert result.stderr.strip() == "fuzzfox: error: config file: jobs must be a positive integer, not 0"
+    first = run_cli("campaign", *campaign_args(tmp_path / "d", seeds, "--programs", "1", "--seed", "1"))
+    assert first.returncode == 0, first.stderr
+    other_seed = run_cli("campaign", "--campaign", str(tmp_path / "d"), "--seed", "2")
+    assert other_seed.returncode == 2 and "cannot resume with seed = 2" in other_seed.stderr
+
+
+def start_daemon(directory: Path, seeds: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "fuzzfox", "daemon", *campaign_args(directory, seeds, *extra)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for(condition, timeout: float, daemon: subprocess.Popen) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if daemon.poll() is not None:
+            raise AssertionError(f"daemon exited early: {daemon.communicate()[1][-2000:]}")
+        try:
+            if condition():
+                return
+        except (sqlite3.OperationalError, FileNotFoundError, json.JSONDecodeError):
+            pass
+        time.sleep(0.3)
+    raise AssertionError("condition not reached in time")
+
+
+def test_kill_9_mid_campaign_loses_and_duplicates_nothing(tmp_path: Path, seeds: Path) -> None:
+    directory = tmp_path / "c"
+    daemon = start_daemon(directory, seeds, "--programs", "1000")
+    try:
+        wait_for(lambda: query(directory, "SELECT COUNT(*) FROM runs")[0][0] >= len(SEEDS) + 3, 300, daemon)
+        os.kill(daemon.pid, signal.SIGKILL)  # the daemon only: its workers see EOF and exit
+        daemon.wait(timeout=30)
+    finally:
+        if daemon.poll() is None:
+            daemon.kill()
+    runs_at_kill = query(directory, "SELECT COUNT(*) FROM runs")[0][0]
+    status = run_cli("status", str(directory))
+    assert "dead (killed without stopping" in status.stdout
+    resumed = run_cli("daemon", "--campaign", str(directory), "--programs", "2")
+    assert resumed.returncode == 0, resumed.stderr
+    assert query(directory, "SELECT COUNT(*) FROM runs")[0][0] >= runs_at_kill
+    assert_consistent(directory)
+    assert not (directory / "daemon.pid").exists()
+
+
+def test_sigterm_finishes_programs_in_flight_and_exits_cleanly(tmp_path: Path, seeds: Path) -> None:
+    directory = tmp_path / "c"
+    timeout_s = 120
+    daemon = start_daemon(directory, seeds, "--programs", "1000")
+    try:
+        wait_for(
+            lambda: "round" in json.loads((directory / "stats.json").read_text())["current"], 300, daemon
+        )
+        daemon.send_signal(signal.SIGTERM)
+        _, err = daemon.communicate(timeout=timeout_s + 60)  # the in-flight programs' timeout bounds it
+    finally:
+        if daemon.poll() is None:
+            daemon.kill()
+    assert daemon.returncode == 0, err
+    assert "SIGTERM: finishing the programs in flight" in err
+    stats = json.loads((directory / "stats.json").read_text())
+    assert stats["state"] == "stopped" and stats["ended_because"] == "stopped (SIGTERM)"
+    # A batch cut short by the stop stays open and is finished on the next start.
+    open_batches = query(directory, "SELECT COUNT(*) FROM batches WHERE finished IS NULL")[0][0]
+    assert open_batches <= 1
+    resumed = run_cli("daemon", "--campaign", str(directory), "--programs", "1")
+    assert resumed.returncode == 0, resumed.stderr
+    assert_consistent(directory)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("ray") is None, reason="ray is not installed")
+def test_ray_gives_the_same_verdicts_as_the_local_pool(tmp_path: Path, seeds: Path) -> None:
+    shutil.copy(PROGRAMS / "sigmoid_gate.py", seeds / "sigmoid_gate.py")
+    verdicts = {}
+    for executor in ("local", "ray"):
+        directory = tmp_path / executor
+        args = campaign_args(directory, seeds, "--programs", "5", "--seed", "7", "--executor", executor)
+        result = run_cli("campaign", *args, "--backends", "aot_eager,faulty_sigmoid")
+        assert result.returncode == 1, result.stderr  # faulty_sigmoid is caught in sigmoid_gate
+        verdicts[executor] = query(
+            directory, "SELECT program_id, outcome, symptom, stage, backend FROM runs ORDER BY program_id"
+        )
+    assert verdicts["local"] == verdicts["ray"]
+    assert any(row[1] == "bug" for row in verdicts["ray"])
+
+
+@pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None, reason="llama-cpp-python is not installed")
+def test_llm_rounds_through_the_embedded_server(tmp_path: Path, seeds: Path) -> None:
+    from fuzzfox.llm.models import TEST_MODEL, get_model
+    from fuzzfox.sandbox.pool import default_cache_dir
+
+    if not get_model(TEST_MODEL).installed(default_cache_dir()):
+        pytest.skip(f"run `fuzzfox llm install --model {TEST_MODEL}` first")
+    directory = tmp_path / "c"
+    args = campaign_args(directory, seeds, "--minutes", "1.5", "--analyze", "never")
+    args[args.index("--llm") + 1] = f"embedded:{TEST_MODEL}"
+    args[args.index("--generators") + 1] = "llm=1"
+    result = run_cli("campaign", *args, timeout=600)
+    assert result.returncode == 0, result.stderr
+    batches = query(directory, "SELECT generator, produced FROM batches")
+    assert batches and all(g == f"llm:{TEST_MODEL}" and produced >= 1 for g, produced in batches)
+    # The 135M model writes no runnable program: its answers are recorded as rejects with reasons.
+    rejects = query(directory, "SELECT category, reason FROM rejects")
+    valid = query(directory, "SELECT SUM(valid) FROM batches")[0][0] or 0
+    assert len(rejects) + valid == sum(p for _, p in batches)
+    calls = (
+        sqlite3.connect(directory / "llm.sqlite")
+        .execute(
+            "SELECT COUNT(*), SUM(completion_tokens) FROM calls WHERE purpose = 'generation' AND cached = 0"
+        )
+        .fetchone()
+    )
+    assert calls[0] >= 1 and calls[1] > 0
+    stats = json.loads((directory / "stats.json").read_text())
+    assert stats["llm_calls"] >= calls[0] and stats["llm_tokens"] > 0
