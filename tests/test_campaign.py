@@ -149,7 +149,7 @@ def test_kill_9_mid_campaign_loses_and_duplicates_nothing(tmp_path: Path, seeds:
 
 
 @pytest.mark.skip(
-    reason="known failure, not yet diagnosed: the daemon did not exit within 180 s of SIGTERM (see issue 4 note)"
+    reason="known failure, not yet diagnosed: the daemon did not exit within 180 s of SIGTERM (issue 4 note)"
 )
 def test_sigterm_finishes_programs_in_flight_and_exits_cleanly(tmp_path: Path, seeds: Path) -> None:
     directory = tmp_path / "c"
