@@ -11,7 +11,7 @@ only when a Ray executor starts.
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, Protocol, runtime_checkable
 
 from fuzzfox.program import Program
@@ -72,18 +72,3 @@ def make_executor(
 
         return RayPool(config, address=ray_address, recycle_after=recycle_after)
     raise ExecutorError(f"unknown executor {kind!r} (known: {', '.join(EXECUTOR_KINDS)})")
-
-
-def run_on(
-    executor: Executor,
-    programs: Iterable[Program],
-    on_start: Callable[[dict[str, Any]], None] | None = None,
-) -> Iterator[tuple[Program, Verdict]]:
-    """Start ``executor``, judge ``programs``, close it: ``run_programs`` for any executor."""
-    info = executor.start()
-    if on_start:
-        on_start(info)
-    try:
-        yield from executor.run(programs)
-    finally:
-        executor.close()
