@@ -118,7 +118,7 @@ class Campaign:
         self.options = options
         self.note = note
         self.observe = observe
-        self.stop = stop or StopFlag()
+        self.stop = stop if stop is not None else StopFlag()
         self.target = get_target(options.target)
         if reason := self.target.missing_reason():
             raise UsageError(reason)

@@ -105,20 +105,26 @@ def test_a_bad_option_is_one_line(tmp_path: Path, seeds: Path) -> None:
 
 
 def start_daemon(directory: Path, seeds: Path, *extra: str) -> subprocess.Popen:
+    """The daemon logs to a file beside the campaign: a pipe nobody reads would fill and block it."""
+    log = (directory.parent / "daemon.log").open("w")
     return subprocess.Popen(
         [sys.executable, "-m", "fuzzfox", "daemon", *campaign_args(directory, seeds, *extra)],
         cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def daemon_log(directory: Path) -> str:
+    return (directory.parent / "daemon.log").read_text()
 
 
 def wait_for(condition, timeout: float, daemon: subprocess.Popen) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if daemon.poll() is not None:
-            raise AssertionError(f"daemon exited early: {daemon.communicate()[1][-2000:]}")
+            raise AssertionError(f"daemon exited early (status {daemon.returncode}); see its log")
         try:
             if condition():
                 return
@@ -148,9 +154,6 @@ def test_kill_9_mid_campaign_loses_and_duplicates_nothing(tmp_path: Path, seeds:
     assert not (directory / "daemon.pid").exists()
 
 
-@pytest.mark.skip(
-    reason="known failure, not yet diagnosed: the daemon did not exit within 180 s of SIGTERM (issue 4 note)"
-)
 def test_sigterm_finishes_programs_in_flight_and_exits_cleanly(tmp_path: Path, seeds: Path) -> None:
     directory = tmp_path / "c"
     timeout_s = 120
@@ -160,11 +163,12 @@ def test_sigterm_finishes_programs_in_flight_and_exits_cleanly(tmp_path: Path, s
             lambda: "round" in json.loads((directory / "stats.json").read_text())["current"], 300, daemon
         )
         daemon.send_signal(signal.SIGTERM)
-        _, err = daemon.communicate(timeout=timeout_s + 60)  # the in-flight programs' timeout bounds it
+        daemon.wait(timeout=timeout_s + 60)  # the in-flight programs' timeout bounds it
     finally:
         if daemon.poll() is None:
             daemon.kill()
-    assert daemon.returncode == 0, err
+    err = daemon_log(directory)
+    assert daemon.returncode == 0, err[-3000:]
     assert "SIGTERM: finishing the programs in flight" in err
     stats = json.loads((directory / "stats.json").read_text())
     assert stats["state"] == "stopped" and stats["ended_because"] == "stopped (SIGTERM)"
