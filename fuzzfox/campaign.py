@@ -137,6 +137,11 @@ class Campaign:
         self.key = config_key(description)
         self.store.add_config(self.key, description)
         self.catalog = {o.id: o for o in load_catalog(self.target, default_cache_dir()) if o.cpu}
+        if unknown := sorted(set(options.optimizations) - set(self.catalog)):
+            raise ConfigError(
+                f"optimizations: {unknown[0]!r} is not a CPU optimization of {options.target} "
+                "(see `fuzzfox optimizations --cpu-only`)"
+            )
         self.shipped = read_shipped(PROMPTS / options.target / "requirements")
         self.llm_cache = LLMCache(directory / "llm.sqlite")
         self.clock = SessionClock()
@@ -298,7 +303,8 @@ class Campaign:
         with_requirement = set(self.shipped) | {
             row[0] for row in self.store.db.execute("SELECT DISTINCT optimization FROM requirements")
         }
-        return sorted(o for o in (pooled | with_requirement) if o in self.catalog)
+        wanted = set(self.options.optimizations) or set(self.catalog)
+        return sorted(o for o in (pooled | with_requirement) if o in self.catalog and o in wanted)
 
     def requirement(self, optimization: Optimization) -> str | None:
         found = self.requirements.latest(optimization)
@@ -330,7 +336,9 @@ class Campaign:
         return self.generators[name]
 
     def generate(self, round_number: int, optimization: str, rng: random.Random) -> Batch | None:
-        examples = self.feedback.draw_examples(optimization, self.options.examples, rng)
+        examples = self.feedback.draw_examples(
+            optimization, self.options.examples, rng, self.options.example_selection
+        )
         request = GenerationRequest(
             target=self.options.target,
             optimization=optimization,

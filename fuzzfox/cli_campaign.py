@@ -71,6 +71,18 @@ def add_campaign_arguments(parser: argparse.ArgumentParser) -> None:
     add("--jobs", "-j", type=int, help="sandbox workers (default: 2)")
     add("--batch", type=int, help="programs per round (default: 4)")
     add("--examples", type=int, help="pool examples per prompt, k (default: 3)")
+    add(
+        "--example-selection",
+        choices=("thompson", "seeds"),
+        help="thompson: k pool programs drawn by Thompson sampling (default); seeds: the hand-written "
+        "seed examples every round (one-shot, no feedback)",
+    )
+    add(
+        "--optimizations",
+        type=lambda t: [o for o in t.split(",") if o],
+        metavar="A,B",
+        help="fuzz only these optimization ids (default: every one with an example or a requirement)",
+    )
     add("--seeds", nargs="+", metavar="PATH", help="seed programs (default: corpus/<target>)")
     add("--seed", type=int, help="random seed of a new campaign (default: 0)")
     add("--backends", type=lambda t: [b for b in t.split(",") if b], metavar="A,B", help="compiled backends")

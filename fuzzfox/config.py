@@ -39,6 +39,10 @@ class CampaignOptions:
     jobs: int = 2
     batch: int = 4  # programs asked for per round
     examples: int = 3  # k examples per prompt, drawn by Thompson sampling
+    # "thompson": k pool programs by Thompson sampling (the feedback loop); "seeds": the hand-written
+    # seed examples only, every round (one-shot, no feedback: the baseline bench/ compares against)
+    example_selection: str = "thompson"
+    optimizations: list[str] = dataclasses.field(default_factory=list)  # only these (default: all)
     generators: dict[str, float] = dataclasses.field(
         default_factory=lambda: {"llm": 2.0, "mutate": 1.0, "synth": 1.0}
     )
@@ -106,7 +110,7 @@ def _check(key: str, value: Any, source: str) -> Any:
         if not any(value.values()):
             raise fail("weights of which at least one is positive")
         return {name: float(weight) for name, weight in value.items()}
-    if key in {"seeds", "backends"}:
+    if key in {"seeds", "backends", "optimizations"}:
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise fail("a list of strings")
         return value
@@ -116,6 +120,8 @@ def _check(key: str, value: Any, source: str) -> Any:
         return value
     if key == "analyze" and value not in ("missing", "never"):
         raise fail("'missing' or 'never'")
+    if key == "example_selection" and value not in ("thompson", "seeds"):
+        raise fail("'thompson' or 'seeds'")
     if key == "executor" and value not in ("local", "ray"):
         raise fail("'local' or 'ray'")
     if not isinstance(value, str):

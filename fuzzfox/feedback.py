@@ -116,6 +116,9 @@ class Feedback:
         )
         return [PoolEntry(*row) for row in rows]
 
+    def _seed_ids(self) -> set[str]:
+        return {row[0] for row in self.db.execute("SELECT id FROM programs WHERE origin = 'seed'")}
+
     def pool_sizes(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT optimization, COUNT(*) FROM pool GROUP BY optimization"))
 
@@ -137,8 +140,16 @@ class Feedback:
                         added[optimization] = added.get(optimization, 0) + 1
         return added
 
-    def draw_examples(self, optimization: str, k: int, rng: random.Random) -> list[str]:
-        """Thompson sampling: one theta ~ Beta(alpha, beta) per pool program, the top k."""
+    def draw_examples(
+        self, optimization: str, k: int, rng: random.Random, selection: str = "thompson"
+    ) -> list[str]:
+        """Thompson sampling: one theta ~ Beta(alpha, beta) per pool program, the top k.
+
+        ``selection="seeds"`` is the one-shot baseline: the seed programs of the pool, in the order
+        they were added, whatever the posteriors say.
+        """
+        if selection == "seeds":
+            return [e.program_id for e in self.pool(optimization) if e.program_id in self._seed_ids()][:k]
         scored = [(rng.betavariate(e.alpha, e.beta), e.program_id) for e in self.pool(optimization)]
         scored.sort(key=lambda pair: pair[0], reverse=True)
         return [program_id for _, program_id in scored[:k]]

@@ -90,6 +90,12 @@ def test_thompson_sampling_prefers_examples_that_worked(store: Store) -> None:
     firsts = Counter(feedback.draw_examples("o", 1, rng)[0] for _ in range(400))
     assert firsts[good.id] > 4 * firsts[bad.id]
     assert len(feedback.draw_examples("o", 3, rng)) == 3
+    # The one-shot baseline ignores the posteriors and the pool's growth: the seeds, always.
+    seeds = {p.id for p in (good, bad)}
+    store.db.execute("UPDATE programs SET origin = 'mutate'")
+    store.db.executemany("UPDATE programs SET origin = 'seed' WHERE id = ?", [(i,) for i in seeds])
+    for _ in range(20):
+        assert set(feedback.draw_examples("o", 3, rng, selection="seeds")) == seeds
 
 
 def test_unfinished_batch_survives_a_restart(store: Store, tmp_path: Path) -> None:
