@@ -15,6 +15,11 @@ NONFINITE_REFERENCE = "nonfinite_reference"
 NONFINITE_EAGER_ONLY = "nonfinite_eager_only"
 PRECISION_CAST = "precision_cast"
 EAGER_OUT_OF_MEMORY = "eager_out_of_memory"
+GRAD_NONFINITE = "grad_nonfinite"
+GRAD_PRECISION = "grad_precision"
+GRAD_NONDIFFERENTIABLE = "grad_nondifferentiable"
+GRAD_MODE_NOT_IMPLEMENTED = "grad_mode_not_implemented"
+GRAD_NO_FP64_REFERENCE = "grad_no_fp64_reference"
 
 RULES: dict[str, str] = {
     NONDETERMINISTIC: "eager disagrees with itself across re-runs, so no comparison is fair",
@@ -26,6 +31,15 @@ RULES: dict[str, str] = {
     "(emulate_precision_casts): fusion eliding a cast is a known non-bug",
     EAGER_OUT_OF_MEMORY: "eager ran out of memory and compiled did not: compiled code may "
     "legitimately never materialize a tensor eager allocates",
+    GRAD_NONFINITE: "both gradients compared are NaN/Inf: the derivative is undefined at the point",
+    GRAD_PRECISION: "the program casts below its inputs' precision, so float64 finite differences "
+    "are not a fair reference",
+    GRAD_NONDIFFERENTIABLE: "the value or its numeric derivative jumps between random points within "
+    "a small radius: a kink, step or domain edge, where modes may legitimately differ",
+    GRAD_MODE_NOT_IMPLEMENTED: "the framework says (NotImplementedError) that it lacks this "
+    "differentiation mode for an op: a missing feature, not a wrong gradient",
+    GRAD_NO_FP64_REFERENCE: "the program does not run in float64, so there is no finite-difference "
+    "reference for its gradients",
 }
 
 _OUT_OF_MEMORY = re.compile(r"can't allocate memory|out of memory|Cannot allocate memory", re.IGNORECASE)

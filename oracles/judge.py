@@ -8,7 +8,7 @@ import traceback
 
 from oracles import instability
 from oracles.compare import Leaf, Mismatch, compare_runs, identical
-from oracles.phases import EAGER_PHASES, split_phase, stage_of
+from oracles.phases import runs_no_compiler, split_phase, stage_of
 from oracles.verdict import ExceptionInfo, ModeResult, Outcome, Stage, Symptom, Verdict
 
 # The layer a failure points at, by the least-compiling backend that shows it.  A backend
@@ -176,7 +176,7 @@ def verdict_from_abnormal_exit(
         how = f"exited with status {exit_code} before giving a verdict"
     symptom = Symptom.TIMEOUT if timed_out else Symptom.CRASH
     backend, step = split_phase(phase)
-    if backend is None or phase in EAGER_PHASES:
+    if backend is None or runs_no_compiler(phase):
         return Verdict(
             Outcome.INVALID,
             f"the program {how} while in {step}, before any compiler ran",

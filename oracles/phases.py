@@ -13,6 +13,9 @@ import os
 from oracles.verdict import Stage
 
 EAGER_PHASES = frozenset({"load", "eager", "eager-rerun", "eager-fp64"})
+# The gradient oracle's phases are ``grad:<mode>``; all but the compiled gradient run no compiler.
+GRADIENT_PREFIX = "grad:"
+GRADIENT_COMPILED_PHASE = "grad:compiled"
 
 
 class PhaseLog:
@@ -32,6 +35,13 @@ def split_phase(phase: str) -> tuple[str | None, str]:
         backend, step = phase.split(":", 1)
         return backend, step
     return None, phase
+
+
+def runs_no_compiler(phase: str) -> bool:
+    """Eager phases, eager gradient phases included: dying there makes a program invalid, not a bug."""
+    if phase.startswith(GRADIENT_PREFIX):
+        return phase != GRADIENT_COMPILED_PHASE
+    return phase in EAGER_PHASES
 
 
 def stage_of(phase: str) -> Stage | None:

@@ -29,6 +29,7 @@ class Symptom(StrEnum):
     WRONG_SHAPE = "wrong_shape"
     WRONG_DTYPE = "wrong_dtype"
     WRONG_VALUE = "wrong_value"
+    WRONG_GRADIENT = "wrong_gradient"  # autodiff modes, numbers or compiled gradients disagree
     TIMEOUT = "timeout"
 
 
@@ -126,10 +127,8 @@ class Verdict:
         if self.drop_rule:
             lines.append(f"dropped by rule: {self.drop_rule}")
         if self.max_abs_err is not None:
-            lines.append(
-                f"{self.leaf or 'output'}: max abs err {self.max_abs_err:.3g}, "
-                f"max rel err {self.max_rel_err:.3g}"
-            )
+            relative = f", max rel err {self.max_rel_err:.3g}" if self.max_rel_err is not None else ""
+            lines.append(f"{self.leaf or 'output'}: max abs err {self.max_abs_err:.3g}{relative}")
         if self.rmse_compiled_vs_fp64 is not None:
             lines.append(
                 f"rmse vs fp64: compiled {self.rmse_compiled_vs_fp64:.3g}, "

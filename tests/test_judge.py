@@ -96,6 +96,10 @@ def test_abnormal_exits_are_attributed_by_phase() -> None:
         return verdict_from_abnormal_exit(phase, **{**args, **kw})
 
     assert exit_in("eager", signal_number=11).outcome is Outcome.INVALID
+    # Eager gradient phases run no compiler (a slow numeric difference is no compiler bug) ...
+    assert exit_in("grad:numeric", timed_out=True).outcome is Outcome.INVALID
+    # ... but the compiled gradient does.
+    assert exit_in("grad:compiled", signal_number=6).outcome is Outcome.BUG
     crash = exit_in("inductor:compile", signal_number=11)
     assert (crash.outcome, crash.symptom, crash.stage, crash.signal) == (
         Outcome.BUG,

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import types
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fuzzfox.program import ENTRY_CLASS, ENTRY_FUNCTION, INPUTS_FUNCTION, Program
 from fuzzfox.targets.base import SettingsError, Target
 from oracles.judge import exception_info
 from oracles.phases import PhaseLog
 from oracles.verdict import Outcome, Verdict
+
+if TYPE_CHECKING:
+    from oracles.torch_compiled import TorchOracleOptions, TorchProgram
 
 # Set before torch is imported in a worker: forked children hang at their first parallel op
 # (OpenMP) or first new kernel (Inductor's compile pool) otherwise.  Caches off: a cache hit
@@ -26,6 +29,8 @@ WORKER_ENVIRONMENT = {
 
 # Always registered; listing every backend imports them all (about 1.5 s of worker start).
 BUILTIN_BACKENDS = frozenset({"eager", "aot_eager", "inductor"})
+ORACLES = ("values", "grads")  # compiled vs eager values; gradients (oracles.gradcheck)
+DEFAULT_ORACLES = ("values",)
 
 
 class TorchInductorTarget(Target):
@@ -53,6 +58,9 @@ class TorchInductorTarget(Target):
         unknown = sorted(requested - set(known_backends())) if requested else []
         if unknown:
             raise SettingsError(f"unknown backend {unknown[0]!r} (known: {', '.join(known_backends())})")
+        unknown_oracles = sorted(set(settings.get("oracles") or DEFAULT_ORACLES) - set(ORACLES))
+        if unknown_oracles:
+            raise SettingsError(f"unknown oracle {unknown_oracles[0]!r} (known: {', '.join(ORACLES)})")
         check_program_config(settings.get("inductor_config", {}))
         _warm_up()  # before the user's config: an injected compile error would break it
         apply_inductor_config(settings.get("inductor_config", {}))
@@ -63,7 +71,7 @@ class TorchInductorTarget(Target):
         return {"torch": torch.__version__}
 
     def run_program(self, program: Program, settings: dict[str, Any], phases: PhaseLog) -> Verdict:
-        from oracles.torch_compiled import TorchOracleOptions, TorchProgram, check
+        from oracles.torch_compiled import TorchOracleOptions, TorchProgram
 
         phases.enter("load")
         namespace = types.ModuleType("fuzzfox_program")
@@ -95,15 +103,35 @@ class TorchInductorTarget(Target):
             eager_reruns=int(settings.get("eager_reruns", TorchOracleOptions.eager_reruns)),
             seed=int(settings.get("seed", TorchOracleOptions.seed)),
         )
+        oracles = settings.get("oracles") or list(DEFAULT_ORACLES)
         if self.probe is None:
-            return check(oracle_program, options, phases)
+            return _judge(oracle_program, options, oracles, phases)
         self.probe.start()
         try:
-            verdict = check(oracle_program, options, phases)
+            verdict = _judge(oracle_program, options, oracles, phases)
         finally:
             triggers = self.probe.stop()
         verdict.triggers = triggers
         return verdict
+
+
+def _judge(
+    program: TorchProgram, options: TorchOracleOptions, oracles: list[str], phases: PhaseLog
+) -> Verdict:
+    """The values oracle, the gradient oracle, or both (combined: the worse verdict wins).
+
+    Gradients are checked against the last (most compiling) backend; a program that is invalid
+    for values (eager raises) is not differentiated.
+    """
+    from oracles import torch_compiled, torch_grads
+    from oracles.gradcheck import GradOptions, combine
+
+    values = torch_compiled.check(program, options, phases) if "values" in oracles else None
+    if values is not None and ("grads" not in oracles or values.outcome is Outcome.INVALID):
+        return values
+    grad_options = GradOptions(seed=options.seed)
+    grads = torch_grads.check(program, options.backends[-1], options.seed, phases, grad_options)
+    return grads if values is None else combine(values, grads)
 
 
 def check_program_config(config: dict[str, Any]) -> None:

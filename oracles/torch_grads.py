@@ -1,0 +1,347 @@
+"""The gradient oracle for torch programs: :class:`TorchGradients` feeds :mod:`oracles.gradcheck`.
+
+What is differentiated, and what is not:
+
+- ``x`` is the real floating-point tensors among ``make_inputs()``'s values (nested lists, tuples
+  and dicts are walked in the values oracle's leaf order and named like its leaves:
+  ``input[0]``, ``input[1][0]``).  Integer, bool and complex inputs are constants.
+- A ``Model``'s parameters and buffers stay fixed: they are constants of ``L``, not inputs (their
+  ``requires_grad`` is turned off), so a campaign compares gradients with respect to the data.
+- ``L = sum_k sum(w_k * out_k)`` over the floating output tensors, each upcast to float64 before
+  weighting (outside the compiled region, so eager and compiled see the same ``dL/dout``);
+  ``w_k`` is float64 N(0, 1) drawn from ``(seed, k)``.  Complex outputs enter through their real
+  and imaginary parts, each with its own weights.  Integer and bool outputs (and Python numbers)
+  carry no gradient and are skipped.
+- Every evaluation rebuilds the model and inputs from the seed and reseeds the RNG (so dropout
+  draws the same mask in every mode), and runs with grad enabled: an ``inference`` program is
+  differentiated anyway.  A differentiable input reaches the program as a clone of the leaf
+  tensor, so in-place ops on inputs stay differentiable.
+- ``fp64=True`` casts the model and inputs to float64 and makes float64 the default dtype.  The
+  first such evaluation looks for ops that turn float64 tensors into lower-precision floats (an
+  explicit ``.float()``, ``.half()``, ...); a program with one is not really evaluated in float64,
+  so every ``fp64=True`` method raises :class:`~oracles.gradcheck.PrecisionLimited`.
+- The compiled gradient is ``torch.compile(model, backend=...)`` on the forward, with backward
+  through AOTAutograd's compiled backward graph (grad enabled at trace time, so Dynamo hands the
+  backend a training graph).  Phases ``B:compile`` and ``B:execute`` say where it died.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from oracles.gradcheck import GradOptions, ModeNotImplemented, PrecisionLimited, check_gradients
+from oracles.judge import exception_info
+from oracles.phases import PhaseLog
+from oracles.torch_compiled import TorchProgram, _build, staged_backend
+from oracles.verdict import Outcome, Verdict
+
+
+def check(
+    program: TorchProgram,
+    backend: str,
+    seed: int = 0,
+    phases: PhaseLog | None = None,
+    options: GradOptions | None = None,
+) -> Verdict:
+    """Judge one program's gradients (eager modes, numbers, and ``backend``'s compiled gradient)."""
+    import torch
+
+    phases = phases or PhaseLog()
+    started = time.monotonic()
+    options = options or GradOptions(seed=seed)
+    phases.enter("grad:load")
+    try:
+        functions = TorchGradients(program, backend, seed, phases)
+    except Exception as error:
+        info = exception_info(error)
+        return Verdict(
+            Outcome.INVALID,
+            f"the program's inputs cannot be built ({info.type}: {info.message[:200]})",
+            exception=info,
+            seconds=time.monotonic() - started,
+        )
+    try:
+        return check_gradients(functions, functions.initial_point(), options, phases)
+    finally:
+        torch._dynamo.reset()
+
+
+class TorchGradients:
+    """A :class:`~oracles.gradcheck.GradientFunctions` for one torch program."""
+
+    def __init__(self, program: TorchProgram, backend: str, seed: int, phases: PhaseLog) -> None:
+        self.program = program
+        self.compiler = backend
+        self.seed = seed
+        self.phases = phases
+        _, inputs = _build(program, seed, fp64=False)
+        self._slots = [(path, tensor) for path, tensor in _walk(inputs, "input") if _differentiable(tensor)]
+        self.input_names = [path for path, _ in self._slots]
+        self.input_dtypes = [str(tensor.dtype).removeprefix("torch.") for _, tensor in self._slots]
+        self._lossy_cast: str | None = None
+        self._precision_checked = False
+
+    def initial_point(self) -> list[np.ndarray]:
+        import torch
+
+        return [tensor.detach().to(torch.float64).numpy().copy() for _, tensor in self._slots]
+
+    # ------------------------------------------------------------ the protocol
+
+    def value(self, x: list[np.ndarray], *, fp64: bool) -> float:
+        with self._evaluation(fp64):
+            _, loss = self._run(x, fp64, requires_grad=False)
+            return float(loss.detach())
+
+    def reverse(self, x: list[np.ndarray], *, fp64: bool) -> list[np.ndarray]:
+        with self._evaluation(fp64):
+            leaves, loss = self._run(x, fp64)
+            return _numpy(_gradient(loss, leaves))
+
+    def forward(self, x: list[np.ndarray], v: list[np.ndarray], *, fp64: bool) -> float:
+        import torch.autograd.forward_ad as forward_ad
+
+        with self._evaluation(fp64), forward_ad.dual_level():
+            _, loss = self._run(x, fp64, requires_grad=False, tangents=v)
+            return _tangent(loss)
+
+    def reverse_over_reverse(
+        self, x: list[np.ndarray], u: list[np.ndarray], *, fp64: bool
+    ) -> list[np.ndarray]:
+        with self._evaluation(fp64):
+            leaves, loss = self._run(x, fp64)
+            along_u = _dot(_gradient(loss, leaves, create_graph=True), u)
+            return _numpy(_gradient(along_u, leaves))
+
+    def forward_over_reverse(
+        self, x: list[np.ndarray], u: list[np.ndarray], v: list[np.ndarray], *, fp64: bool
+    ) -> float:
+        import torch.autograd.forward_ad as forward_ad
+
+        with self._evaluation(fp64), forward_ad.dual_level():
+            leaves, loss = self._run(x, fp64, tangents=v)
+            return _tangent(_dot(_gradient(loss, leaves, create_graph=True), u))
+
+    def compiled_reverse(self, x: list[np.ndarray]) -> list[np.ndarray]:
+        import torch
+        import torch._inductor.config as inductor_config
+
+        torch._dynamo.reset()
+        with self._evaluation(fp64=False), inductor_config.patch(self.program.config):
+            leaves, loss = self._run(x, fp64=False, compiled=True)
+            return _numpy(_gradient(loss, leaves))
+
+    # ------------------------------------------------------------ evaluation
+
+    @contextlib.contextmanager
+    def _evaluation(self, fp64: bool) -> Iterator[None]:
+        import torch
+
+        if fp64:
+            self._check_precision()
+        previous = torch.get_default_dtype()
+        torch.set_default_dtype(torch.float64 if fp64 else previous)
+        try:
+            with torch.enable_grad(), _missing_derivative_is_not_implemented():
+                yield
+        finally:
+            torch.set_default_dtype(previous)
+
+    def _check_precision(self) -> None:
+        """Raise PrecisionLimited if the program, run in float64, casts to a lower precision."""
+        import torch
+
+        if not self._precision_checked:
+            self._precision_checked = True
+            previous = torch.get_default_dtype()
+            torch.set_default_dtype(torch.float64)
+            try:
+                model, inputs = _build(self.program, self.seed, fp64=True)
+                with _LossyCastRecorder() as recorder, torch.no_grad():
+                    model(*inputs)
+            finally:
+                torch.set_default_dtype(previous)
+            self._lossy_cast = recorder.first
+        if self._lossy_cast:
+            raise PrecisionLimited(f"in float64 the program still narrows a float ({self._lossy_cast})")
+
+    def _run(
+        self,
+        x: list[np.ndarray],
+        fp64: bool,
+        *,
+        requires_grad: bool = True,
+        tangents: list[np.ndarray] | None = None,
+        compiled: bool = False,
+    ) -> tuple[list[Any], Any]:
+        """Build the program at ``x``, run it, and return (leaf tensors, L)."""
+        import torch
+        import torch.autograd.forward_ad as forward_ad
+
+        model, inputs = _build(self.program, self.seed, fp64)
+        if isinstance(model, torch.nn.Module):
+            for tensor in [*model.parameters(), *model.buffers()]:
+                tensor.requires_grad_(False)
+        leaves = [
+            torch.from_numpy(np.array(a, dtype=np.float64)).to(torch.float64 if fp64 else tensor.dtype)
+            for a, (_, tensor) in zip(x, self._slots, strict=True)
+        ]
+        arguments = []
+        for index, leaf in enumerate(leaves):
+            leaf.requires_grad_(requires_grad)
+            if tangents is not None:
+                leaf = forward_ad.make_dual(leaf, torch.from_numpy(tangents[index]).to(leaf.dtype))
+            arguments.append(leaf.clone())
+        inputs = _substitute(inputs, "input", dict(zip(self.input_names, arguments, strict=True)))
+        if compiled:
+            model = torch.compile(model, backend=staged_backend(self.compiler, self.phases))
+        torch.manual_seed(self.seed)
+        return leaves, self._loss(model(*inputs))
+
+    def _loss(self, output: Any) -> Any:
+        import torch
+
+        loss = torch.zeros((), dtype=torch.float64)
+        for index, (_, tensor) in enumerate(_walk(output, "out")):
+            if tensor.is_complex():
+                parts = [tensor.real, tensor.imag]
+            elif tensor.is_floating_point():
+                parts = [tensor]
+            else:
+                continue  # integer and bool outputs carry no gradient
+            for part_index, part in enumerate(parts):
+                weights = np.random.default_rng([self.seed, index, part_index]).standard_normal(part.shape)
+                loss = loss + (part.to(torch.float64) * torch.from_numpy(weights)).sum()
+        return loss
+
+
+class _LossyCastRecorder:
+    """A dispatch mode noting the first op that turns a float64 tensor into a narrower float."""
+
+    def __init__(self) -> None:
+        from torch.utils._python_dispatch import TorchDispatchMode
+
+        recorder = self
+
+        class Mode(TorchDispatchMode):
+            def __torch_dispatch__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
+                result = func(*args, **(kwargs or {}))
+                if recorder.first is None:
+                    recorder.note(func, (args, kwargs), result)
+                return result
+
+        self.first: str | None = None
+        self._mode = Mode()
+
+    def note(self, func: Any, arguments: Any, result: Any) -> None:
+        import torch
+        from torch.utils._pytree import tree_leaves
+
+        def floats(values: Any) -> list[torch.dtype]:
+            return [
+                v.dtype for v in tree_leaves(values) if isinstance(v, torch.Tensor) and v.is_floating_point()
+            ]
+
+        if torch.float64 not in floats(arguments):
+            return
+        narrower = [dtype for dtype in floats(result) if dtype.itemsize < 8]
+        if narrower:
+            self.first = f"{func}: float64 -> {str(narrower[0]).removeprefix('torch.')}"
+
+    def __enter__(self) -> _LossyCastRecorder:
+        self._mode.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._mode.__exit__(*exc)
+
+
+# ---------------------------------------------------------------- helpers
+
+# What autograd raises (as RuntimeError) for an op without a derivative formula, e.g.
+# "derivative for aten::hardsigmoid_backward is not implemented" (no double backward).
+MISSING_DERIVATIVE = re.compile(r"derivative for .+ (is )?not implemented")
+
+
+@contextlib.contextmanager
+def _missing_derivative_is_not_implemented() -> Iterator[None]:
+    try:
+        yield
+    except RuntimeError as error:
+        if MISSING_DERIVATIVE.search(str(error)):
+            raise ModeNotImplemented(str(error).splitlines()[0]) from error
+        raise
+
+
+def _differentiable(tensor: Any) -> bool:
+    """Real floating tensors autograd can differentiate (float8 formats cannot)."""
+    return tensor.is_floating_point() and tensor.dtype.itemsize >= 2
+
+
+def _walk(value: Any, path: str) -> Iterator[tuple[str, Any]]:
+    """(path, tensor) for every tensor in a nested value, in the values oracle's leaf order."""
+    import torch
+
+    if isinstance(value, torch.Tensor):
+        yield path, value
+    elif isinstance(value, (list, tuple)) and not isinstance(value, torch.Size):
+        for index, item in enumerate(value):
+            yield from _walk(item, f"{path}[{index}]")
+    elif isinstance(value, dict):
+        for key in sorted(value, key=repr):
+            yield from _walk(value[key], f"{path}[{key!r}]")
+
+
+def _substitute(value: Any, path: str, replacements: dict[str, Any]) -> Any:
+    """The nested value with the tensors at the given paths replaced."""
+    import torch
+
+    if isinstance(value, torch.Tensor):
+        return replacements.get(path, value)
+    if isinstance(value, (list, tuple)) and not isinstance(value, torch.Size):
+        items = [_substitute(item, f"{path}[{i}]", replacements) for i, item in enumerate(value)]
+        return type(value)(*items) if hasattr(value, "_fields") else type(value)(items)
+    if isinstance(value, dict):
+        return {key: _substitute(item, f"{path}[{key!r}]", replacements) for key, item in value.items()}
+    return value
+
+
+def _gradient(scalar: Any, leaves: list[Any], create_graph: bool = False) -> list[Any]:
+    """d scalar / d leaves; zeros where the scalar does not depend on a leaf (or on none)."""
+    import torch
+
+    if not scalar.requires_grad:
+        return [torch.zeros_like(leaf) for leaf in leaves]
+    return list(
+        torch.autograd.grad(
+            scalar, leaves, create_graph=create_graph, allow_unused=True, materialize_grads=True
+        )
+    )
+
+
+def _dot(tensors: list[Any], arrays: list[np.ndarray]) -> Any:
+    import torch
+
+    total = torch.zeros((), dtype=torch.float64)
+    for tensor, array in zip(tensors, arrays, strict=True):
+        total = total + (tensor.to(torch.float64) * torch.from_numpy(array)).sum()
+    return total
+
+
+def _tangent(scalar: Any) -> float:
+    import torch.autograd.forward_ad as forward_ad
+
+    tangent = forward_ad.unpack_dual(scalar).tangent
+    return 0.0 if tangent is None else float(tangent.detach())
+
+
+def _numpy(tensors: list[Any]) -> list[np.ndarray]:
+    import torch
+
+    return [tensor.detach().to(torch.float64).numpy().copy() for tensor in tensors]
