@@ -1,0 +1,124 @@
+"""JAX's ``jit`` (XLA on CPU), judged against op-by-op JAX by ``oracles.jax_xla`` (values) and
+``oracles.jax_grads`` (gradients).
+
+Program format (the header is the same as torch programs')::
+
+    # target: jax-xla
+    # optimization: lax.select_n.jvp
+    # config: jax_default_matmul_precision=highest     (optional: jax.config options)
+    import numpy as np
+    import jax.numpy as jnp
+    from jax import lax
+
+    def fn(x, y):                  # written with jax.numpy / jax.lax
+        return jnp.where(x > 0, x * y, lax.exp(y))
+
+    def make_inputs():             # numpy arrays: the harness controls dtype and the fp64 copy
+        return (np.random.randn(3, 4).astype(np.float32), np.random.randn(3, 4).astype(np.float32))
+
+``jax_enable_x64`` is on in the worker (the float64 referee needs it), so unsuffixed
+constructors such as ``jnp.ones(3)`` make float64 arrays: give float32 dtypes explicitly.
+``make_inputs`` runs once per program with numpy's global RNG seeded.
+
+Fork safety: a worker that has only imported and configured JAX forks safely, and the child can
+jit and differentiate; forking after the parent has run a jit deadlocks the child.  So
+``prepare_worker`` never executes a JAX computation: no warm-up, unlike torch.
+"""
+
+from __future__ import annotations
+
+import os
+import types
+from typing import Any
+
+from fuzzfox.program import ENTRY_FUNCTION, INPUTS_FUNCTION, Program
+from fuzzfox.targets.base import SettingsError, Target
+from oracles.judge import exception_info
+from oracles.phases import PhaseLog
+from oracles.verdict import Outcome, Verdict
+
+# Set before jax is imported: CPU only (no probing for accelerators at every child's first
+# computation), and one XLA thread per program since the sandbox runs programs in parallel.
+WORKER_ENVIRONMENT = {
+    "JAX_PLATFORMS": "cpu",
+    "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1",
+}
+# Options a program's ``# config:`` may not change: the oracles depend on them.
+RESERVED_CONFIG = frozenset({"jax_enable_x64", "jax_disable_jit", "jax_platforms", "jax_platform_name"})
+ORACLES = frozenset({"values", "grads"})
+
+
+class JaxXlaTarget(Target):
+    name = "jax-xla"
+    framework = "jax"
+    install_hint = "pip install 'fuzzfox[jax]'"
+    extractor = "fuzzfox.whitebox.jax_rules"
+
+    def prepare_worker(self, settings: dict[str, Any]) -> dict[str, Any]:
+        for key, value in WORKER_ENVIRONMENT.items():
+            os.environ.setdefault(key, value)
+        import jax
+
+        from oracles.jax_faults import RULE_FAULTS
+        from oracles.jax_xla import known_backends
+
+        jax.config.update("jax_enable_x64", True)
+        unknown = sorted(set(settings.get("backends") or []) - set(known_backends()))
+        if unknown:
+            raise SettingsError(f"unknown JAX backend {unknown[0]!r} (known: {', '.join(known_backends())})")
+        unknown = sorted(set(settings.get("oracles") or []) - ORACLES)
+        if unknown:
+            raise SettingsError(f"unknown oracle {unknown[0]!r} (known: {', '.join(sorted(ORACLES))})")
+        unknown = sorted(set(settings.get("jax_faults") or []) - set(RULE_FAULTS))
+        if unknown:
+            raise SettingsError(f"unknown JAX fault {unknown[0]!r} (known: {', '.join(sorted(RULE_FAULTS))})")
+        return {"jax": jax.__version__}
+
+    def run_program(self, program: Program, settings: dict[str, Any], phases: PhaseLog) -> Verdict:
+        from oracles import jax_grads, jax_xla
+        from oracles.gradcheck import GradOptions, combine
+        from oracles.jax_faults import inject_rule_faults
+
+        phases.enter("load")
+        namespace = types.ModuleType("fuzzfox_program")
+        namespace.__file__ = program.path or "<program>"
+        try:
+            exec(compile(program.source, program.path or "<program>", "exec"), namespace.__dict__)
+            function = getattr(namespace, ENTRY_FUNCTION, None)
+            if function is None:
+                raise ValueError(f"a jax-xla program needs a function {ENTRY_FUNCTION}(*inputs)")
+            apply_program_config(program.config)
+        except Exception as error:
+            info = exception_info(error)
+            return Verdict(
+                Outcome.INVALID,
+                f"the program raises when loaded ({info.type}: {info.message[:200]})",
+                exception=info,
+            )
+        inject_rule_faults(list(settings.get("jax_faults") or []))
+        oracle_program = jax_xla.JaxProgram(function, getattr(namespace, INPUTS_FUNCTION))
+        seed = int(settings.get("seed", 0))
+        oracles = settings.get("oracles") or ["values"]
+        verdicts = []
+        if "values" in oracles:
+            options = jax_xla.JaxOracleOptions(
+                backends=tuple(settings.get("backends") or jax_xla.JaxOracleOptions.backends),
+                eager_reruns=int(settings.get("eager_reruns", jax_xla.JaxOracleOptions.eager_reruns)),
+                seed=seed,
+            )
+            verdicts.append(jax_xla.check(oracle_program, options, phases))
+        if "grads" in oracles:
+            verdicts.append(jax_grads.check(oracle_program, GradOptions(seed=seed), phases))
+        return verdicts[0] if len(verdicts) == 1 else combine(*verdicts)
+
+
+def apply_program_config(config: dict[str, Any]) -> None:
+    """Set the ``jax.config`` options a program's header asks for (in its own forked child)."""
+    import jax
+
+    for key, value in config.items():
+        if key not in jax.config.values:
+            raise ValueError(f"unknown jax.config option {key!r}")
+        if key in RESERVED_CONFIG:
+            raise ValueError(f"jax.config option {key!r} is set by the harness")
+        jax.config.update(key, value)

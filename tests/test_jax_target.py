@@ -1,0 +1,185 @@
+"""The jax-xla target through the real sandbox: values and gradient oracles, injected faults.
+
+Every fault here is real JAX code broken on purpose in the sandboxed child (``oracles.jax_faults``):
+a lowering of ``sin`` that is off by 1e-3 in compiled code only, JAX issue #10993's transpose of
+``select_n`` re-created, and negated ``sin`` rules.  Each is shown caught, and the same programs
+are shown passing when nothing is broken.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import textwrap
+
+import pytest
+
+from fuzzfox.program import Program, parse_program
+from fuzzfox.sandbox.isolation import Limits
+from fuzzfox.sandbox.pool import PoolConfig, WorkerStartError, run_programs
+from oracles import instability
+from oracles.verdict import Outcome, Symptom, Verdict
+from tests.conftest import ROOT, run_cli
+
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("jax") is None, reason="jax is not installed (pip install 'fuzzfox[jax]')"
+)
+
+HEADER = "# target: jax-xla\nimport numpy as np\nimport jax\nimport jax.numpy as jnp\nfrom jax import lax\n\n"
+PROGRAMS = {
+    # JAX #10993: reverse mode through select_n with a uint32 predicate; the first two
+    # elements take case 0 (x * 3), the last two case 1 (y * y).
+    "select_uint32.py": """
+        def fn(x, y):
+            which = (x > 0.0).astype(jnp.uint32)
+            return lax.select_n(which, x * 3.0, y * y)
+
+        def make_inputs():
+            return (np.array([-1.5, -0.4, 0.7, 1.2], np.float32), np.array([0.5, -1.0, 2.0, 0.3], np.float32))
+    """,
+    "sin_chain.py": """
+        def fn(x):
+            return jnp.sin(x) * 2.0 + x * x
+
+        def make_inputs():
+            return (np.linspace(-2.0, 2.0, 6).astype(np.float32),)
+    """,
+    # float64 inputs still pass through bfloat16: finite differences are no fair reference.
+    "bfloat16_round_trip.py": """
+        def fn(x):
+            return jnp.tanh(x).astype(jnp.bfloat16).astype(jnp.float32) * 3.0
+
+        def make_inputs():
+            return (np.linspace(-1.0, 1.0, 5).astype(np.float32),)
+    """,
+    # relu at exactly zero: autodiff says 0, the central difference says 1/2.
+    "relu_at_zero.py": """
+        def fn(x):
+            return jax.nn.relu(x) * 2.0
+
+        def make_inputs():
+            return (np.array([0.0, 0.0, 1.0, -1.0], np.float32),)
+    """,
+    # Python control flow on a value: runs op by op, cannot be jitted.
+    "python_if.py": """
+        def fn(x):
+            if x.sum() > 0:
+                return x * 2.0
+            return x
+
+        def make_inputs():
+            return (np.ones(3, np.float32),)
+    """,
+    # A Python float output: jit returns a float64 array for it, which must not be a dtype bug.
+    "python_scalar_output.py": """
+        def fn(x):
+            return x.sum(), 2.5
+
+        def make_inputs():
+            return (np.ones(3, np.float32),)
+    """,
+}
+
+
+def jax_program(name: str) -> Program:
+    return parse_program(HEADER + textwrap.dedent(PROGRAMS[name]), path=name)
+
+
+def judge(names: list[str], **settings: object) -> dict[str, Verdict]:
+    config = PoolConfig("jax-xla", dict(settings), jobs=1, limits=Limits(timeout_s=120))
+    return {p.name: v for p, v in run_programs(config, [jax_program(n) for n in names])}
+
+
+def test_correct_programs_pass_both_oracles_and_the_filters_drop_what_they_should() -> None:
+    verdicts = judge(
+        ["select_uint32.py", "sin_chain.py", "bfloat16_round_trip.py", "relu_at_zero.py", "python_if.py"],
+        oracles=["values", "grads"],
+    )
+    for name in ("select_uint32.py", "sin_chain.py"):
+        assert verdicts[name].outcome is Outcome.PASS, verdicts[name].explain()
+        assert "gradients agree" in verdicts[name].summary
+    assert "lax.select_n.transpose" in verdicts["select_uint32.py"].triggers
+    assert {"lax.sin.jvp", "lax.sin.linearize"} <= set(verdicts["sin_chain.py"].triggers)
+
+    precision = verdicts["bfloat16_round_trip.py"]
+    assert precision.outcome is Outcome.DROPPED, precision.explain()
+    assert precision.drop_rule == instability.GRAD_PRECISION
+    assert "float64->bfloat16" in precision.summary
+    kink = verdicts["relu_at_zero.py"]
+    assert kink.outcome is Outcome.DROPPED, kink.explain()
+    assert kink.drop_rule == instability.GRAD_NONDIFFERENTIABLE
+    untraceable = verdicts["python_if.py"]
+    assert untraceable.outcome is Outcome.INVALID, untraceable.explain()
+    assert "cannot be traced by jax.jit" in untraceable.summary
+
+
+def test_issue_10993_and_a_negated_sin_jvp_are_wrong_gradients_named_by_the_right_comparison() -> None:
+    verdicts = judge(
+        ["select_uint32.py", "sin_chain.py"],
+        oracles=["grads"],
+        jax_faults=["select_n_transpose_10993", "sin_jvp_negated"],
+    )
+    select = verdicts["select_uint32.py"]
+    assert select.outcome is Outcome.BUG and select.symptom is Symptom.WRONG_GRADIENT, select.explain()
+    # Reverse mode lost the gradient; forward mode and the central difference agree.
+    assert select.backend == "reverse-vs-numeric"
+    assert "also failed: reverse-vs-forward" in select.summary
+    assert select.blame == "autodiff"
+    sine = verdicts["sin_chain.py"]
+    assert sine.outcome is Outcome.BUG and sine.symptom is Symptom.WRONG_GRADIENT, sine.explain()
+    assert sine.backend == "forward-vs-numeric"  # reverse mode uses sin's own linearization rule
+    assert "also failed: reverse-vs-forward" in sine.summary
+
+
+def test_a_rule_wrong_in_both_modes_is_caught_only_by_the_central_difference() -> None:
+    verdict = judge(["sin_chain.py"], oracles=["grads"], jax_faults=["sin_rules_negated"])["sin_chain.py"]
+    assert verdict.outcome is Outcome.BUG and verdict.symptom is Symptom.WRONG_GRADIENT, verdict.explain()
+    assert verdict.backend == "reverse-vs-numeric"
+    assert "also failed: forward-vs-numeric" in verdict.summary
+    assert "reverse-vs-forward" not in verdict.summary  # the two modes agree with each other
+
+
+def test_a_wrong_compiled_value_is_blamed_on_its_backend_and_xla_passes() -> None:
+    verdicts = judge(["sin_chain.py", "python_scalar_output.py"], backends=["xla", "faulty_sin_xla"])
+    verdict = verdicts["sin_chain.py"]
+    assert verdict.outcome is Outcome.BUG and verdict.symptom is Symptom.WRONG_VALUE, verdict.explain()
+    assert verdict.backend == "faulty_sin_xla"
+    assert verdict.rmse_compiled_vs_fp64 > 10 * verdict.rmse_eager_vs_fp64
+    assert [m.mode for m in verdict.modes if m.ok][-2:] == ["xla", "faulty_sin_xla"]
+    scalar = verdicts["python_scalar_output.py"]
+    assert scalar.outcome is Outcome.PASS, scalar.explain()
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"backends": ["inductor"]}, "unknown JAX backend 'inductor'"),
+        ({"jax_faults": ["nope"]}, "unknown JAX fault 'nope'"),
+        ({"oracles": ["coverage"]}, "unknown oracle 'coverage'"),
+    ],
+)
+def test_bad_settings_stop_the_worker_with_the_reason(settings: dict, message: str) -> None:
+    config = PoolConfig("jax-xla", settings, jobs=1, limits=Limits(timeout_s=30))
+    with pytest.raises(WorkerStartError, match=message):
+        list(run_programs(config, [jax_program("sin_chain.py")]))
+
+
+def test_cli_runs_a_jax_program_with_its_own_default_backend(tmp_path) -> None:
+    path = tmp_path / "sin_chain.py"
+    path.write_text(jax_program("sin_chain.py").source)
+    result = run_cli(
+        "run", str(path), "--oracle", "values,grads", "--jobs", "1", "--campaign", str(tmp_path / "c")
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "1 programs: 1 pass, 0 bug" in result.stdout
+
+
+@pytest.mark.slow
+def test_the_seed_corpus_has_no_bug_candidates_under_values_and_grads(tmp_path) -> None:
+    corpus = ROOT / "corpus" / "jax-xla"
+    result = run_cli(
+        "run", str(corpus), "--oracle", "values,grads", "--jobs", "2", "--campaign", str(tmp_path)
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    count = len(list(corpus.glob("*.py")))
+    assert count >= 25
+    assert f"{count} programs: {count} pass, 0 bug" in result.stdout
