@@ -8,6 +8,8 @@ from fuzzfox.targets.base import SettingsError, Target
 
 TARGETS: dict[str, str] = {
     "torch-inductor": "fuzzfox.targets.torch_inductor:TorchInductorTarget",
+    "jax-xla": "fuzzfox.targets.jax_xla:JaxXlaTarget",
+    "tf-xla": "fuzzfox.targets.tf_xla:TfXlaTarget",
 }
 
 

@@ -1,0 +1,138 @@
+"""TensorFlow's ``tf.function`` and XLA (``jit_compile=True``) on CPU, judged against eager TF by
+``oracles.tf_xla`` (values) and ``oracles.tf_grads`` (gradients).
+
+Program format (the header is the same as torch programs'; see ``oracles.tf_xla`` for details)::
+
+    # target: tf-xla
+    # optimization: math_grad.Tanh
+    # description: tanh under a matmul
+    import numpy as np
+    import tensorflow as tf
+
+    def fn(x, w):                  # written with tf ops, dtype-generic where it can be
+        return tf.tanh(x) @ w
+
+    def make_inputs():             # numpy arrays: the harness controls dtype and the fp64 copy
+        rng = np.random.default_rng(0)
+        x = rng.standard_normal((3, 4)).astype(np.float32)
+        return (x, rng.standard_normal((4, 2)).astype(np.float32))
+
+Fork safety (measured): a worker that has only imported and configured TensorFlow forks safely and
+the child can run ``tf.function(jit_compile=True)``; after an XLA call in the parent a forked child
+aborts.  So ``prepare_worker`` imports and configures only and never executes a TF op.
+"""
+
+from __future__ import annotations
+
+import linecache
+import os
+import types
+from typing import TYPE_CHECKING, Any
+
+from fuzzfox.program import ENTRY_FUNCTION, INPUTS_FUNCTION, Program
+from fuzzfox.targets.base import SettingsError, Target
+from oracles.judge import exception_info
+from oracles.phases import PhaseLog
+from oracles.verdict import Outcome, Verdict
+
+if TYPE_CHECKING:
+    from oracles.tf_xla import TfOracleOptions, TfProgram
+
+ORACLES = frozenset({"values", "grads"})
+DEFAULT_ORACLES = ("values",)
+
+
+class TfXlaTarget(Target):
+    name = "tf-xla"
+    framework = "tensorflow"
+    install_hint = "pip install 'fuzzfox[tf]'"
+    extractor = "fuzzfox.whitebox.tf_gradients"
+
+    def version(self) -> str:
+        """The installed TF's version, whichever distribution (tensorflow, tensorflow-cpu...) has it."""
+        from fuzzfox.whitebox.tf_gradients import tensorflow_version
+
+        return tensorflow_version()
+
+    def prepare_worker(self, settings: dict[str, Any]) -> dict[str, Any]:
+        from oracles.tf_faults import GRADIENT_FAULTS
+        from oracles.tf_xla import ONEDNN_SETTING, known_backends
+
+        # Checked before the ~5 s import, so a bad setting is reported at once.
+        _check_known("backend", settings.get("backends") or [], known_backends())
+        _check_known("oracle", settings.get("oracles") or [], ORACLES)
+        _check_known("tf fault", settings.get("tf_faults") or [], GRADIENT_FAULTS)
+        if settings.get("inductor_config"):
+            raise SettingsError("inductor_config does not apply to target tf-xla")
+        # Before the import: logging, and which eager kernels TF picks (see oracles.tf_xla).
+        os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
+        os.environ["TF_ENABLE_ONEDNN_OPTS"] = ONEDNN_SETTING
+        import tensorflow as tf
+
+        # One thread per program (the sandbox runs programs in parallel), which also keeps eager
+        # reductions in one order from run to run.  Configures the runtime; executes nothing.
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+        return {"tensorflow": tf.__version__, "onednn": ONEDNN_SETTING}
+
+    def run_program(self, program: Program, settings: dict[str, Any], phases: PhaseLog) -> Verdict:
+        from oracles.tf_faults import gradient_faults
+        from oracles.tf_xla import TfOracleOptions, TfProgram, check
+
+        phases.enter("load")
+        filename = program.path or "<program>"
+        namespace = types.ModuleType("fuzzfox_program")
+        namespace.__file__ = filename
+        # AutoGraph converts Python control flow by reading fn's source; the child runs in a
+        # private directory where program.path may not resolve, so the source is served from here.
+        linecache.cache[filename] = (len(program.source), None, program.source.splitlines(True), filename)
+        try:
+            exec(compile(program.source, filename, "exec"), namespace.__dict__)
+            function = getattr(namespace, ENTRY_FUNCTION, None)
+            if function is None:
+                raise ValueError(f"a tf-xla program needs a function {ENTRY_FUNCTION}(*inputs)")
+        except Exception as error:
+            info = exception_info(error)
+            return Verdict(
+                Outcome.INVALID,
+                f"the program raises when loaded ({info.type}: {info.message[:200]})",
+                exception=info,
+            )
+        oracle_program = TfProgram(fn=function, make_inputs=getattr(namespace, INPUTS_FUNCTION))
+        options = TfOracleOptions(
+            backends=tuple(settings.get("backends") or TfOracleOptions.backends),
+            eager_reruns=int(settings.get("eager_reruns", TfOracleOptions.eager_reruns)),
+            seed=int(settings.get("seed", TfOracleOptions.seed)),
+        )
+        oracles = settings.get("oracles") or DEFAULT_ORACLES
+        with gradient_faults(list(settings.get("tf_faults") or [])):
+            verdict = check(oracle_program, options, phases) if "values" in oracles else None
+            if "grads" in oracles and (verdict is None or verdict.outcome is not Outcome.INVALID):
+                verdict = _with_gradients(verdict, oracle_program, options, phases)
+        assert verdict is not None  # settings checked in prepare_worker: at least one oracle
+        return verdict
+
+
+def _with_gradients(
+    values: Verdict | None, program: TfProgram, options: TfOracleOptions, phases: PhaseLog
+) -> Verdict:
+    """The gradient verdict (compiled reverse under the most compiling backend), combined with
+    the values verdict when there is one."""
+    from oracles.gradcheck import GradOptions, check_gradients, combine
+    from oracles.tf_grads import gradient_functions
+
+    try:
+        functions, x = gradient_functions(program, options.seed, compiled_backend=options.backends[-1])
+    except Exception as error:
+        info = exception_info(error)
+        return Verdict(
+            Outcome.INVALID, f"make_inputs() fails ({info.type}: {info.message[:200]})", exception=info
+        )
+    grads = check_gradients(functions, x, GradOptions(seed=options.seed), phases)
+    return grads if values is None else combine(values, grads)
+
+
+def _check_known(what: str, requested: list[str], known: Any) -> None:
+    unknown = sorted(set(requested) - set(known))
+    if unknown:
+        raise SettingsError(f"unknown {what} {unknown[0]!r} (known: {', '.join(sorted(known))})")

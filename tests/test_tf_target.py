@@ -1,0 +1,176 @@
+"""The tf-xla target through the real sandbox: worker imports TF, forked children judge programs.
+
+Every fault is real TF code running in the child (a wrong gradient registered in TF's own
+registry, a wrong lowering under ``jit_compile``) and is shown on both sides: caught when
+injected, quiet on the same program without it.  One real, known TF autodiff bug is caught too.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+
+import pytest
+
+from fuzzfox.program import Program, load_program, parse_program
+from fuzzfox.sandbox.isolation import Limits
+from fuzzfox.sandbox.pool import PoolConfig, WorkerStartError, run_programs
+from oracles.verdict import Verdict
+from tests.conftest import ROOT, run_cli
+
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("tensorflow") is None,
+    reason="tensorflow is not installed (pip install 'fuzzfox[tf]')",
+)
+
+CORPUS = ROOT / "corpus" / "tf-xla"
+HEADER = "# target: tf-xla\nimport numpy as np\nimport tensorflow as tf\n\n\n"
+INPUTS = "\n\ndef make_inputs():\n    rng = np.random.default_rng(5)\n    return {}\n"
+MATRIX = "rng.standard_normal((3, 4)).astype(np.float32)"
+
+PROGRAMS = {
+    "sigmoid_gate.py": "def fn(x, y):\n    return tf.sigmoid(x) * y" + INPUTS.format(f"({MATRIX}, {MATRIX})"),
+    "tanh_chain.py": "def fn(x):\n    return tf.tanh(x * 1.5) * 2.0" + INPUTS.format(f"({MATRIX},)"),
+    "sin_product.py": "def fn(x, y):\n    return tf.sin(x) * y" + INPUTS.format(f"({MATRIX}, {MATRIX})"),
+    # Python control flow on a tensor: tf.function needs AutoGraph, which reads fn's source.
+    "branch_on_value.py": (
+        "def fn(x):\n    if tf.reduce_sum(x) > 0:\n        return x * 2.0\n    return -tf.exp(x)"
+        + INPUTS.format(f"({MATRIX},)")
+    ),
+    # A torch-style program: tf-xla wants fn(*inputs).
+    "model_class.py": "class Model:\n    def forward(self, x):\n        return x"
+    + INPUTS.format(f"({MATRIX},)"),
+    # tensorflow/tensorflow#26495 (open in TF 2.21): the fused op's gradient has no term for the
+    # labels' effect on the logits' gradient, so every mixed second derivative through labels is 0.
+    "xent_soft_labels_26495.py": (
+        "def fn(logits, label_logits):\n"
+        "    labels = tf.nn.softmax(label_logits)\n"
+        "    return tf.nn.softmax_cross_entropy_with_logits(labels=labels, logits=logits)"
+        + INPUTS.format(f"({MATRIX}, {MATRIX})")
+    ),
+    # XLA:CPU has no kernel for EuclideanNorm: a documented limitation, not a crash.
+    "euclidean_norm_unsupported.py": "def fn(x):\n    return tf.math.reduce_euclidean_norm(x, axis=1)"
+    + INPUTS.format(f"({MATRIX},)"),
+}
+CORPUS_SAMPLE = ("int_cast_gather.py", "complex_product_parts.py")
+
+
+def program(name: str) -> Program:
+    return parse_program(HEADER + PROGRAMS[name], name)
+
+
+def judge(programs: list[Program], **settings) -> dict[str, Verdict]:
+    config = PoolConfig("tf-xla", settings, jobs=1, limits=Limits(timeout_s=120.0))
+    return {p.name: v for p, v in run_programs(config, programs)}
+
+
+@pytest.fixture(scope="module")
+def correct() -> dict[str, Verdict]:
+    """Unmodified TF, values and gradient oracles."""
+    names = [
+        "sigmoid_gate.py",
+        "tanh_chain.py",
+        "sin_product.py",
+        "branch_on_value.py",
+        "xent_soft_labels_26495.py",
+    ]
+    programs = [program(n) for n in [*names, "euclidean_norm_unsupported.py", "model_class.py"]]
+    programs += [load_program(CORPUS / name) for name in CORPUS_SAMPLE]
+    return judge(programs, oracles=["values", "grads"])
+
+
+@pytest.fixture(scope="module")
+def faulty() -> dict[str, Verdict]:
+    """A wrong XLA lowering of sigmoid and two wrong gradient registrations, all in the child."""
+    programs = [program(n) for n in ("sigmoid_gate.py", "tanh_chain.py", "sin_product.py")]
+    return judge(
+        programs,
+        backends=["function", "faulty_sigmoid_xla"],
+        oracles=["values", "grads"],
+        tf_faults=["tanh_grad_scaled", "sin_grad_ignores_upstream"],
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["sigmoid_gate.py", "tanh_chain.py", "sin_product.py", "branch_on_value.py", *CORPUS_SAMPLE]
+)
+def test_correct_tf_passes_values_and_gradients(correct, name) -> None:
+    verdict = correct[name]
+    assert verdict.outcome.value == "pass", verdict.explain()
+    modes = [m.mode for m in verdict.modes]
+    assert modes[:6] == ["eager", "eager-rerun", "eager-rerun", "eager-fp64", "function", "xla"]
+    assert {"grad:reverse", "grad:forward", "grad:reverse-over-reverse", "grad:compiled"} <= set(modes)
+
+
+def test_wrong_xla_lowering_is_a_values_bug_blamed_on_the_backend(correct, faulty) -> None:
+    verdict = faulty["sigmoid_gate.py"]
+    assert verdict.outcome.value == "bug", verdict.explain()
+    assert (verdict.symptom.value, verdict.backend, verdict.leaf) == (
+        "wrong_value",
+        "faulty_sigmoid_xla",
+        "out",
+    )
+    assert verdict.rmse_compiled_vs_fp64 > 100 * verdict.rmse_eager_vs_fp64
+    assert correct["sigmoid_gate.py"].outcome.value == "pass"
+
+
+def test_gradient_wrong_but_linear_in_upstream_needs_the_numeric_derivative(faulty) -> None:
+    # TF transposes the registered gradient for forward mode, so both modes are wrong alike.
+    verdict = faulty["tanh_chain.py"]
+    assert verdict.outcome.value == "bug", verdict.explain()
+    assert (verdict.symptom.value, verdict.backend, verdict.blame) == (
+        "wrong_gradient",
+        "reverse-vs-numeric",
+        "autodiff",
+    )
+    assert "reverse-vs-forward" not in verdict.summary
+
+
+def test_gradient_that_ignores_its_upstream_splits_reverse_from_forward(faulty) -> None:
+    verdict = faulty["sin_product.py"]
+    assert verdict.outcome.value == "bug", verdict.explain()
+    assert (verdict.symptom.value, verdict.backend) == ("wrong_gradient", "reverse-vs-forward")
+    # Forward mode transposes the slip into a zero term, so it is off too, differently.
+    assert "neither agrees with the central difference" in verdict.summary
+
+
+def test_known_tf_bug_missing_mixed_second_derivative_is_caught(correct) -> None:
+    verdict = correct["xent_soft_labels_26495.py"]
+    assert verdict.outcome.value == "bug", verdict.explain()
+    assert verdict.symptom.value == "wrong_gradient" and verdict.blame == "autodiff"
+    assert verdict.backend == "reverse-over-reverse-vs-numeric"
+    assert "values: pass" in verdict.summary  # first order and values are right
+
+
+def test_op_xla_does_not_support_makes_the_program_invalid_not_a_crash(correct) -> None:
+    verdict = correct["euclidean_norm_unsupported.py"]
+    assert verdict.outcome.value == "invalid", verdict.explain()
+    assert "xla does not support this program" in verdict.summary
+    assert [m.mode for m in verdict.modes if not m.ok] == ["xla"]
+
+
+def test_torch_style_model_class_is_invalid_for_tf(correct) -> None:
+    verdict = correct["model_class.py"]
+    assert verdict.outcome.value == "invalid", verdict.explain()
+    assert "needs a function fn(*inputs)" in verdict.summary
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"backends": ["inductor"]}, "unknown backend 'inductor'"),
+        ({"tf_faults": ["nope"]}, "unknown tf fault 'nope'"),
+        ({"oracles": ["speed"]}, "unknown oracle 'speed'"),
+    ],
+)
+def test_bad_settings_stop_the_worker_with_the_reason(settings, message) -> None:
+    with pytest.raises(WorkerStartError, match=message):
+        judge([program("tanh_chain.py")], **settings)
+
+
+def test_seed_corpus_has_no_bug_candidate_from_the_cli(tmp_path) -> None:
+    result = run_cli(
+        "run", str(CORPUS), "--oracle", "values,grads", "--jobs", "2", "--campaign", str(tmp_path), "--quiet"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"\d+ programs: \d+ pass, 0 bug, 0 dropped, 0 invalid", result.stdout), result.stdout
