@@ -210,16 +210,21 @@ class LocalPool:
             thread = threading.Thread(target=self._serve, args=(slot, work, results, stop), daemon=True)
             thread.start()
             threads.append(thread)
+        delivered = 0
         try:
             for _ in range(count):
                 item = results.get()
                 if isinstance(item, BaseException):
                     raise item
                 yield item
+                delivered += 1
         finally:
             stop.set()
-            if any(thread.is_alive() for thread in threads):
+            if delivered < count:
                 self.kill()  # interrupted: stop now; children die with their workers
+            # Finished: each server has only its end marker left to read, so it returns at once.
+            for thread in threads:
+                thread.join(timeout=None if delivered == count else 5.0)
 
     def _serve(
         self,
