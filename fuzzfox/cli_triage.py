@@ -1,0 +1,182 @@
+"""``fuzzfox triage`` and ``fuzzfox recheck``: one entry per bug, and whether it is still there."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+EXIT_CLEAN, EXIT_BUGS = 0, 1
+DEFAULT_JOBS = min(os.cpu_count() or 1, 4)
+SUMMARY_WIDTH = 70
+
+TRIAGE_EPILOG = """\
+Every run recorded with outcome bug is a candidate. Candidates with the same signature (symptom,
+stage, backend, exception type, normalized message and top framework frames; for wrong values the
+ops and optimizations that survive minimization) form one cluster. Each new cluster's
+representative is re-run --reruns times in fresh sandboxes under the settings it was found with,
+then minimized while the bug holds. Results go to DIR/fuzzfox.sqlite; running triage again after
+more fuzzing only handles what is new.
+
+examples:
+  fuzzfox triage runs/c1
+  fuzzfox triage runs/c1 --no-minimize --reruns 5
+"""
+RECHECK_EPILOG = """\
+Each cluster's reproducer (the minimized program if there is one) runs on the installed framework:
+fixed (it passes), still failing (same signature), or changed (fails another way). Exit status 1
+if any bug is still failing or changed, 0 if all are fixed.
+
+examples:
+  fuzzfox recheck runs/c1
+  fuzzfox recheck runs/c1 --backends aot_eager,inductor
+"""
+
+
+def _at_least_one(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def add_commands(commands: Any) -> None:
+    triage = commands.add_parser(
+        "triage",
+        help="group a campaign's bug candidates into one cluster per bug, re-run and minimize them",
+        description="Cluster, reproduce and minimize the bug candidates of campaign DIR.",
+        epilog=TRIAGE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    triage.add_argument("campaign", type=Path, metavar="DIR", help="campaign directory")
+    triage.add_argument(
+        "--reruns",
+        type=_at_least_one,
+        default=3,
+        metavar="N",
+        help="re-runs of each representative (default: %(default)s)",
+    )
+    triage.add_argument("--no-minimize", action="store_true", help="cluster and re-run only")
+    triage.add_argument(
+        "--budget-tests",
+        type=_at_least_one,
+        default=200,
+        metavar="N",
+        help="program runs one minimization may spend (default: %(default)s)",
+    )
+    triage.add_argument(
+        "--budget-seconds",
+        type=float,
+        default=600.0,
+        metavar="S",
+        help="seconds one minimization may spend (default: %(default)s)",
+    )
+    triage.add_argument(
+        "--jobs",
+        "-j",
+        type=_at_least_one,
+        default=DEFAULT_JOBS,
+        help="sandbox workers (default: %(default)s)",
+    )
+    recheck = commands.add_parser(
+        "recheck",
+        help="re-run every bug's reproducer on the installed framework: fixed, still failing or changed",
+        description="Recheck the bug clusters of campaign DIR (run `fuzzfox triage DIR` first).",
+        epilog=RECHECK_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    recheck.add_argument("campaign", type=Path, metavar="DIR", help="campaign directory")
+    recheck.add_argument(
+        "--backends",
+        type=lambda t: [b.strip() for b in t.split(",") if b.strip()],
+        metavar="A,B",
+        help="compiled backends to use instead of the ones each bug was found with",
+    )
+    recheck.add_argument(
+        "--reruns",
+        type=_at_least_one,
+        default=1,
+        metavar="N",
+        help="runs per reproducer (default: %(default)s)",
+    )
+    recheck.add_argument(
+        "--jobs",
+        "-j",
+        type=_at_least_one,
+        default=DEFAULT_JOBS,
+        help="sandbox workers (default: %(default)s)",
+    )
+
+
+def _when(seconds: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(seconds))
+
+
+def _print_table(rows: list[dict[str, Any]]) -> None:
+    import pandas as pd
+
+    with pd.option_context(
+        "display.max_rows", None, "display.max_colwidth", SUMMARY_WIDTH, "display.width", 250
+    ):
+        print(pd.DataFrame(rows).to_string(index=False))
+
+
+def command_triage(args: argparse.Namespace, note: Any) -> int:
+    from fuzzfox.triage.reproduce import TriageOptions, triage
+
+    options = TriageOptions(
+        reruns=args.reruns,
+        minimize=not args.no_minimize,
+        budget_tests=args.budget_tests,
+        budget_seconds=args.budget_seconds,
+        jobs=args.jobs,
+    )
+    started = time.monotonic()
+    clusters = triage(args.campaign, options, note)
+    rows = []
+    for cluster in clusters:
+        minimized = cluster.minimized
+        rows.append(
+            {
+                "cluster": cluster.id,
+                "bug": cluster.signature.title()[:SUMMARY_WIDTH],
+                "members": len(cluster.members),
+                "reproduced": f"{cluster.reproduced}/{cluster.attempts}" if cluster.attempts else "-",
+                "statements": (
+                    f"{minimized.statements_before}->{minimized.statements_after}" if minimized else "-"
+                ),
+                "tokens": f"{minimized.tokens_before}->{minimized.tokens_after}" if minimized else "-",
+                "first_seen": _when(cluster.first_seen),
+                "last_seen": _when(cluster.last_seen),
+            }
+        )
+    _print_table(rows)
+    candidates = sum(len(c.members) for c in clusters)
+    print(
+        f"\n{candidates} bug candidates in {len(clusters)} clusters "
+        f"({time.monotonic() - started:.0f}s); store: {args.campaign}"
+    )
+    return EXIT_CLEAN
+
+
+def command_recheck(args: argparse.Namespace, note: Any) -> int:
+    from fuzzfox.triage.reproduce import FIXED, recheck
+
+    results = recheck(args.campaign, args.backends, args.reruns, args.jobs, note)
+    _print_table(
+        [
+            {
+                "cluster": cluster.id,
+                "bug": cluster.signature.title()[:SUMMARY_WIDTH],
+                "status": outcome.status,
+                "framework": outcome.framework_version,
+                "detail": outcome.detail[:SUMMARY_WIDTH],
+            }
+            for cluster, outcome in results
+        ]
+    )
+    fixed = sum(outcome.status == FIXED for _, outcome in results)
+    print(f"\n{fixed} of {len(results)} bugs fixed; store: {args.campaign}")
+    return EXIT_CLEAN if fixed == len(results) else EXIT_BUGS

@@ -1,0 +1,274 @@
+"""A bug's signature: what stays the same when one compiler bug is hit by many different programs.
+
+In the style of ClusterFuzz's crash state, a signature is symptom × stage × exception type ×
+normalized message × the top 3 frames inside the framework × the backend that misbehaved.  For
+silent mismatches (wrong value, shape, dtype, gradient) there is no exception to go by, so the
+signature carries the optimizations the program triggered and the ops (call names) of the
+program instead.
+
+Grouping rule (``same_bug``; symmetric):
+
+- both signatures have the same symptom, stage and backend; then
+- a crash, status or timeout: same exception type, same top frames, and messages that are equal
+  after normalization or whose token sets have a Jaccard index of at least ``MESSAGE_JACCARD``;
+- a silent mismatch: of the two op sets one contains the other (ops compared by their last
+  name, so ``x.sigmoid()``, ``torch.sigmoid`` and ``F.sigmoid`` are one op), and of the two
+  optimization sets one contains the other.  An empty set contains nothing and is contained in everything:
+  a cluster whose representative has not been minimized yet has empty sets (unknown), so it
+  groups by symptom, stage and backend alone until minimization says which ops the bug needs.
+
+``reproduces`` is the looser test for a re-run or a smaller variant of a known bug: a silent
+mismatch needs only the same symptom, stage and backend (minimization removes ops), a crash
+must be the same bug by the rule above.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import dataclasses
+import hashlib
+import json
+import re
+import signal
+from typing import Any
+
+from oracles.verdict import Verdict
+
+MESSAGE_JACCARD = 0.8
+TOP_FRAMES = 3
+MESSAGE_CHARS = 500
+# Frames in these packages count; ours (fuzzfox/, oracles/) and the program's do not.
+FRAMEWORK_ROOTS = ("torch/", "jax/", "jaxlib/", "tensorflow/")
+INPUTS_FUNCTION = "make_inputs"  # builds inputs, not the computation: its calls are not the bug's ops
+
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:[\w.@+~-]+/)*[\w.@+~-]+")
+_HEX = re.compile(r"\b0x[0-9a-fA-F]+\b")
+_SHAPE_ITEM = r"(?:-?\d+|[a-z]\d+)"
+_SHAPE = re.compile(
+    rf"torch\.Size\(\[[^\]]*\]\)|\[\s*{_SHAPE_ITEM}(?:\s*,\s*{_SHAPE_ITEM})*\s*,?\s*\]"
+    rf"|\(\s*{_SHAPE_ITEM}(?:\s*,\s*{_SHAPE_ITEM})*\s*,?\s*\)"
+)
+# Generated names: buffers (buf12), temporaries (tmp3, tmpk2j3l1), graph arguments (arg0_1,
+# primals_2), kernels (cpp_fused_add_mul_0, triton_poi_fused_0), index variables (x0, ks1).
+_GENERATED_NAME = re.compile(
+    r"\b(?:buf|tmp|arg|primals_|tangents_|getitem_|kernel_?)\w*?\d\w*"
+    r"|\b(?:cpp|triton)_\w+|\b\w+_fused_\w*"
+    r"|\b(?:[xyzrsuqi]|ks|ps|r0_)\d+\b"
+)
+_HASH = re.compile(r"\b(?=\w*\d)[0-9a-z]{20,}\b")
+_NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?(?![\w])")
+_SPACE = re.compile(r"\s+")
+_LINE_NUMBER = re.compile(r":\d+ in ")
+
+
+@dataclasses.dataclass(frozen=True)
+class Signature:
+    symptom: str
+    stage: str
+    exception_type: str
+    message: str  # normalized
+    frames: tuple[str, ...]  # top frames inside the framework, innermost last, no line numbers
+    optimizations: tuple[str, ...]  # silent mismatches only: optimizations the program triggered
+    ops: tuple[str, ...]  # silent mismatches only: call names of the (minimized) program
+    backend: str  # the backend/comparison that misbehaved
+
+    def key(self) -> str:
+        text = json.dumps(self.to_dict(), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+    def title(self) -> str:
+        where = f"{self.symptom} at {self.stage} in {self.backend or '?'}"
+        if is_silent(self):
+            parts = [where]
+            if self.ops:
+                parts.append(f"ops {', '.join(self.ops)}")
+            if self.optimizations:
+                parts.append(f"after {', '.join(self.optimizations)}")
+            return "; ".join(parts)
+        what = ": ".join(part for part in (self.exception_type, self.message[:100]) if part)
+        return f"{where}: {what}" if what else where
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Signature:
+        fields = dict(data)
+        for name in ("frames", "optimizations", "ops"):
+            fields[name] = tuple(fields[name])
+        return cls(**fields)
+
+
+def is_silent(signature: Signature) -> bool:
+    """A mismatch with no exception: wrong value, shape, dtype, or gradient."""
+    return signature.symptom.startswith("wrong_")
+
+
+def normalize_message(message: str) -> str:
+    """The part of an error message that names the bug, not this particular program or run.
+
+    Keeps the first paragraph (Dynamo appends hints after a blank line), then replaces paths,
+    hex addresses, shapes, generated kernel/buffer names, hashes and numbers with placeholders.
+    """
+    paragraph = message.strip().split("\n\n", 1)[0][:MESSAGE_CHARS]
+    text = _ABSOLUTE_PATH.sub("<path>", paragraph)
+    text = _HEX.sub("<hex>", text)
+    text = _SHAPE.sub("<shape>", text)
+    text = _GENERATED_NAME.sub("<name>", text)
+    text = _HASH.sub("<hash>", text)
+    text = _NUMBER.sub("<n>", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def framework_frames(frames: list[str], limit: int = TOP_FRAMES) -> tuple[str, ...]:
+    """The innermost ``limit`` frames inside a framework, as ``file in function`` (no line numbers:
+    they move between versions while the bug stays)."""
+    inside = [_LINE_NUMBER.sub(" in ", frame) for frame in frames if frame.startswith(FRAMEWORK_ROOTS)]
+    return tuple(inside[-limit:])
+
+
+def message_similarity(first: str, second: str) -> float:
+    """Jaccard index of the two messages' word sets (1.0 when both are empty)."""
+    a, b = set(re.findall(r"[\w<>]+", first)), set(re.findall(r"[\w<>]+", second))
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)
+
+
+def program_ops(source: str) -> tuple[str, ...]:
+    """The call names of a program's computation, sorted: ``torch.sigmoid``, ``torch.nn.Linear``.
+
+    Import aliases are resolved (``F.relu`` -> ``torch.nn.functional.relu``); a method called on
+    a value is written ``.permute`` (the variable's name is not part of the op); Python builtins,
+    dunder calls, the program's own functions and classes, ``self.<submodule>(...)`` calls (the
+    submodule's constructor is the op) and everything inside ``make_inputs`` are left out.
+    """
+    tree = ast.parse(source)
+    aliases = _import_aliases(tree)
+    own = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef)}
+    skipped = {id(n) for f in tree.body if _is_inputs_function(f) for n in ast.walk(f)}
+    ops: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and id(node) not in skipped:
+            name = _call_name(node.func, aliases, own)
+            if name:
+                ops.add(name)
+    return tuple(sorted(ops))
+
+
+def _is_inputs_function(node: ast.stmt) -> bool:
+    return isinstance(node, ast.FunctionDef) and node.name == INPUTS_FUNCTION
+
+
+def _import_aliases(tree: ast.Module) -> dict[str, str]:
+    aliases: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    aliases[alias.asname] = alias.name
+                else:
+                    root = alias.name.split(".")[0]
+                    aliases[root] = root
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return aliases
+
+
+def _call_name(func: ast.expr, aliases: dict[str, str], own: set[str]) -> str | None:
+    if isinstance(func, ast.Attribute) and func.attr.startswith("__"):
+        return None  # plumbing such as super().__init__()
+    parts: list[str] = []
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if not isinstance(func, ast.Name):
+        return f".{parts[0]}" if parts else None  # a method of a computed value: (x + 1).sum()
+    root = func.id
+    if root in aliases:
+        return ".".join([aliases[root], *reversed(parts)])
+    if root == "self" or root in own or (not parts and hasattr(builtins, root)):
+        return None
+    if parts:
+        return f".{parts[0]}"  # a method of a variable: x.permute(...)
+    return root
+
+
+def signature_of(verdict: Verdict, source: str | None = None) -> Signature:
+    """The signature of one bug verdict; ``source`` (the program) gives a silent mismatch its ops."""
+    symptom = verdict.symptom.value if verdict.symptom else ""
+    stage = verdict.stage.value if verdict.stage else ""
+    backend = verdict.backend or ""
+    if symptom.startswith("wrong_"):
+        return Signature(
+            symptom,
+            stage,
+            "",
+            "",
+            (),
+            tuple(sorted(set(verdict.triggers))),
+            program_ops(source) if source else (),
+            backend,
+        )
+    if verdict.exception is not None:
+        exception = verdict.exception
+        return Signature(
+            symptom,
+            stage,
+            exception.type,
+            normalize_message(exception.message),
+            framework_frames(exception.frames),
+            (),
+            (),
+            backend,
+        )
+    return Signature(symptom, stage, _signal_name(verdict.signal), "", (), (), (), backend)
+
+
+def _signal_name(number: int | None) -> str:
+    if not number:
+        return ""
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def _nested(first: set[str], second: set[str]) -> bool:
+    return first <= second or second <= first
+
+
+def _op_names(ops: tuple[str, ...]) -> set[str]:
+    """``torch.sigmoid``, ``.sigmoid`` and ``torch.nn.functional.sigmoid`` are one op: ``sigmoid``."""
+    return {op.rsplit(".", 1)[-1] for op in ops}
+
+
+def same_bug(first: Signature, second: Signature) -> bool:
+    """The grouping rule of the module docstring."""
+    if (first.symptom, first.stage, first.backend) != (second.symptom, second.stage, second.backend):
+        return False
+    if is_silent(first):
+        return _nested(_op_names(first.ops), _op_names(second.ops)) and _nested(
+            set(first.optimizations), set(second.optimizations)
+        )
+    return (
+        first.exception_type == second.exception_type
+        and first.frames == second.frames
+        and (
+            first.message == second.message
+            or message_similarity(first.message, second.message) >= MESSAGE_JACCARD
+        )
+    )
+
+
+def reproduces(observed: Signature, expected: Signature) -> bool:
+    """Whether a re-run or a smaller variant shows the expected bug (see the module docstring)."""
+    if is_silent(expected):
+        return (observed.symptom, observed.stage, observed.backend) == (
+            expected.symptom,
+            expected.stage,
+            expected.backend,
+        )
+    return same_bug(observed, expected)
