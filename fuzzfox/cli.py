@@ -15,6 +15,12 @@ from pathlib import Path
 
 from fuzzfox.cli_campaign import add_commands as add_campaign_commands
 from fuzzfox.cli_campaign import command_campaign, command_status
+from fuzzfox.cli_crosscheck import add_commands as add_crosscheck_commands
+from fuzzfox.cli_crosscheck import command_crosscheck
+from fuzzfox.cli_report import add_commands as add_report_commands
+from fuzzfox.cli_report import command_report
+from fuzzfox.cli_triage import add_commands as add_triage_commands
+from fuzzfox.cli_triage import command_recheck, command_triage
 from fuzzfox.llm.client import LLMError, LLMSettings
 from fuzzfox.llm.models import DEFAULT_MODEL, MODELS, ModelInstallError
 from fuzzfox.program import Program, ProgramError, discover, load_program, parse_setting
@@ -22,6 +28,7 @@ from fuzzfox.runner import ProgramResult, RunOptions, UsageError, check_targets,
 from fuzzfox.sandbox.isolation import Limits
 from fuzzfox.sandbox.pool import WorkerStartError
 from fuzzfox.targets import TARGETS, get_target
+from fuzzfox.targets.torch_inductor import DEFAULT_ORACLES, ORACLES
 from fuzzfox.whitebox.catalog import CatalogError
 
 EXIT_CLEAN, EXIT_BUGS, EXIT_USAGE = 0, 1, 2
@@ -39,6 +46,7 @@ examples:
   fuzzfox run corpus/torch-inductor --jobs 2 --campaign runs/seed
   fuzzfox run prog.py --inductor-config cpp.inject_relu_bug_TESTING_ONLY=accuracy
   fuzzfox run corpus/torch-inductor --backends aot_eager,faulty_sigmoid
+  fuzzfox run corpus/torch-inductor --oracle values,grads
 
 outcomes: pass (agrees), bug (a candidate: compiled crashes, hangs, or is further from fp64
 than eager), dropped (a mismatch the instability filter explains; the rule is recorded),
@@ -100,12 +108,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--backends",
-        default=DEFAULT_BACKENDS,
+        default="",
         metavar="A,B",
         help="compiled backends to compare with eager, least compiling first; a "
         "failure seen already in an earlier one is blamed on it "
-        "(default: %(default)s; testing backends: faulty_sigmoid, "
-        "faulty_cat_segfault)",
+        f"(default: the target's own: {DEFAULT_BACKENDS} for torch-inductor, xla for jax-xla, "
+        "function,xla for tf-xla; testing backends: faulty_sigmoid, faulty_cat_segfault, "
+        "faulty_sin_xla, faulty_sigmoid_xla)",
+    )
+    run.add_argument(
+        "--oracle",
+        default=",".join(DEFAULT_ORACLES),
+        metavar="A,B",
+        help="oracles to judge with: values (compiled vs eager outputs), grads (reverse vs forward "
+        "mode vs float64 central differences, first and second order, and compiled vs eager "
+        "gradients through the last backend); the worse verdict wins (default: %(default)s)",
     )
     run.add_argument(
         "--inductor-config",
@@ -149,13 +166,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="the compiler optimizations fuzzfox knows, read from the installed framework",
         description="Optimizations extracted from the installed framework's source (for torch: "
         "every pattern of Inductor's pattern-matcher passes and every graph-rewriting function in "
-        "torch/_inductor/fx_passes).",
+        "torch/_inductor/fx_passes; for jax: every autodiff rule registered in jax/_src/lax; for tf: "
+        "every gradient registered in tensorflow/python/ops/*_grad.py), or "
+        "the functions of a source tree of your own (--source-dir).",
     )
     optimization_commands = optimizations.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = optimization_commands.add_parser(
         "list", help="a table: id, kind, pass, file:line, CPU-reachable, times triggered"
     )
     listing.add_argument("--target", default=DEFAULT_TARGET, choices=sorted(TARGETS))
+    listing.add_argument(
+        "--source-dir",
+        type=Path,
+        metavar="DIR",
+        help="list the functions of your own source tree instead (.py, .cc, .cpp, .h, .hpp; e.g. an "
+        "XLA checkout's passes)",
+    )
     listing.add_argument(
         "--campaign", type=Path, metavar="DIR", help="count triggers recorded in this campaign's store"
     )
@@ -211,6 +237,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write each requirement to prompts/TARGET/requirements/ (for offline campaigns)",
     )
     add_campaign_commands(commands)
+    add_triage_commands(commands)
+    add_report_commands(commands)
+    add_crosscheck_commands(commands)
     llm = commands.add_parser(
         "llm",
         help="the embedded offline model: install it, list models, serve it",
@@ -285,6 +314,16 @@ def _progress(done: int, total: int, result: ProgramResult) -> None:
     )
 
 
+def _oracles(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in ORACLES]
+    if unknown or not names:
+        raise UsageError(
+            f"unknown oracle {(unknown or [text])[0]!r} for --oracle (known: {', '.join(ORACLES)})"
+        )
+    return list(dict.fromkeys(names))
+
+
 def command_run(args: argparse.Namespace) -> int:
     from fuzzfox.table import outcome_line, verdict_table
 
@@ -292,6 +331,7 @@ def command_run(args: argparse.Namespace) -> int:
     check_targets(programs)
     settings = {
         "backends": [b.strip() for b in args.backends.split(",") if b.strip()],
+        "oracles": _oracles(args.oracle),
         "inductor_config": dict(parse_setting(item) for item in args.inductor_config),
         "eager_reruns": args.eager_reruns,
         "probe": not args.no_probe,
@@ -320,10 +360,18 @@ def command_optimizations(args: argparse.Namespace) -> int:
     from fuzzfox.table import optimizations_table
     from fuzzfox.whitebox.catalog import load_catalog
 
-    target = get_target(args.target)
-    if reason := target.missing_reason():
-        raise UsageError(reason)
-    catalog = load_catalog(target, default_cache_dir())
+    if args.source_dir is not None:
+        from fuzzfox.whitebox.source_dir import extract
+
+        catalog = extract(args.source_dir)
+        origin = f"functions in {len({o.file for o in catalog})} files under {args.source_dir}"
+    else:
+        target = get_target(args.target)
+        if reason := target.missing_reason():
+            raise UsageError(reason)
+        catalog = load_catalog(target, default_cache_dir())
+        cpu = sum(o.cpu for o in catalog)
+        origin = f"optimizations ({cpu} reachable on CPU) in {target.name} {target.version()}"
     counts: dict[str, int] = {}
     if args.campaign is not None:
         if not (args.campaign / "fuzzfox.sqlite").exists():
@@ -333,12 +381,9 @@ def command_optimizations(args: argparse.Namespace) -> int:
         store.close()
     shown = [o for o in catalog if (o.cpu or not args.cpu_only) and (counts.get(o.id) or not args.triggered)]
     print(optimizations_table(shown, counts))
-    cpu = sum(o.cpu for o in catalog)
     reached = sum(1 for o in catalog if counts.get(o.id))
-    print(
-        f"\n{len(catalog)} optimizations ({cpu} reachable on CPU) in {target.name} {target.version()}"
-        + (f"; {reached} triggered in {args.campaign}" if args.campaign else "")
-    )
+    triggered = f"; {reached} triggered in {args.campaign}" if args.campaign else ""
+    print(f"\n{len(catalog)} {origin}{triggered}")
     return EXIT_CLEAN
 
 
@@ -460,6 +505,14 @@ def main(argv: list[str] | None = None) -> int:
             return command_campaign(args, _note, daemon=args.command == "daemon")
         if args.command == "status":
             return command_status(args)
+        if args.command == "triage":
+            return command_triage(args, _note)
+        if args.command == "recheck":
+            return command_recheck(args, _note)
+        if args.command == "report":
+            return command_report(args)
+        if args.command == "crosscheck":
+            return command_crosscheck(args, _note)
     except (
         UsageError,
         ProgramError,
