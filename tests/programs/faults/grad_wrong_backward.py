@@ -3,7 +3,7 @@
 # origin: test
 # parent: -
 # mode: training
-# description: a custom autograd.Function whose backward is wrong (2x instead of 3x^2 for x^3); its jvp is right
+# description: custom autograd.Function with a wrong backward (2x, not 3x^2 for x^3); its jvp is right
 import torch
 
 
