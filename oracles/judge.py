@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 import re
 import traceback
+from collections.abc import Callable
 
 from oracles import instability
 from oracles.compare import Leaf, Mismatch, compare_runs, identical
-from oracles.phases import runs_no_compiler, split_phase, stage_of
+from oracles.phases import PhaseLog, runs_no_compiler, split_phase, stage_of
 from oracles.verdict import ExceptionInfo, ModeResult, Outcome, Stage, Symptom, Verdict
 
 # The layer a failure points at, by the least-compiling backend that shows it.  A backend
@@ -41,6 +42,24 @@ class _Finding:
     @property
     def dropped(self) -> bool:
         return self.mismatch is not None and self.mismatch.drop_rule is not None
+
+
+def eager_runs(
+    run: Callable[[bool, str], Run], reruns: int, phases: PhaseLog
+) -> tuple[Run, list[Run], Run | None]:
+    """Eager once, ``reruns`` times more (non-determinism), then in float64 (the referee).
+
+    ``run(fp64, name)`` runs the program eagerly; re-runs and the float64 run only follow a
+    first run that succeeded.
+    """
+    phases.enter("eager")
+    eager = run(False, "eager")
+    if not eager.ok:
+        return eager, [], None
+    phases.enter("eager-rerun")
+    again = [run(False, "eager-rerun") for _ in range(reruns)]
+    phases.enter("eager-fp64")
+    return eager, again, run(True, "eager-fp64")
 
 
 def exception_info(error: BaseException) -> ExceptionInfo:

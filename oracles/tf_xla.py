@@ -55,7 +55,7 @@ from typing import Any
 import numpy as np
 
 from oracles.compare import Leaf
-from oracles.judge import Run, exception_info, judge
+from oracles.judge import Run, eager_runs, exception_info, judge
 from oracles.phases import PhaseLog, stage_of
 from oracles.verdict import ExceptionInfo, ModeResult, Outcome, Symptom, Verdict
 
@@ -106,18 +106,11 @@ def check(program: TfProgram, options: TfOracleOptions, phases: PhaseLog | None 
     """Judge one program; raises nothing the program raises (that becomes the verdict)."""
     phases = phases or PhaseLog()
     started = time.monotonic()
-    phases.enter("eager")
-    eager = _run_eager(program, options.seed, fp64=False)
-    reruns: list[Run] = []
-    fp64: Run | None = None
-    if eager.ok:
-        phases.enter("eager-rerun")
-        reruns = [
-            _run_eager(program, options.seed, fp64=False, name="eager-rerun")
-            for _ in range(options.eager_reruns)
-        ]
-        phases.enter("eager-fp64")
-        fp64 = _run_eager(program, options.seed, fp64=True)
+    eager, reruns, fp64 = eager_runs(
+        lambda fp64, name: _run_eager(program, options.seed, fp64=fp64, name=name),
+        options.eager_reruns,
+        phases,
+    )
     compiled = [_run_compiled(program, options.seed, name, phases) for name in options.backends]
     verdict = _unsupported_is_invalid(judge(eager, reruns, fp64, compiled))
     verdict.seconds = time.monotonic() - started

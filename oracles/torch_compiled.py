@@ -20,7 +20,7 @@ from typing import Any
 
 from oracles import instability
 from oracles.compare import Leaf
-from oracles.judge import Run, exception_info, judge
+from oracles.judge import Run, eager_runs, exception_info, judge
 from oracles.phases import PhaseLog, stage_of
 from oracles.verdict import ModeResult, Outcome, Symptom, Verdict
 
@@ -52,18 +52,13 @@ def check(program: TorchProgram, options: TorchOracleOptions, phases: PhaseLog |
     phases = phases or PhaseLog()
     started = time.monotonic()
     casts: list[str] = []
-    phases.enter("eager")
-    eager = _run_eager(program, options.seed, fp64=False, casts=casts)
-    reruns: list[Run] = []
-    fp64: Run | None = None
-    if eager.ok:
-        phases.enter("eager-rerun")
-        reruns = [
-            _run_eager(program, options.seed, fp64=False, name="eager-rerun")
-            for _ in range(options.eager_reruns)
-        ]
-        phases.enter("eager-fp64")
-        fp64 = _run_eager(program, options.seed, fp64=True)
+    eager, reruns, fp64 = eager_runs(
+        lambda fp64, name: _run_eager(
+            program, options.seed, fp64=fp64, casts=casts if name == "eager" else None, name=name
+        ),
+        options.eager_reruns,
+        phases,
+    )
     compiled = [_run_compiled(program, options.seed, name, phases) for name in options.backends]
     verdict = judge(eager, reruns, fp64, compiled)
     if verdict.outcome is Outcome.BUG and verdict.symptom is Symptom.WRONG_VALUE and casts:
