@@ -24,10 +24,16 @@ SECRETS = {
 }
 
 
+# PYTHONPATH passes the sandbox's environment allow-list, so a path naming this test run marks
+# its workers and anything they fork, apart from the sandboxes of other runs on the machine.
+RUN_MARKER = f"/nonexistent/fuzzfox-test-sandbox-{os.getpid()}"
+
+
 @pytest.fixture(scope="module")
 def hostile_verdicts(tmp_path_factory):
-    saved = {k: os.environ.get(k) for k in SECRETS}
+    saved = {k: os.environ.get(k) for k in (*SECRETS, "PYTHONPATH")}
     os.environ.update(SECRETS)  # in the campaign process, as a user's shell would have them
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [saved["PYTHONPATH"], RUN_MARKER]))
     try:
         programs = [load_program(p, "torch-inductor") for p in sorted(HOSTILE.glob("*.py"))]
         programs.append(program("relu_linear.py"))  # the run goes on after all of them
@@ -75,8 +81,8 @@ def test_a_forking_program_is_judged_and_leaves_nothing_behind(hostile_verdicts)
     sleepers = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            with open(f"/proc/{pid}/cmdline", "rb") as handle:
-                if b"fuzzfox.sandbox.worker" in handle.read():
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline, open(f"/proc/{pid}/environ", "rb") as env:
+                if b"fuzzfox.sandbox.worker" in cmdline.read() and RUN_MARKER.encode() in env.read():
                     sleepers.append(pid)
         except OSError:
             continue
