@@ -233,3 +233,20 @@ def discover(paths: list[Path]) -> list[Path]:
         else:
             found.append(path)
     return found
+
+
+def import_aliases(tree: ast.Module) -> dict[str, str]:
+    """Local names bound by the program's imports -> the dotted path they stand for."""
+    aliases: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    aliases[alias.asname] = alias.name
+                else:
+                    root = alias.name.split(".")[0]
+                    aliases[root] = root
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return aliases

@@ -23,7 +23,15 @@ import math
 import random
 from collections.abc import Callable, Collection, Iterator
 
-from fuzzfox.program import ENTRY_CLASS, ENTRY_FUNCTION, INPUTS_FUNCTION, Program, ProgramError, parse_program
+from fuzzfox.program import (
+    ENTRY_CLASS,
+    ENTRY_FUNCTION,
+    INPUTS_FUNCTION,
+    Program,
+    ProgramError,
+    import_aliases,
+    parse_program,
+)
 
 TORCH = "torch"
 NN = "torch.nn"
@@ -124,7 +132,7 @@ class ProgramAst:
 
     def __init__(self, tree: ast.Module) -> None:
         self.tree = tree
-        self.aliases = _import_aliases(tree)
+        self.aliases = import_aliases(tree)
         self.parents: dict[ast.AST, ast.AST] = {
             child: parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)
         }
@@ -1298,23 +1306,6 @@ OPERATORS: dict[str, Operator] = {
 
 
 # ------------------------------------------------------------------------------------- small helpers
-
-
-def _import_aliases(tree: ast.Module) -> dict[str, str]:
-    """Local names bound by the program's imports -> the dotted path they stand for."""
-    aliases: dict[str, str] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    aliases[alias.asname] = alias.name
-                else:
-                    root = alias.name.split(".")[0]
-                    aliases[root] = root
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            for alias in node.names:
-                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-    return aliases
 
 
 def _is_name(node: ast.AST, name: str) -> bool:

@@ -33,6 +33,7 @@ import re
 import signal
 from typing import Any
 
+from fuzzfox.program import INPUTS_FUNCTION, import_aliases
 from oracles.verdict import Verdict
 
 MESSAGE_JACCARD = 0.8
@@ -40,7 +41,6 @@ TOP_FRAMES = 3
 MESSAGE_CHARS = 500
 # Frames in these packages count; ours (fuzzfox/, oracles/) and the program's do not.
 FRAMEWORK_ROOTS = ("torch/", "jax/", "jaxlib/", "tensorflow/")
-INPUTS_FUNCTION = "make_inputs"  # builds inputs, not the computation: its calls are not the bug's ops
 
 _ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:[\w.@+~-]+/)*[\w.@+~-]+")
 _HEX = re.compile(r"\b0x[0-9a-fA-F]+\b")
@@ -145,7 +145,7 @@ def program_ops(source: str) -> tuple[str, ...]:
     submodule's constructor is the op) and everything inside ``make_inputs`` are left out.
     """
     tree = ast.parse(source)
-    aliases = _import_aliases(tree)
+    aliases = import_aliases(tree)
     own = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef)}
     skipped = {id(n) for f in tree.body if _is_inputs_function(f) for n in ast.walk(f)}
     ops: set[str] = set()
@@ -159,22 +159,6 @@ def program_ops(source: str) -> tuple[str, ...]:
 
 def _is_inputs_function(node: ast.stmt) -> bool:
     return isinstance(node, ast.FunctionDef) and node.name == INPUTS_FUNCTION
-
-
-def _import_aliases(tree: ast.Module) -> dict[str, str]:
-    aliases: dict[str, str] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    aliases[alias.asname] = alias.name
-                else:
-                    root = alias.name.split(".")[0]
-                    aliases[root] = root
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            for alias in node.names:
-                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-    return aliases
 
 
 def _call_name(func: ast.expr, aliases: dict[str, str], own: set[str]) -> str | None:
