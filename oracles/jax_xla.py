@@ -30,8 +30,8 @@ from typing import Any
 import numpy as np
 
 from oracles.compare import Leaf
-from oracles.judge import Run, exception_info, judge
-from oracles.phases import PhaseLog, stage_of
+from oracles.judge import Run, exception_info, failed_compiled_run, judge
+from oracles.phases import PhaseLog
 from oracles.verdict import ModeResult, Outcome, Verdict
 
 XLA = "xla"
@@ -173,14 +173,7 @@ def run_compiled(
         output = jax.block_until_ready(executable(*inputs))
         leaves = to_leaves(output, "out")
     except Exception as error:
-        mode = ModeResult(
-            backend,
-            False,
-            time.monotonic() - started,
-            stage=stage_of(phases.current),
-            exception=exception_info(error),
-        )
-        return Run(mode)
+        return failed_compiled_run(backend, started, phases, error)
     return Run(ModeResult(backend, True, time.monotonic() - started), leaves)
 
 

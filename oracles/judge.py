@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import time
 import traceback
 from collections.abc import Callable
 
@@ -60,6 +61,18 @@ def eager_runs(
     again = [run(False, "eager-rerun") for _ in range(reruns)]
     phases.enter("eager-fp64")
     return eager, again, run(True, "eager-fp64")
+
+
+def failed_compiled_run(backend: str, started: float, phases: PhaseLog, error: BaseException) -> Run:
+    """A compiled backend's run that raised: timed from ``started``, staged by the current phase."""
+    mode = ModeResult(
+        backend,
+        False,
+        time.monotonic() - started,
+        stage=stage_of(phases.current),
+        exception=exception_info(error),
+    )
+    return Run(mode)
 
 
 def exception_info(error: BaseException) -> ExceptionInfo:

@@ -55,8 +55,8 @@ from typing import Any
 import numpy as np
 
 from oracles.compare import Leaf
-from oracles.judge import Run, eager_runs, exception_info, judge
-from oracles.phases import PhaseLog, stage_of
+from oracles.judge import Run, eager_runs, exception_info, failed_compiled_run, judge
+from oracles.phases import PhaseLog
 from oracles.verdict import ExceptionInfo, ModeResult, Outcome, Symptom, Verdict
 
 DEFAULT_BACKENDS = ("function", "xla")
@@ -205,14 +205,7 @@ def _run_compiled(program: TfProgram, seed: int, backend: str, phases: PhaseLog)
             phases.enter(f"{backend}:execute")
             leaves = to_leaves(function(*inputs), "out")
     except Exception as error:
-        mode = ModeResult(
-            backend,
-            False,
-            time.monotonic() - started,
-            stage=stage_of(phases.current),
-            exception=exception_info(error),
-        )
-        return Run(mode)
+        return failed_compiled_run(backend, started, phases, error)
     return Run(ModeResult(backend, True, time.monotonic() - started), leaves)
 
 

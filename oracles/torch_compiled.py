@@ -20,8 +20,8 @@ from typing import Any
 
 from oracles import instability
 from oracles.compare import Leaf
-from oracles.judge import Run, eager_runs, exception_info, judge
-from oracles.phases import PhaseLog, stage_of
+from oracles.judge import Run, eager_runs, exception_info, failed_compiled_run, judge
+from oracles.phases import PhaseLog
 from oracles.verdict import ModeResult, Outcome, Symptom, Verdict
 
 DEFAULT_BACKENDS = ("aot_eager", "inductor")
@@ -171,14 +171,7 @@ def _run_compiled(program: TorchProgram, seed: int, backend: str, phases: PhaseL
                 output = compiled(*inputs)
         leaves = to_leaves(output, "out") + to_leaves(inputs, "input")
     except Exception as error:
-        mode = ModeResult(
-            backend,
-            False,
-            time.monotonic() - started,
-            stage=stage_of(phases.current),
-            exception=exception_info(error),
-        )
-        return Run(mode)
+        return failed_compiled_run(backend, started, phases, error)
     return Run(ModeResult(backend, True, time.monotonic() - started), leaves)
 
 
