@@ -16,7 +16,9 @@ neither arm stops early.
 
 Printed per optimization and in total: programs asked, valid, judged, how many generated programs
 triggered the optimization, how many of those were new by normalized AST (what enters the pool),
-and how many distinct optimizations the generated programs reached.  Then the ratio feedback /
+how many distinct structures they have (normalized AST with every number literal made 0 as well:
+a copy of an example with other sizes is not a new structure), and how many distinct
+optimizations the generated programs reached.  Then the ratio feedback /
 one-shot and a one-sided Fisher exact test on triggering programs per program asked (pooled
 over optimizations): p is the chance of a gain at least this large if feedback did not help.
 
@@ -30,12 +32,15 @@ rounds an arm is missing.
 from __future__ import annotations
 
 import argparse
+import ast
 import math
 import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from fuzzfox.generation.shape import program_shape
 
 ROOT = Path(__file__).resolve().parent.parent
 # optimization -> its seed program in corpus/torch-inductor (each seed triggers its optimization)
@@ -49,7 +54,7 @@ DEFAULT_OPTIMIZATIONS = {
 }
 SEED_FILES = {**DEFAULT_OPTIMIZATIONS, "post_grad.pointless_cumsum_replacement": "pointless_cumsum.py"}
 ARMS = ("thompson", "seeds")
-COUNTS = ("asked", "valid", "judged", "triggered", "new_in_pool", "reached")
+COUNTS = ("asked", "valid", "judged", "triggered", "new_in_pool", "structures", "reached")
 NEVER_RETIRE = "patience = 1000000\n"
 
 
@@ -92,6 +97,17 @@ def run_arm(args: argparse.Namespace, optimization: str, seed_file: Path, arm: s
     return directory
 
 
+class _ZeroNumbers(ast.NodeTransformer):
+    def visit_Constant(self, node: ast.Constant) -> ast.Constant:
+        is_number = isinstance(node.value, (int, float, complex)) and not isinstance(node.value, bool)
+        return ast.Constant(0) if is_number else node
+
+
+def structure(source: str) -> str:
+    """The program's normalized-AST hash with every number literal replaced by 0."""
+    return program_shape(ast.unparse(_ZeroNumbers().visit(ast.parse(source))))
+
+
 def measure(directory: Path, optimization: str, rounds: int) -> dict[str, int]:
     """Counts over the campaign's first ``rounds`` rounds (its generated programs only)."""
     db = sqlite3.connect(directory / "fuzzfox.sqlite")
@@ -116,6 +132,12 @@ def measure(directory: Path, optimization: str, rounds: int) -> dict[str, int]:
         "reached": one(f"SELECT COUNT(DISTINCT triggers.optimization) FROM runs "
                        f"JOIN triggers ON triggers.run_id = runs.id WHERE runs.program_id IN ({in_rounds})"),
     }  # fmt: skip
+    triggering = db.execute(
+        f"SELECT source FROM programs WHERE id IN ({in_rounds}) AND id IN (SELECT runs.program_id "
+        f"FROM runs JOIN triggers ON triggers.run_id = runs.id WHERE triggers.optimization = :optimization)",
+        parameters,
+    )
+    counts["structures"] = len({structure(source) for (source,) in triggering})
     db.close()
     return counts
 
@@ -193,7 +215,8 @@ def main() -> int:
         f"feedback / one-shot: triggering programs {ratio('triggered')} "
         f"({feedback['triggered']}/{feedback['asked']} vs "
         f"{one_shot['triggered']}/{one_shot['asked']} asked), "
-        f"new pool entries {ratio('new_in_pool')}; optimizations where feedback found more: {wins}, "
+        f"new pool entries {ratio('new_in_pool')}, structures {ratio('structures')}; "
+        f"optimizations where feedback found more: {wins}, "
         f"fewer: {losses}, of {len(rows)}"
     )
     print(f"one-sided Fisher exact p (feedback triggers more per program asked) = {p_value:.3g}")
