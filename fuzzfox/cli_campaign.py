@@ -115,6 +115,12 @@ def add_commands(commands: Any) -> None:
     status = commands.add_parser("status", help="a campaign's live state (from DIR/stats.json)")
     status.add_argument("campaign", type=Path, metavar="DIR")
     status.add_argument("--json", action="store_true", help="print stats.json as it is")
+    status.add_argument(
+        "--optimizations",
+        action="store_true",
+        help="per optimization aimed at: rounds, generated, valid %%, outputs that triggered it, pool "
+        "size, rounds since its pool last grew (from the store; with --json, a list)",
+    )
 
 
 def _given(args: argparse.Namespace) -> dict[str, Any]:
@@ -247,9 +253,15 @@ def _alive(pid: int) -> bool:
 
 
 def command_status(args: argparse.Namespace) -> int:
+    from fuzzfox.runner import UsageError
     from fuzzfox.stats import read_stats, render
 
-    stats = read_stats(args.campaign)
+    try:
+        if args.optimizations:
+            return _print_optimizations(args.campaign, as_json=args.json)
+        stats = read_stats(args.campaign)
+    except FileNotFoundError as error:
+        raise UsageError(str(error)) from None
     if stats.get("state") == "running" and not _alive(int(stats.get("pid", 0))):
         stats["state"] = "dead (killed without stopping; resume by running it again)"
     if args.json:
@@ -257,3 +269,31 @@ def command_status(args: argparse.Namespace) -> int:
     else:
         print(render(stats))
     return EXIT_CLEAN
+
+
+def _print_optimizations(directory: Path, as_json: bool) -> int:
+    import sqlite3
+
+    import pandas as pd
+
+    from fuzzfox.stats import optimization_table
+
+    database = directory / "fuzzfox.sqlite"
+    if not database.exists():
+        raise FileNotFoundError(f"no fuzzfox.sqlite in {directory}: not a campaign directory")
+    db = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)
+    try:
+        table = optimization_table(db) if _has_batches(db) else []
+    finally:
+        db.close()
+    if as_json:
+        print(json.dumps(table, indent=2))
+    elif table:
+        print(pd.DataFrame(table).to_string(index=False))
+    else:
+        print(f"{directory}: no round finished yet")
+    return EXIT_CLEAN
+
+
+def _has_batches(db: Any) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE name = 'batches'").fetchone() is not None

@@ -215,6 +215,40 @@ def generator_table(db: sqlite3.Connection) -> list[dict[str, Any]]:
     return table
 
 
+def optimization_table(db: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Per optimization a campaign aimed at: rounds, outputs, valid %, outputs that triggered it,
+    pool size, and rounds since its pool last grew (the scheduler retires it at ``patience``)."""
+    pools = dict(db.execute("SELECT optimization, COUNT(*) FROM pool GROUP BY optimization"))
+    rows = db.execute(
+        "SELECT optimization, COUNT(*), SUM(produced), SUM(valid), SUM(triggered) FROM batches "
+        "WHERE finished IS NOT NULL GROUP BY optimization ORDER BY COUNT(*) DESC, optimization"
+    ).fetchall()
+    table = []
+    for optimization, rounds, produced, valid, triggered in rows:
+        recent = db.execute(
+            "SELECT new_in_pool FROM batches WHERE optimization = ? AND finished IS NOT NULL "
+            "ORDER BY round DESC",
+            (optimization,),
+        )
+        since_growth = 0
+        for (new,) in recent:
+            if new:
+                break
+            since_growth += 1
+        table.append(
+            {
+                "optimization": optimization,
+                "rounds": rounds,
+                "generated": produced or 0,
+                "valid %": round(100.0 * (valid or 0) / produced, 1) if produced else 0.0,
+                "triggered it": triggered or 0,
+                "pool": pools.get(optimization, 0),
+                "rounds since pool grew": since_growth,
+            }
+        )
+    return table
+
+
 def triggered_by_origin(db: sqlite3.Connection) -> tuple[int, int]:
     """(optimizations the seed corpus triggered, optimizations the whole campaign triggered)."""
     seeds = _scalar(

@@ -90,6 +90,21 @@ def test_campaign_runs_then_resumes_where_it_stopped(tmp_path: Path, seeds: Path
     assert_consistent(directory)
     status = run_cli("status", str(directory), "--json")
     assert json.loads(status.stdout)["programs_run"] == query(directory, "SELECT COUNT(*) FROM runs")[0][0]
+    by_optimization = run_cli("status", str(directory), "--optimizations", "--json")
+    assert by_optimization.returncode == 0, by_optimization.stderr
+    rows = {row["optimization"]: row for row in json.loads(by_optimization.stdout)}
+    generated = query(directory, "SELECT optimization, SUM(produced) FROM batches GROUP BY optimization")
+    assert {o: row["generated"] for o, row in rows.items()} == dict(generated)
+    pools = dict(query(directory, "SELECT optimization, COUNT(*) FROM pool GROUP BY optimization"))
+    assert all(row["pool"] == pools.get(o, 0) for o, row in rows.items())
+    assert all(0 <= row["valid %"] <= 100 for row in rows.values())
+
+
+def test_status_of_a_directory_that_is_no_campaign_is_one_line(tmp_path: Path) -> None:
+    for extra in ((), ("--optimizations",)):
+        result = run_cli("status", str(tmp_path), *extra)
+        assert result.returncode == 2
+        assert result.stderr.startswith("fuzzfox: error: no ") and len(result.stderr.splitlines()) == 1
 
 
 def test_a_bad_option_is_one_line(tmp_path: Path, seeds: Path) -> None:
