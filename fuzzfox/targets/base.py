@@ -10,11 +10,14 @@ from __future__ import annotations
 import abc
 import importlib.metadata
 import importlib.util
+import types
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from fuzzfox.program import Program
+from fuzzfox.program import ENTRY_FUNCTION, Program
+from oracles.judge import exception_info
 from oracles.phases import PhaseLog
-from oracles.verdict import Verdict
+from oracles.verdict import Outcome, Verdict
 
 
 class SettingsError(ValueError):
@@ -47,3 +50,37 @@ class Target(abc.ABC):
     @abc.abstractmethod
     def run_program(self, program: Program, settings: dict[str, Any], phases: PhaseLog) -> Verdict:
         """Judge one program (in the sandboxed child)."""
+
+
+def check_known(what: str, requested: Iterable[str], known: Iterable[str]) -> None:
+    """A SettingsError naming the first requested name that is not known, and the known ones."""
+    known = sorted(known)
+    unknown = sorted(set(requested) - set(known))
+    if unknown:
+        raise SettingsError(f"unknown {what} {unknown[0]!r} (known: {', '.join(known)})")
+
+
+def load_program_module(
+    program: Program, check: Callable[[types.ModuleType], None]
+) -> types.ModuleType | Verdict:
+    """Execute a program's source as a fresh module, then ``check(module)``; an INVALID verdict
+    naming the exception if either raises (a program that cannot load is not a compiler bug)."""
+    module = types.ModuleType("fuzzfox_program")
+    module.__file__ = program.path or "<program>"
+    try:
+        exec(compile(program.source, module.__file__, "exec"), module.__dict__)
+        check(module)
+    except Exception as error:
+        info = exception_info(error)
+        return Verdict(
+            Outcome.INVALID,
+            f"the program raises when loaded ({info.type}: {info.message[:200]})",
+            exception=info,
+        )
+    return module
+
+
+def require_entry_function(module: types.ModuleType, target: str) -> None:
+    """A ValueError unless the program defines its entry function (the function-style targets)."""
+    if getattr(module, ENTRY_FUNCTION, None) is None:
+        raise ValueError(f"a {target} program needs a function {ENTRY_FUNCTION}(*inputs)")

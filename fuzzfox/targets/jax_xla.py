@@ -32,10 +32,9 @@ import types
 from typing import Any
 
 from fuzzfox.program import ENTRY_FUNCTION, INPUTS_FUNCTION, Program
-from fuzzfox.targets.base import SettingsError, Target
-from oracles.judge import exception_info
+from fuzzfox.targets.base import Target, check_known, load_program_module, require_entry_function
 from oracles.phases import PhaseLog
-from oracles.verdict import Outcome, Verdict
+from oracles.verdict import Verdict
 
 # Set before jax is imported: CPU only (no probing for accelerators at every child's first
 # computation), and one XLA thread per program since the sandbox runs programs in parallel.
@@ -63,15 +62,9 @@ class JaxXlaTarget(Target):
         from oracles.jax_xla import known_backends
 
         jax.config.update("jax_enable_x64", True)
-        unknown = sorted(set(settings.get("backends") or []) - set(known_backends()))
-        if unknown:
-            raise SettingsError(f"unknown JAX backend {unknown[0]!r} (known: {', '.join(known_backends())})")
-        unknown = sorted(set(settings.get("oracles") or []) - ORACLES)
-        if unknown:
-            raise SettingsError(f"unknown oracle {unknown[0]!r} (known: {', '.join(sorted(ORACLES))})")
-        unknown = sorted(set(settings.get("jax_faults") or []) - set(RULE_FAULTS))
-        if unknown:
-            raise SettingsError(f"unknown JAX fault {unknown[0]!r} (known: {', '.join(sorted(RULE_FAULTS))})")
+        check_known("JAX backend", settings.get("backends") or [], known_backends())
+        check_known("oracle", settings.get("oracles") or [], ORACLES)
+        check_known("JAX fault", settings.get("jax_faults") or [], RULE_FAULTS)
         return {"jax": jax.__version__}
 
     def run_program(self, program: Program, settings: dict[str, Any], phases: PhaseLog) -> Verdict:
@@ -80,22 +73,16 @@ class JaxXlaTarget(Target):
         from oracles.jax_faults import inject_rule_faults
 
         phases.enter("load")
-        namespace = types.ModuleType("fuzzfox_program")
-        namespace.__file__ = program.path or "<program>"
-        try:
-            exec(compile(program.source, program.path or "<program>", "exec"), namespace.__dict__)
-            function = getattr(namespace, ENTRY_FUNCTION, None)
-            if function is None:
-                raise ValueError(f"a jax-xla program needs a function {ENTRY_FUNCTION}(*inputs)")
+
+        def check(module: types.ModuleType) -> None:
+            require_entry_function(module, self.name)
             apply_program_config(program.config)
-        except Exception as error:
-            info = exception_info(error)
-            return Verdict(
-                Outcome.INVALID,
-                f"the program raises when loaded ({info.type}: {info.message[:200]})",
-                exception=info,
-            )
+
+        namespace = load_program_module(program, check)
+        if isinstance(namespace, Verdict):
+            return namespace
         inject_rule_faults(list(settings.get("jax_faults") or []))
+        function = getattr(namespace, ENTRY_FUNCTION)
         oracle_program = jax_xla.JaxProgram(function, getattr(namespace, INPUTS_FUNCTION))
         seed = int(settings.get("seed", 0))
         oracles = settings.get("oracles") or ["values"]

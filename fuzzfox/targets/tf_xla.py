@@ -26,11 +26,16 @@ from __future__ import annotations
 
 import linecache
 import os
-import types
 from typing import TYPE_CHECKING, Any
 
 from fuzzfox.program import ENTRY_FUNCTION, INPUTS_FUNCTION, Program
-from fuzzfox.targets.base import SettingsError, Target
+from fuzzfox.targets.base import (
+    SettingsError,
+    Target,
+    check_known,
+    load_program_module,
+    require_entry_function,
+)
 from oracles.judge import exception_info
 from oracles.phases import PhaseLog
 from oracles.verdict import Outcome, Verdict
@@ -59,9 +64,9 @@ class TfXlaTarget(Target):
         from oracles.tf_xla import ONEDNN_SETTING, known_backends
 
         # Checked before the ~5 s import, so a bad setting is reported at once.
-        _check_known("backend", settings.get("backends") or [], known_backends())
-        _check_known("oracle", settings.get("oracles") or [], ORACLES)
-        _check_known("tf fault", settings.get("tf_faults") or [], GRADIENT_FAULTS)
+        check_known("backend", settings.get("backends") or [], known_backends())
+        check_known("oracle", settings.get("oracles") or [], ORACLES)
+        check_known("tf fault", settings.get("tf_faults") or [], GRADIENT_FAULTS)
         if settings.get("inductor_config"):
             raise SettingsError("inductor_config does not apply to target tf-xla")
         # Before the import: logging, and which eager kernels TF picks (see oracles.tf_xla).
@@ -81,23 +86,13 @@ class TfXlaTarget(Target):
 
         phases.enter("load")
         filename = program.path or "<program>"
-        namespace = types.ModuleType("fuzzfox_program")
-        namespace.__file__ = filename
         # AutoGraph converts Python control flow by reading fn's source; the child runs in a
         # private directory where program.path may not resolve, so the source is served from here.
         linecache.cache[filename] = (len(program.source), None, program.source.splitlines(True), filename)
-        try:
-            exec(compile(program.source, filename, "exec"), namespace.__dict__)
-            function = getattr(namespace, ENTRY_FUNCTION, None)
-            if function is None:
-                raise ValueError(f"a tf-xla program needs a function {ENTRY_FUNCTION}(*inputs)")
-        except Exception as error:
-            info = exception_info(error)
-            return Verdict(
-                Outcome.INVALID,
-                f"the program raises when loaded ({info.type}: {info.message[:200]})",
-                exception=info,
-            )
+        namespace = load_program_module(program, lambda module: require_entry_function(module, self.name))
+        if isinstance(namespace, Verdict):
+            return namespace
+        function = getattr(namespace, ENTRY_FUNCTION)
         oracle_program = TfProgram(fn=function, make_inputs=getattr(namespace, INPUTS_FUNCTION))
         options = TfOracleOptions(
             backends=tuple(settings.get("backends") or TfOracleOptions.backends),
@@ -130,9 +125,3 @@ def _with_gradients(
         )
     grads = check_gradients(functions, x, GradOptions(seed=options.seed), phases)
     return grads if values is None else combine(values, grads)
-
-
-def _check_known(what: str, requested: list[str], known: Any) -> None:
-    unknown = sorted(set(requested) - set(known))
-    if unknown:
-        raise SettingsError(f"unknown {what} {unknown[0]!r} (known: {', '.join(sorted(known))})")

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import os
-import types
 from typing import TYPE_CHECKING, Any
 
 from fuzzfox.program import ENTRY_CLASS, ENTRY_FUNCTION, INPUTS_FUNCTION, Program
-from fuzzfox.targets.base import SettingsError, Target
-from oracles.judge import exception_info
+from fuzzfox.targets.base import SettingsError, Target, check_known, load_program_module
 from oracles.phases import PhaseLog
 from oracles.verdict import Outcome, Verdict
 
@@ -55,12 +53,9 @@ class TorchInductorTarget(Target):
         inductor_config.fallback_random = True
         functorch_config.enable_autograd_cache = False
         requested = set(settings.get("backends", [])) - BUILTIN_BACKENDS
-        unknown = sorted(requested - set(known_backends())) if requested else []
-        if unknown:
-            raise SettingsError(f"unknown backend {unknown[0]!r} (known: {', '.join(known_backends())})")
-        unknown_oracles = sorted(set(settings.get("oracles") or DEFAULT_ORACLES) - set(ORACLES))
-        if unknown_oracles:
-            raise SettingsError(f"unknown oracle {unknown_oracles[0]!r} (known: {', '.join(ORACLES)})")
+        if requested:  # listing the backends imports them all
+            check_known("backend", requested, known_backends())
+        check_known("oracle", settings.get("oracles") or DEFAULT_ORACLES, ORACLES)
         check_program_config(settings.get("inductor_config", {}))
         _warm_up()  # before the user's config: an injected compile error would break it
         apply_inductor_config(settings.get("inductor_config", {}))
@@ -74,22 +69,9 @@ class TorchInductorTarget(Target):
         from oracles.torch_compiled import TorchOracleOptions, TorchProgram
 
         phases.enter("load")
-        namespace = types.ModuleType("fuzzfox_program")
-        namespace.__file__ = program.path or "<program>"
-        try:
-            code = compile(program.source, program.path or "<program>", "exec")
-            exec(code, namespace.__dict__)
-            try:
-                check_program_config(program.config)
-            except SettingsError as error:
-                raise ValueError(f"program header config: {error}") from None
-        except Exception as error:
-            info = exception_info(error)
-            return Verdict(
-                Outcome.INVALID,
-                f"the program raises when loaded ({info.type}: {info.message[:200]})",
-                exception=info,
-            )
+        namespace = load_program_module(program, lambda _: _check_header_config(program))
+        if isinstance(namespace, Verdict):
+            return namespace
         model = getattr(namespace, ENTRY_CLASS, None)
         build_model = model if model is not None else (lambda: getattr(namespace, ENTRY_FUNCTION))
         oracle_program = TorchProgram(
@@ -141,6 +123,13 @@ def check_program_config(config: dict[str, Any]) -> None:
     for key in config:
         if key not in known:
             raise SettingsError(f"unknown Inductor config key {key!r}")
+
+
+def _check_header_config(program: Program) -> None:
+    try:
+        check_program_config(program.config)
+    except SettingsError as error:
+        raise ValueError(f"program header config: {error}") from None
 
 
 def apply_inductor_config(config: dict[str, Any]) -> None:
