@@ -13,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from fuzzfox.cli_args import comma_list, positive_float, positive_int
 from fuzzfox.cli_campaign import add_commands as add_campaign_commands
 from fuzzfox.cli_campaign import command_campaign, command_status
 from fuzzfox.cli_crosscheck import add_commands as add_crosscheck_commands
@@ -55,20 +56,6 @@ running again on the same DIR skips what is recorded.
 """
 
 
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive, not {value}")
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fuzzfox",
@@ -90,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--jobs",
         "-j",
-        type=_positive_int,
+        type=positive_int,
         default=min(os.cpu_count() or 1, 4),
         help="programs run in parallel, one sandbox worker each (default: %(default)s)",
     )
@@ -133,14 +120,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--timeout",
-        type=_positive_float,
+        type=positive_float,
         default=Limits.timeout_s,
         metavar="S",
         help="wall-clock seconds per program before it is a timeout (default: %(default)s)",
     )
     run.add_argument(
         "--memory-gb",
-        type=_positive_float,
+        type=positive_float,
         default=Limits.memory_bytes / (1 << 30),
         metavar="GB",
         help="address-space limit per program (default: %(default)s)",
@@ -218,7 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument(
         "--max-tokens",
-        type=_positive_int,
+        type=positive_int,
         default=LLMSettings.max_tokens,
         metavar="N",
         help="longest answer, in tokens (default: %(default)s)",
@@ -230,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="analyze this optimization (repeatable; default: all CPU-reachable ones)",
     )
-    analyze.add_argument("--limit", type=_positive_int, metavar="N", help="analyze at most N optimizations")
+    analyze.add_argument("--limit", type=positive_int, metavar="N", help="analyze at most N optimizations")
     analyze.add_argument(
         "--ship",
         action="store_true",
@@ -255,8 +242,8 @@ def build_parser() -> argparse.ArgumentParser:
         "serve", help="serve an embedded model on 127.0.0.1 until interrupted (for other tools)"
     )
     serve.add_argument("--model", default=DEFAULT_MODEL, choices=sorted(MODELS))
-    serve.add_argument("--port", type=_positive_int, help="port (default: a free one)")
-    serve.add_argument("--threads", type=_positive_int, default=2, help="CPU threads (default: %(default)s)")
+    serve.add_argument("--port", type=positive_int, help="port (default: a free one)")
+    serve.add_argument("--threads", type=positive_int, default=2, help="CPU threads (default: %(default)s)")
     return parser
 
 
@@ -315,7 +302,7 @@ def _progress(done: int, total: int, result: ProgramResult) -> None:
 
 
 def _oracles(text: str) -> list[str]:
-    names = [name.strip() for name in text.split(",") if name.strip()]
+    names = comma_list(text)
     unknown = [name for name in names if name not in ORACLES]
     if unknown or not names:
         raise UsageError(
@@ -330,7 +317,7 @@ def command_run(args: argparse.Namespace) -> int:
     programs = _load_programs(args.paths, args.target)
     check_targets(programs)
     settings = {
-        "backends": [b.strip() for b in args.backends.split(",") if b.strip()],
+        "backends": comma_list(args.backends),
         "oracles": _oracles(args.oracle),
         "inductor_config": dict(parse_setting(item) for item in args.inductor_config),
         "eager_reruns": args.eager_reruns,

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from fuzzfox.cli_args import comma_list
 from fuzzfox.config import GENERATORS, load_toml
 
 EXIT_CLEAN, EXIT_BUGS = 0, 1
@@ -79,13 +80,13 @@ def add_campaign_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add(
         "--optimizations",
-        type=lambda t: [o for o in t.split(",") if o],
+        type=comma_list,
         metavar="A,B",
         help="fuzz only these optimization ids (default: every one with an example or a requirement)",
     )
     add("--seeds", nargs="+", metavar="PATH", help="seed programs (default: corpus/<target>)")
     add("--seed", type=int, help="random seed of a new campaign (default: 0)")
-    add("--backends", type=lambda t: [b for b in t.split(",") if b], metavar="A,B", help="compiled backends")
+    add("--backends", type=comma_list, metavar="A,B", help="compiled backends")
     add("--timeout", type=float, metavar="S", help="seconds per program (default: 180)")
     add("--executor", choices=("local", "ray"), help="where programs run (default: local)")
     add("--ray-address", metavar="ADDR", help="Ray cluster to join (default: start a local one)")

@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from fuzzfox.cli_args import comma_list
 from oracles.cross_backend import FAULTS, Case, FrameworkRun, base_framework, crosscheck
 from oracles.equivalences import FRAMEWORKS, select
 from oracles.verdict import Outcome, Verdict
@@ -36,10 +37,6 @@ examples:
 """
 
 
-def _names(text: str) -> list[str]:
-    return [name.strip() for name in text.split(",") if name.strip()]
-
-
 def add_commands(commands: Any) -> None:
     command = commands.add_parser(
         "crosscheck",
@@ -50,11 +47,11 @@ def add_commands(commands: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     command.add_argument(
-        "--ops", type=_names, default=[], metavar="A,B", help="catalogue entries (default: all)"
+        "--ops", type=comma_list, default=[], metavar="A,B", help="catalogue entries (default: all)"
     )
     command.add_argument(
         "--frameworks",
-        type=_names,
+        type=comma_list,
         default=list(FRAMEWORKS),
         metavar="A,B",
         help="frameworks to compare (default: %(default)s); missing ones are skipped with the reason",

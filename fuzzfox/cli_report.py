@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from fuzzfox.cli_args import comma_list
 from fuzzfox.report import FORMATS
 
 REPORT_EPILOG = """\
@@ -22,7 +23,7 @@ examples:
 
 
 def _formats(text: str) -> list[str]:
-    chosen = [f.strip() for f in text.split(",") if f.strip()]
+    chosen = comma_list(text)
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
         raise argparse.ArgumentTypeError(f"formats are {', '.join(FORMATS)} (comma-separated), not {text!r}")

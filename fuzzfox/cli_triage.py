@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from fuzzfox.cli_args import comma_list, positive_int
+
 EXIT_CLEAN, EXIT_BUGS = 0, 1
 DEFAULT_JOBS = min(os.cpu_count() or 1, 4)
 SUMMARY_WIDTH = 70
@@ -35,13 +37,6 @@ examples:
 """
 
 
-def _at_least_one(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
-
-
 def add_commands(commands: Any) -> None:
     triage = commands.add_parser(
         "triage",
@@ -53,7 +48,7 @@ def add_commands(commands: Any) -> None:
     triage.add_argument("campaign", type=Path, metavar="DIR", help="campaign directory")
     triage.add_argument(
         "--reruns",
-        type=_at_least_one,
+        type=positive_int,
         default=3,
         metavar="N",
         help="re-runs of each representative (default: %(default)s)",
@@ -61,7 +56,7 @@ def add_commands(commands: Any) -> None:
     triage.add_argument("--no-minimize", action="store_true", help="cluster and re-run only")
     triage.add_argument(
         "--budget-tests",
-        type=_at_least_one,
+        type=positive_int,
         default=200,
         metavar="N",
         help="program runs one minimization may spend (default: %(default)s)",
@@ -76,7 +71,7 @@ def add_commands(commands: Any) -> None:
     triage.add_argument(
         "--jobs",
         "-j",
-        type=_at_least_one,
+        type=positive_int,
         default=DEFAULT_JOBS,
         help="sandbox workers (default: %(default)s)",
     )
@@ -90,13 +85,13 @@ def add_commands(commands: Any) -> None:
     recheck.add_argument("campaign", type=Path, metavar="DIR", help="campaign directory")
     recheck.add_argument(
         "--backends",
-        type=lambda t: [b.strip() for b in t.split(",") if b.strip()],
+        type=comma_list,
         metavar="A,B",
         help="compiled backends to use instead of the ones each bug was found with",
     )
     recheck.add_argument(
         "--reruns",
-        type=_at_least_one,
+        type=positive_int,
         default=1,
         metavar="N",
         help="runs per reproducer (default: %(default)s)",
@@ -104,7 +99,7 @@ def add_commands(commands: Any) -> None:
     recheck.add_argument(
         "--jobs",
         "-j",
-        type=_at_least_one,
+        type=positive_int,
         default=DEFAULT_JOBS,
         help="sandbox workers (default: %(default)s)",
     )
