@@ -12,12 +12,14 @@ import importlib.metadata
 import importlib.util
 import types
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from fuzzfox.program import ENTRY_FUNCTION, Program
 from oracles.judge import exception_info
 from oracles.phases import PhaseLog
 from oracles.verdict import Outcome, Verdict
+
+OracleOptions = TypeVar("OracleOptions")
 
 
 class SettingsError(ValueError):
@@ -84,3 +86,14 @@ def require_entry_function(module: types.ModuleType, target: str) -> None:
     """A ValueError unless the program defines its entry function (the function-style targets)."""
     if getattr(module, ENTRY_FUNCTION, None) is None:
         raise ValueError(f"a {target} program needs a function {ENTRY_FUNCTION}(*inputs)")
+
+
+def oracle_options(options_class: type[OracleOptions], settings: dict[str, Any]) -> OracleOptions:
+    """A values oracle's options (backends, eager_reruns, seed) from worker settings, the class's
+    defaults where a setting is absent (every target's options class has those three fields)."""
+    defaults: Any = options_class
+    return options_class(
+        backends=tuple(settings.get("backends") or defaults.backends),
+        eager_reruns=int(settings.get("eager_reruns", defaults.eager_reruns)),
+        seed=int(settings.get("seed", defaults.seed)),
+    )

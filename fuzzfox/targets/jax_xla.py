@@ -32,7 +32,13 @@ import types
 from typing import Any
 
 from fuzzfox.program import ENTRY_FUNCTION, INPUTS_FUNCTION, Program
-from fuzzfox.targets.base import Target, check_known, load_program_module, require_entry_function
+from fuzzfox.targets.base import (
+    Target,
+    check_known,
+    load_program_module,
+    oracle_options,
+    require_entry_function,
+)
 from oracles.phases import PhaseLog
 from oracles.verdict import Verdict
 
@@ -88,11 +94,7 @@ class JaxXlaTarget(Target):
         oracles = settings.get("oracles") or ["values"]
         verdicts = []
         if "values" in oracles:
-            options = jax_xla.JaxOracleOptions(
-                backends=tuple(settings.get("backends") or jax_xla.JaxOracleOptions.backends),
-                eager_reruns=int(settings.get("eager_reruns", jax_xla.JaxOracleOptions.eager_reruns)),
-                seed=seed,
-            )
+            options = oracle_options(jax_xla.JaxOracleOptions, settings)
             verdicts.append(jax_xla.check(oracle_program, options, phases))
         if "grads" in oracles:
             verdicts.append(jax_grads.check(oracle_program, GradOptions(seed=seed), phases))

@@ -34,6 +34,7 @@ from fuzzfox.targets.base import (
     Target,
     check_known,
     load_program_module,
+    oracle_options,
     require_entry_function,
 )
 from oracles.judge import exception_info
@@ -94,11 +95,7 @@ class TfXlaTarget(Target):
             return namespace
         function = getattr(namespace, ENTRY_FUNCTION)
         oracle_program = TfProgram(fn=function, make_inputs=getattr(namespace, INPUTS_FUNCTION))
-        options = TfOracleOptions(
-            backends=tuple(settings.get("backends") or TfOracleOptions.backends),
-            eager_reruns=int(settings.get("eager_reruns", TfOracleOptions.eager_reruns)),
-            seed=int(settings.get("seed", TfOracleOptions.seed)),
-        )
+        options = oracle_options(TfOracleOptions, settings)
         oracles = settings.get("oracles") or DEFAULT_ORACLES
         with gradient_faults(list(settings.get("tf_faults") or [])):
             verdict = check(oracle_program, options, phases) if "values" in oracles else None

@@ -6,7 +6,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from fuzzfox.program import ENTRY_CLASS, ENTRY_FUNCTION, INPUTS_FUNCTION, Program
-from fuzzfox.targets.base import SettingsError, Target, check_known, load_program_module
+from fuzzfox.targets.base import SettingsError, Target, check_known, load_program_module, oracle_options
 from oracles.phases import PhaseLog
 from oracles.verdict import Outcome, Verdict
 
@@ -80,11 +80,7 @@ class TorchInductorTarget(Target):
             mode=program.mode,
             config=program.config,
         )
-        options = TorchOracleOptions(
-            backends=tuple(settings.get("backends") or TorchOracleOptions.backends),
-            eager_reruns=int(settings.get("eager_reruns", TorchOracleOptions.eager_reruns)),
-            seed=int(settings.get("seed", TorchOracleOptions.seed)),
-        )
+        options = oracle_options(TorchOracleOptions, settings)
         oracles = settings.get("oracles") or list(DEFAULT_ORACLES)
         if self.probe is None:
             return _judge(oracle_program, options, oracles, phases)
