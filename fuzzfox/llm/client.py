@@ -30,6 +30,10 @@ class LLMEndpointDown(LLMError):
     pass
 
 
+class LLMMarkedDown(LLMEndpointDown):
+    """Down for the rest of this run (an embedded server that kept crashing): no retry will help."""
+
+
 class LLMMissingKey(LLMError):
     pass
 
@@ -70,15 +74,19 @@ class LLMClient:
         purpose: str = "llm",
         on_retry: Callable[[str], None] | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        guard: Callable[[], None] | None = None,
     ) -> None:
         self.settings = settings
         self.cache = cache
         self.purpose = purpose
         self.on_retry = on_retry
         self.sleep = sleep
+        # Called before every attempt; raises LLMEndpointDown when the endpoint is known to be down
+        # (the embedded server's supervisor), so no attempt waits on a dead server.
+        self.guard = guard
         self.attempts = 0  # HTTP attempts made, for reporting and tests
 
-    def _api_key(self) -> str:
+    def api_key(self) -> str:
         key = os.environ.get(self.settings.api_key_env)
         if key:
             return key
@@ -98,7 +106,7 @@ class LLMClient:
         if self.cache is not None and (answers := self.cache.get(key)) is not None:
             self.cache.account(self.purpose, self.settings.model, Usage(), cached=True)
             return answers
-        api_key = self._api_key()
+        api_key = self.api_key()
         answers, usage = [], Usage()
         while len(answers) < n:  # some servers (llama.cpp) return one choice whatever n is
             # A fixed seed would make a one-choice server repeat the same answer n times.
@@ -126,9 +134,11 @@ class LLMClient:
         )
         extra: dict[str, Any] = {"seed": seed} if seed is not None else {}
         for attempt in range(1, self.settings.max_retries + 2):
-            self.attempts += 1
-            started = time.monotonic()
             try:
+                if self.guard is not None:
+                    self.guard()  # LLMMarkedDown goes straight up; a restart under way is retried
+                self.attempts += 1
+                started = time.monotonic()
                 response = client.chat.completions.create(
                     model=self.settings.model,
                     messages=messages,  # type: ignore[arg-type]
@@ -137,8 +147,13 @@ class LLMClient:
                     n=n,
                     **extra,
                 )
+                return _answers(response), self._usage(response, time.monotonic() - started)
+            except LLMMarkedDown:
+                raise
+            except (LLMEndpointDown, LLMRequestError) as error:  # a restart under way, a garbled answer
+                failure: Exception = error
             except (openai.APIConnectionError, openai.APITimeoutError) as error:
-                failure: Exception = LLMEndpointDown(
+                failure = LLMEndpointDown(
                     f"cannot reach {self.settings.base_url} after {attempt} attempts: {_reason(error)}"
                 )
             except openai.APIStatusError as error:
@@ -150,8 +165,10 @@ class LLMClient:
                 failure = LLMRequestError(
                     f"{self.settings.base_url} answered HTTP {error.status_code} {attempt} times"
                 )
-            else:
-                return _answers(response), self._usage(response, time.monotonic() - started)
+            except openai.APIError as error:  # a body openai cannot read
+                failure = LLMRequestError(
+                    f"{self.settings.base_url} gave an unreadable answer: {_reason(error)}"
+                )
             if attempt > self.settings.max_retries:
                 raise failure
             delay = self.settings.backoff_s * 2 ** (attempt - 1) * (1 + random.random() / 4)
@@ -171,7 +188,10 @@ class LLMClient:
 
 
 def _answers(response: Any) -> list[str]:
-    return [choice.message.content or "" for choice in response.choices]
+    try:
+        return [choice.message.content or "" for choice in response.choices]
+    except (AttributeError, TypeError):
+        raise LLMRequestError(f"the answer is no chat completion: {str(response)[:120]!r}") from None
 
 
 def _reason(error: Exception) -> str:

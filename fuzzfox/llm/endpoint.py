@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from fuzzfox.llm.client import LLMError
 from fuzzfox.llm.models import DEFAULT_MODEL, ModelInstallError, get_model
 from fuzzfox.llm.server import EmbeddedServer, EmbeddedUnavailable
+from fuzzfox.llm.supervisor import SupervisedServer
 
 EMBEDDED = "embedded"
 
@@ -24,6 +26,15 @@ class Endpoint:
     base_url: str
     model: str
     embedded: bool
+    supervisor: SupervisedServer | None = None
+
+    @property
+    def guard(self) -> Callable[[], None] | None:
+        """For ``LLMClient(guard=...)``: the supervisor's check before each request."""
+        return self.supervisor.ensure_up if self.supervisor else None
+
+    def state(self) -> dict[str, Any]:
+        return self.supervisor.state() if self.supervisor else {}
 
 
 def parse_spec(spec: str | None, model: str | None) -> tuple[str | None, str]:
@@ -51,8 +62,13 @@ def open_endpoint(
     *,
     threads: int = 2,
     log: Path | None = None,
+    note: Callable[[str], None] = lambda _: None,
 ) -> Iterator[Endpoint]:
-    """The endpoint to call; an embedded server runs until the block ends."""
+    """The endpoint to call; an embedded server runs, supervised, until the block ends.
+
+    A missing llama-cpp-python or model file is an error here (a set-up to fix); a server that
+    dies, even while starting, is not: the supervisor reports it and restarts it.
+    """
     url, name = parse_spec(spec, model)
     if url is not None:
         yield Endpoint(url, name, embedded=False)
@@ -62,5 +78,11 @@ def open_endpoint(
         raise EmbeddedUnavailable(
             f"embedded model {name} is not installed: run `fuzzfox llm install --model {name}`"
         )
-    with EmbeddedServer(model_file.path(cache_dir), name, threads=threads, log=log) as server:
-        yield Endpoint(server.base_url, name, embedded=True)
+    supervisor = SupervisedServer(
+        EmbeddedServer(model_file.path(cache_dir), name, threads=threads, log=log), note
+    )
+    supervisor.start()
+    try:
+        yield Endpoint(supervisor.base_url, name, embedded=True, supervisor=supervisor)
+    finally:
+        supervisor.stop()

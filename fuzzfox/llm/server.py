@@ -2,7 +2,9 @@
 
 fuzzfox talks to it over HTTP exactly as to any remote endpoint, so the offline default and a
 hosted model share one code path.  The server gets a scrubbed environment (it needs no key),
-binds to loopback only, and dies with the context that started it.
+binds to loopback only, and dies with the context that started it.  How it died (exit status or
+signal) is read and said in one line: llama.cpp dies silently, and a SIGILL from a library built
+for another CPU otherwise looks like an unreachable endpoint.
 """
 
 from __future__ import annotations
@@ -29,10 +31,50 @@ INSTALL_HINT = (
     "pip install 'fuzzfox[llm]' (llama-cpp-python builds from source: ~9 min on 2 cores), "
     "then fuzzfox llm install"
 )
+# The portable build (see the Makefile's LLAMA_CMAKE_ARGS; tests/test_embedded_llm.py checks that
+# the two agree): x86-64 with AVX2/FMA/F16C, no native flags, so no AMX or AVX-512.
+PORTABLE_CMAKE_ARGS = (
+    "-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON "
+    "-DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF"
+)
+REBUILD_HINT = (
+    "rebuild it portable: `make llama-rebuild` in a fuzzfox checkout, or "
+    f"CMAKE_ARGS='{PORTABLE_CMAKE_ARGS}' pip install --force-reinstall --no-deps --no-cache-dir "
+    "llama-cpp-python==0.3.36"
+)
+SIGNAL_MEANINGS = {
+    signal.SIGILL: "illegal instruction: the llama.cpp library was built for CPU features this "
+    f"machine lacks (a native build: AMX or AVX-512); {REBUILD_HINT}",
+    signal.SIGSEGV: "segmentation fault inside llama.cpp",
+    signal.SIGBUS: "bus error: the model file changed or was truncated while mapped",
+    signal.SIGABRT: "aborted: an assertion in llama.cpp failed",
+    signal.SIGKILL: "killed: out of memory, or killed from outside",
+    signal.SIGTERM: "terminated from outside",
+}
+
+
+def describe_exit(returncode: int) -> str:
+    """One line for how a process ended: a signal's name and what it means here, or the status."""
+    if returncode >= 0:
+        return f"exited with status {returncode}"
+    try:
+        name = signal.Signals(-returncode).name
+    except ValueError:
+        name = f"signal {-returncode}"
+    return f"killed by {name} ({SIGNAL_MEANINGS.get(-returncode, 'a fatal signal')})"
 
 
 class EmbeddedUnavailable(LLMError):
     """The embedded model cannot run here; the message says what to install."""
+
+
+class EmbeddedCrashed(EmbeddedUnavailable):
+    """The server process died or never answered; ``cause`` is the one-line reason."""
+
+    def __init__(self, cause: str, log: Path | None = None) -> None:
+        where = f" (log: {log})" if log else ""
+        super().__init__(f"the embedded LLM server {cause}{where}")
+        self.cause = cause
 
 
 def llama_server_missing() -> str | None:
@@ -110,15 +152,18 @@ class EmbeddedServer:
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                where = f"; see {self.log}" if self.log else ""
-                raise EmbeddedUnavailable(
-                    f"the embedded LLM server exited with status {self.process.returncode}{where}"
-                )
+                cause = describe_exit(self.process.returncode)
+                self.process = None
+                raise EmbeddedCrashed(f"{cause} while starting", self.log)
             if self.ready():
                 return
             time.sleep(0.5)
         self.stop()
-        raise EmbeddedUnavailable(f"the embedded LLM server did not answer within {START_TIMEOUT_S:.0f} s")
+        raise EmbeddedCrashed(f"did not answer within {START_TIMEOUT_S:.0f} s of starting", self.log)
+
+    def exit_status(self) -> int | None:
+        """The dead server's return code (negative: killed by that signal); None while it runs."""
+        return None if self.process is None else self.process.poll()
 
     def ready(self) -> bool:
         try:
@@ -149,3 +194,29 @@ class EmbeddedServer:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         self.stop()
+
+
+def smoke_test(model_path: Path, alias: str, log: Path | None = None, threads: int = 2) -> tuple[str, float]:
+    """One short completion through the real server: (the answer, seconds it took).
+
+    EmbeddedCrashed with the cause (e.g. SIGILL and what to rebuild) if the server dies; an
+    answer that is empty is an error too.
+    """
+    from fuzzfox.llm.client import LLMClient, LLMSettings
+
+    with EmbeddedServer(model_path, alias, threads=threads, context=2048, log=log) as server:
+        client = LLMClient(
+            LLMSettings(base_url=server.base_url, model=alias, max_tokens=8, temperature=0.0, max_retries=0)
+        )
+        started = time.monotonic()
+        try:
+            answer = client.complete([{"role": "user", "content": "Say OK."}])[0]
+        except LLMError:
+            status = server.exit_status()
+            if status is None:
+                raise
+            server.process = None
+            raise EmbeddedCrashed(f"{describe_exit(status)} at its first completion", log) from None
+        if not answer.strip():
+            raise EmbeddedCrashed("answered an empty completion", log)
+        return answer.strip(), time.monotonic() - started
