@@ -14,6 +14,11 @@ depends on it, so the campaign can be killed at any instant and resumed by runni
 
 A stop request (SIGTERM/SIGINT via ``request_stop``) lets the programs in flight finish, records
 them, and ends the loop; nothing is started after it.
+
+An LLM that fails (endpoint down, 429 storm, garbled answers, embedded server restarting) never
+ends the campaign: the round is given to the LLM-free generators, the LLM is tried again with
+backoff (``LLMAvailability``), and a campaign with no other generator waits for it within its
+budget.
 """
 
 from __future__ import annotations
@@ -40,7 +45,9 @@ from fuzzfox.generation.generators import (
     MutationGenerator,
     SynthGenerator,
 )
+from fuzzfox.llm.availability import LLMAvailability
 from fuzzfox.llm.cache import LLMCache
+from fuzzfox.llm.client import LLMError, LLMMarkedDown
 from fuzzfox.program import Program, ProgramError, discover, load_program
 from fuzzfox.runner import UsageError, check_targets, run_description
 from fuzzfox.sandbox.isolation import Limits
@@ -149,6 +156,8 @@ class Campaign:
         self.generators: dict[str, Generator] = {}
         self.llm_client: Any = None
         self.analysis_client: Any = None
+        self.llm_endpoint: Any = None
+        self.llm_availability: LLMAvailability | None = None
         self.current = ""
         self.last_stats: dict[str, Any] = {}
 
@@ -209,9 +218,12 @@ class Campaign:
                     default_cache_dir(),
                     threads=self.options.llm_threads,
                     log=self.directory / "logs" / "llm-server.log",
+                    note=self.note,
                 )
             )
             self.note(f"LLM {endpoint.model} at {endpoint.base_url}")
+            self.llm_endpoint = endpoint
+            self.llm_availability = LLMAvailability(backoff_s=self.options.llm_backoff)
             settings = LLMSettings(
                 base_url=endpoint.base_url,
                 model=endpoint.model,
@@ -219,8 +231,13 @@ class Campaign:
                 max_retries=self.options.llm_retries,
                 temperature=self.options.temperature,
             )
-            self.llm_client = LLMClient(settings, self.llm_cache, "generation", self.note)
-            self.analysis_client = LLMClient(settings, self.llm_cache, "analysis", self.note)
+            self.llm_client = LLMClient(
+                settings, self.llm_cache, "generation", self.note, guard=endpoint.guard
+            )
+            self.llm_client.api_key()  # a missing key is a set-up error: say so now, not at round 1
+            self.analysis_client = LLMClient(
+                settings, self.llm_cache, "analysis", self.note, guard=endpoint.guard
+            )
             self.generators["llm"] = LLMGenerator(
                 self.llm_client, GenerationPrompt(self.options.target), endpoint.model
             )
@@ -250,8 +267,54 @@ class Campaign:
             batch = self.generate(round_number, optimization, rng)
             if batch is not None:
                 self._judge_and_feed_back(batch)
+            elif self._only_the_llm_and_it_is_down():
+                assert self.llm_availability is not None
+                if self.llm_availability.for_good:
+                    reason = f"the LLM, its only generator, is down: {self.llm_availability.reason}"
+                    break
+                self._wait_for_llm()
         self.publish("stopped", reason)
         return reason
+
+    def end_on_error(self, error: BaseException) -> None:
+        """Record in stats.json that the campaign stopped and why (``status`` says so, not "dead")."""
+        if isinstance(error, KeyboardInterrupt):
+            why = "interrupted"
+        else:
+            first = str(error).splitlines()[0] if str(error) else ""
+            why = f"error: {type(error).__name__}: {first}" if first else f"error: {type(error).__name__}"
+        with contextlib.suppress(Exception):
+            self.publish("stopped", why)
+
+    # -- the LLM's availability --------------------------------------------------------------
+
+    def _llm_usable(self) -> bool:
+        return self.llm_availability is not None and self.llm_availability.usable()
+
+    def _only_the_llm_and_it_is_down(self) -> bool:
+        others = [
+            n for n, w in self.options.generators.items() if w > 0 and n in self.generators and n != "llm"
+        ]
+        return not others and self.llm_availability is not None and not self.llm_availability.usable()
+
+    def _llm_failed(self, error: LLMError) -> None:
+        assert self.llm_availability is not None
+        delay = self.llm_availability.failed(str(error), for_good=isinstance(error, LLMMarkedDown))
+        then = "not retried in this run" if delay == float("inf") else f"next try in {delay:.0f} s"
+        others = "; the LLM-free generators go on" if not self._only_the_llm_and_it_is_down() else ""
+        self.note(f"LLM unavailable: {error} ({then}){others}")
+
+    def _llm_answered(self) -> None:
+        assert self.llm_availability is not None
+        if (down_for := self.llm_availability.succeeded()) is not None:
+            self.note(f"LLM back after {down_for:.0f} s down; LLM rounds resume")
+
+    def _wait_for_llm(self) -> None:
+        """The LLM is the only generator: wait for its next try, within the budget and stop flag."""
+        assert self.llm_availability is not None
+        self.publish(f"waiting for the LLM: {self.llm_availability.describe()}")
+        while not self.llm_availability.usable() and not self._budget_spent():
+            time.sleep(min(1.0, max(0.05, self.llm_availability.seconds_to_next_try())))
 
     def _budget_spent(self) -> str:
         options = self.options
@@ -303,6 +366,8 @@ class Campaign:
         with_requirement = set(self.shipped) | {
             row[0] for row in self.store.db.execute("SELECT DISTINCT optimization FROM requirements")
         }
+        if not self._llm_usable() and "synth" not in self.generators:
+            with_requirement = set()  # only the LLM works from a requirement without pool examples
         wanted = set(self.options.optimizations) or set(self.catalog)
         return sorted(o for o in (pooled | with_requirement) if o in self.catalog and o in wanted)
 
@@ -328,7 +393,10 @@ class Campaign:
         usable = [
             (name, weight)
             for name, weight in self.options.generators.items()
-            if weight > 0 and name in self.generators and self.generators[name].available(request)
+            if weight > 0
+            and name in self.generators
+            and (name != "llm" or self._llm_usable())
+            and self.generators[name].available(request)
         ]
         if not usable:
             return None
@@ -350,10 +418,19 @@ class Campaign:
         generator = self._choose_generator(request, rng)
         if generator is None:
             return None
-        if generator.name.startswith("llm"):
-            request = dataclasses.replace(request, requirement=self.requirement(self.catalog[optimization]))
-        self.publish(f"round {round_number}: {generator.name} for {optimization}")
-        candidates = generator.generate(request)
+        is_llm = generator is self.generators.get("llm")
+        try:
+            if is_llm:
+                request = dataclasses.replace(
+                    request, requirement=self.requirement(self.catalog[optimization])
+                )
+            self.publish(f"round {round_number}: {generator.name} for {optimization}")
+            candidates = generator.generate(request)
+        except LLMError as error:
+            self._llm_failed(error)  # nothing of this round was stored: it is drawn again without the LLM
+            return None
+        if is_llm:
+            self._llm_answered()
         programs = _unique([c.program for c in candidates if c.program is not None])
         self.store.add_programs(programs)
         rejects = [_reject(c) for c in candidates if c.program is None]
@@ -413,6 +490,7 @@ class Campaign:
             current=current,
             target=self.options.target,
             campaign=str(self.directory),
+            **self._llm_stats(),
         )
         write_stats(self.directory, stats)
         append_plot(self.directory, stats, self.clock)
@@ -420,6 +498,12 @@ class Campaign:
         if self.observe:
             self.observe(stats)
         return stats
+
+    def _llm_stats(self) -> dict[str, Any]:
+        if self.llm_availability is None:
+            return {"llm_state": "none", "llm_status": "none"}
+        server = self.llm_endpoint.state() if self.llm_endpoint is not None else {}
+        return {**self.llm_availability.as_stats(), "llm_server_restarts": server.get("restarts", 0)}
 
     def close(self) -> None:
         self.llm_cache.close()

@@ -61,6 +61,19 @@ def add_campaign_arguments(parser: argparse.ArgumentParser) -> None:
     add("--model", help="model name at the --llm URL")
     add("--api-key-env", metavar="NAME", help="variable holding the API key (default: OPENAI_API_KEY)")
     add(
+        "--llm-retries",
+        type=int,
+        metavar="N",
+        help="HTTP retries of one LLM request, with exponential backoff (default: 4)",
+    )
+    add(
+        "--llm-backoff",
+        type=float,
+        metavar="S",
+        help="an LLM that failed is tried again after S seconds, doubling up to 10 min; the LLM-free "
+        "generators go on meanwhile (default: 15)",
+    )
+    add(
         "--analyze", choices=("missing", "never"), help="derive missing requirements first (default: missing)"
     )
     add(
@@ -142,9 +155,11 @@ class LiveView:
         from fuzzfox.stats import render
 
         if not self.live:
+            llm = " | llm down" if stats.get("llm_state") == "down" else ""
             print(
                 f"[{stats['programs_run']} run | {stats['optimizations_triggered']}/"
-                f"{stats['optimizations_total']} opts | {stats['bug_candidates']} bugs] {stats['current']}",
+                f"{stats['optimizations_total']} opts | {stats['bug_candidates']} bugs{llm}] "
+                f"{stats['current']}",
                 file=self.stream,
                 flush=True,
             )
@@ -210,6 +225,9 @@ def command_campaign(args: argparse.Namespace, note: Any, daemon: bool = False) 
         seeds, total = triggered_by_origin(campaign.store.db)
         stats = campaign.last_stats
         table = generator_table(campaign.store.db)
+    except BaseException as error:
+        campaign.end_on_error(error)
+        raise
     finally:
         campaign.close()
         if daemon:

@@ -34,6 +34,7 @@ class CampaignOptions:
     api_key_env: str = "OPENAI_API_KEY"
     llm_retries: int = 4
     llm_threads: int = 2
+    llm_backoff: float = 15.0  # seconds before an unavailable LLM is tried again (doubling, up to 10 min)
     temperature: float = 0.8
     analyze: str = "missing"  # derive a missing requirement with the LLM before generating, or "never"
     jobs: int = 2
@@ -77,7 +78,7 @@ def _check(key: str, value: Any, source: str) -> Any:
 
     integers = {"programs", "max_tokens", "llm_retries", "llm_threads", "jobs", "batch", "examples",
                 "patience", "recycle_after"}  # fmt: skip
-    numbers = {"minutes", "max_cost", "temperature", "timeout", "memory_gb"}
+    numbers = {"minutes", "max_cost", "temperature", "timeout", "memory_gb", "llm_backoff"}
     if value is None and key in {"minutes", "programs", "max_tokens", "max_cost", "model", "ray_address",
                                  "recycle_after"}:  # fmt: skip
         return None

@@ -150,8 +150,11 @@ def _ago(seconds: float | None) -> str:
 
 def render(stats: dict) -> str:
     """The status block a person reads (``fuzzfox status`` and the live view)."""
+    state = stats.get("state", "?")
+    if state == "stopped" and stats.get("ended_because"):
+        state = f"stopped: {stats['ended_because']}"
     rows = [
-        ("state", f"{stats.get('state', '?')} (pid {stats.get('pid', '?')})"),
+        ("state", f"{state} (pid {stats.get('pid', '?')})"),
         ("run time (this session)", f"{stats['session_seconds'] / 60:.1f} min"),
         (
             "programs run",
@@ -174,6 +177,9 @@ def render(stats: dict) -> str:
             f"{stats['llm_tokens']} tokens, cost {stats['llm_cost']:.4f}",
         ),
     ]
+    if stats.get("llm_status") not in (None, "none"):
+        restarts = stats.get("llm_server_restarts") or 0
+        rows.append(("llm", stats["llm_status"] + (f" (server restarted {restarts}x)" if restarts else "")))
     if stats.get("current"):
         rows.append(("now", stats["current"]))
     width = max(len(name) for name, _ in rows)
