@@ -135,7 +135,8 @@ class Campaign:
         self.feedback = Feedback(self.store.db, patience=options.patience)
         self.requirements = RequirementStore(directory / "fuzzfox.sqlite")
         self.settings = {
-            "backends": options.backends,
+            "backends": options.backends,  # empty: the target's own
+            "oracles": options.oracles,
             "inductor_config": options.inductor_config,
             "eager_reruns": 2,
             "probe": True,

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from fuzzfox.cli_args import comma_list
-from fuzzfox.config import GENERATORS, load_toml
+from fuzzfox.config import GENERATORS, ORACLES, load_toml
+from fuzzfox.targets import TARGETS
 
 EXIT_CLEAN, EXIT_BUGS = 0, 1
 
@@ -47,12 +48,22 @@ def _weights(text: str) -> dict[str, float]:
     return weights
 
 
+def _oracles(text: str) -> list[str]:
+    names = comma_list(text)
+    unknown = sorted(set(names) - set(ORACLES))
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown oracle {unknown[0] if unknown else text!r} (known: {', '.join(ORACLES)})"
+        )
+    return names
+
+
 def add_campaign_arguments(parser: argparse.ArgumentParser) -> None:
     """Options shared by campaign and daemon; unset ones fall back to the TOML file and the defaults."""
     add = parser.add_argument
     add("--campaign", type=Path, required=True, metavar="DIR", help="campaign directory (created or resumed)")
     add("--config", type=Path, metavar="FILE", help="a TOML file with any of these options (names with _)")
-    add("--target", help="target to fuzz (default: torch-inductor)")
+    add("--target", choices=sorted(TARGETS), help="target to fuzz (default: torch-inductor)")
     add("--minutes", type=float, help="stop after this many minutes (this invocation)")
     add("--programs", type=int, help="stop after judging this many programs (this invocation)")
     add("--max-tokens", type=int, help="stop when the campaign's LLM tokens reach this")
@@ -99,7 +110,21 @@ def add_campaign_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add("--seeds", nargs="+", metavar="PATH", help="seed programs (default: corpus/<target>)")
     add("--seed", type=int, help="random seed of a new campaign (default: 0)")
-    add("--backends", type=comma_list, metavar="A,B", help="compiled backends")
+    add(
+        "--backends",
+        type=comma_list,
+        metavar="A,B",
+        help="compiled backends compared with eager (default: the target's own: aot_eager,inductor "
+        "for torch-inductor, xla for jax-xla, function,xla for tf-xla)",
+    )
+    add(
+        "--oracle",
+        dest="oracles",
+        type=_oracles,
+        metavar="values,grads",
+        help="judges: values (compiled vs eager outputs) and/or grads (reverse vs forward vs numeric "
+        "gradients, compiled backward vs eager) (default: values,grads)",
+    )
     add("--timeout", type=float, metavar="S", help="seconds per program (default: 180)")
     add("--executor", choices=("local", "ray"), help="where programs run (default: local)")
     add("--ray-address", metavar="ADDR", help="Ray cluster to join (default: start a local one)")

@@ -15,6 +15,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATORS = ("llm", "mutate", "synth")
+ORACLES = ("values", "grads")
 NO_LLM = "none"
 
 
@@ -50,7 +51,10 @@ class CampaignOptions:
     seeds: list[str] = dataclasses.field(default_factory=list)  # default: corpus/<target>
     seed: int = 0
     patience: int = 4
-    backends: list[str] = dataclasses.field(default_factory=lambda: ["aot_eager", "inductor"])
+    backends: list[str] = dataclasses.field(default_factory=list)  # empty: the target's own defaults
+    # values: compiled vs eager outputs; grads: reverse vs forward vs numeric gradients, and the
+    # compiled backward against eager's.  Both by default: half of the bugs are in autodiff.
+    oracles: list[str] = dataclasses.field(default_factory=lambda: list(ORACLES))
     inductor_config: dict[str, Any] = dataclasses.field(default_factory=dict)
     timeout: float = 180.0
     memory_gb: float = 16.0
@@ -115,6 +119,10 @@ def _check(key: str, value: Any, source: str) -> Any:
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise fail("a list of strings")
         return value
+    if key == "oracles":
+        if not isinstance(value, list) or not value or not set(value) <= set(ORACLES):
+            raise fail(f"a non-empty list of {', '.join(ORACLES)}")
+        return [o for o in ORACLES if o in value]
     if key == "inductor_config":
         if not isinstance(value, dict):
             raise fail("a table of Inductor config keys")

@@ -34,10 +34,13 @@ def seeds(tmp_path: Path) -> Path:
     return folder
 
 
-def campaign_args(directory: Path, seeds: Path, *extra: str) -> list[str]:
+def campaign_args(directory: Path, seeds: Path, *extra: str, oracle: str | None = "values") -> list[str]:
+    """A small LLM-free campaign; values only unless ``oracle`` says otherwise (None: the defaults),
+    since these tests are about the campaign loop and the gradient oracle doubles a program's cost."""
     return [
         "--campaign", str(directory), "--seeds", str(seeds), "--llm", "none",
-        "--generators", "mutate=1,synth=1", "--jobs", "1", "--batch", "2", "--timeout", "120", *extra,
+        "--generators", "mutate=1,synth=1", "--jobs", "1", "--batch", "2", "--timeout", "120",
+        *(["--oracle", oracle] if oracle else []), *extra,
     ]  # fmt: skip
 
 
@@ -117,6 +120,14 @@ def test_a_bad_option_is_one_line(tmp_path: Path, seeds: Path) -> None:
     assert first.returncode == 0, first.stderr
     other_seed = run_cli("campaign", "--campaign", str(tmp_path / "d"), "--seed", "2")
     assert other_seed.returncode == 2 and "cannot resume with seed = 2" in other_seed.stderr
+    config.write_text('oracles = ["values", "speed"]\n')
+    result = run_cli("campaign", "--campaign", str(tmp_path / "e"), "--config", str(config))
+    assert result.stderr.strip() == (
+        "fuzzfox: error: config file: oracles must be a non-empty list of values, grads, "
+        "not ['values', 'speed']"
+    )
+    result = run_cli("campaign", "--campaign", str(tmp_path / "e"), "--oracle", "grad")
+    assert result.returncode == 2 and "unknown oracle 'grad' (known: values, grads)" in result.stderr
 
 
 def start_daemon(directory: Path, seeds: Path, *extra: str) -> subprocess.Popen:
@@ -242,3 +253,20 @@ def test_llm_rounds_through_the_embedded_server(tmp_path: Path, seeds: Path) -> 
     assert calls[0] >= 1 and calls[1] > 0
     stats = json.loads((directory / "stats.json").read_text())
     assert stats["llm_calls"] >= calls[0] and stats["llm_tokens"] > 0
+
+
+def test_the_default_oracles_catch_a_wrong_compiled_gradient(tmp_path: Path) -> None:
+    """faulty_backward compiles the forward right and skews the backward: only gradients show it."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(PROGRAMS / "sigmoid_gate.py", seeds)
+    found = {}
+    for oracles in ("default", "values"):
+        directory = tmp_path / oracles
+        extra = ("--programs", "1", "--backends", "aot_eager,faulty_backward")
+        args = campaign_args(directory, seeds, *extra, oracle=None if oracles == "default" else "values")
+        result = run_cli("campaign", *args)
+        assert result.returncode in (0, 1), result.stderr[-2000:]
+        found[oracles] = query(directory, "SELECT outcome, symptom FROM runs")
+    assert found["default"] == [("bug", "wrong_gradient")]
+    assert [outcome for outcome, _ in found["values"]] == ["pass"]

@@ -198,7 +198,8 @@ def _seed_folder(tmp_path: Path) -> Path:
 def _campaign(directory: Path, seeds: Path, llm: str, *extra: str) -> list[str]:
     return [
         "campaign", "--campaign", str(directory), "--seeds", str(seeds), "--llm", llm,
-        "--jobs", "1", "--batch", "2", "--backends", "aot_eager", "--analyze", "never", *extra,
+        "--jobs", "1", "--batch", "2", "--backends", "aot_eager", "--oracle", "values", "--analyze", "never",
+        *extra,
     ]  # fmt: skip
 
 
