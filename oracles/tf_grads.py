@@ -242,3 +242,34 @@ def _like(arrays: list[np.ndarray], primals: list[Any]) -> list[Any]:
 
 def _arrays(tensors: list[Any]) -> list[np.ndarray]:
     return [np.asarray(t.numpy(), np.float64) for t in tensors]
+
+
+@contextlib.contextmanager
+def gradients_used() -> Iterator[set[str]]:
+    """The ``@ops.RegisterGradient`` rules looked up inside the block, as ``<module>.<OpName>``
+    (``math_grad.Tanh``: the ids of ``fuzzfox.whitebox.tf_gradients``): TF's trigger probe.
+
+    Eager tapes and traced gradients (tf.function, XLA) both find a rule through the gradient
+    registry's ``lookup``, so wrapping that method sees every rule a program's differentiation
+    used.  ``Registry`` has slots, so the class method is wrapped for the block (the sandbox runs
+    one program per process) and only the gradient registry's lookups are named; only rules
+    defined in ``*_grad`` modules count (the catalog's scope)."""
+    from tensorflow.python.framework import ops, registry
+
+    gradients = ops._gradient_registry
+    original = registry.Registry.lookup
+    used: set[str] = set()
+
+    def recording_lookup(self: Any, name: Any) -> Any:
+        function = original(self, name)
+        module = getattr(function, "__module__", "") or ""
+        if self is gradients and module.endswith("_grad"):
+            op = name if isinstance(name, str) else bytes(name).decode()
+            used.add(f"{module.rsplit('.', 1)[-1]}.{op}")
+        return function
+
+    registry.Registry.lookup = recording_lookup  # type: ignore[method-assign]
+    try:
+        yield used
+    finally:
+        registry.Registry.lookup = original  # type: ignore[method-assign]

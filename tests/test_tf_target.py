@@ -102,6 +102,18 @@ def test_correct_tf_passes_values_and_gradients(correct, name) -> None:
     assert {"grad:reverse", "grad:forward", "grad:reverse-over-reverse", "grad:compiled"} <= set(modes)
 
 
+def test_the_gradient_rules_a_program_used_are_its_triggers(correct) -> None:
+    """TF's trigger probe: the ``@ops.RegisterGradient`` rules its differentiation looked up."""
+    tanh = set(correct["tanh_chain.py"].triggers)
+    assert "math_grad.Tanh" in tanh and "math_grad.Mul" in tanh
+    assert "math_grad.Sigmoid" in correct["sigmoid_gate.py"].triggers
+    assert "math_grad.Sigmoid" not in tanh and "math_grad.Sin" not in tanh
+    from fuzzfox.whitebox.tf_gradients import extract
+
+    catalog = {o.id for o in extract()}
+    assert all(set(v.triggers) <= catalog for v in correct.values())
+
+
 def test_wrong_xla_lowering_is_a_values_bug_blamed_on_the_backend(correct, faulty) -> None:
     verdict = faulty["sigmoid_gate.py"]
     assert verdict.outcome.value == "bug", verdict.explain()

@@ -83,6 +83,7 @@ class TfXlaTarget(Target):
 
     def run_program(self, program: Program, settings: dict[str, Any], phases: PhaseLog) -> Verdict:
         from oracles.tf_faults import gradient_faults
+        from oracles.tf_grads import gradients_used
         from oracles.tf_xla import TfOracleOptions, TfProgram, check
 
         phases.enter("load")
@@ -97,11 +98,12 @@ class TfXlaTarget(Target):
         oracle_program = TfProgram(fn=function, make_inputs=getattr(namespace, INPUTS_FUNCTION))
         options = oracle_options(TfOracleOptions, settings)
         oracles = settings.get("oracles") or DEFAULT_ORACLES
-        with gradient_faults(list(settings.get("tf_faults") or [])):
+        with gradient_faults(list(settings.get("tf_faults") or [])), gradients_used() as used:
             verdict = check(oracle_program, options, phases) if "values" in oracles else None
             if "grads" in oracles and (verdict is None or verdict.outcome is not Outcome.INVALID):
                 verdict = _with_gradients(verdict, oracle_program, options, phases)
         assert verdict is not None  # settings checked in prepare_worker: at least one oracle
+        verdict.triggers = sorted(used)
         return verdict
 
 
