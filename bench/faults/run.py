@@ -1,0 +1,1170 @@
+"""Fault-injection benchmark: how many injected, conditional framework bugs does a campaign find?
+
+Each fault (``bench/faults/faults/<framework>/<id>.toml``) is a small source patch of the installed
+framework (torch, jax or tensorflow) and has a witness program (``bench/faults/witnesses/<id>.py``)
+that passes on the real framework and is a bug candidate with the fault applied.  A fault is
+applied to a private shadow copy of the framework package (hard links, the patched file written
+as a new file), never to the installed one, and the shadow goes first on PYTHONPATH of the fuzzfox
+processes (the sandbox passes PYTHONPATH on to its workers).
+
+Subcommands: list, verify (witnesses discriminate), run (a campaign per fault, triaged, each
+cluster's reproducer re-run with and without the fault), report, baseline (a campaign on the
+unpatched framework: its clusters are the false-positive floor).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import hashlib
+import importlib.util
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+FAULTS_DIR = HERE / "faults"
+WITNESS_DIR = HERE / "witnesses"
+DEFAULT_VERIFY_OUT = ROOT / "reports" / "faults-verify"
+
+PACKAGES = {"torch": "torch", "jax": "jax", "tf": "tensorflow"}  # framework -> top-level package
+TARGETS = {"torch": "torch-inductor", "jax": "jax-xla", "tf": "tf-xla"}
+KINDS = ("wrong_value", "wrong_gradient", "crash")
+ORACLES = ("values", "grads")
+FIELDS = {"id", "framework", "target", "file", "kind", "oracle", "description", "replace"}
+RESULT = "result.json"
+DATABASE = "fuzzfox.sqlite"
+# recheck statuses written by fuzzfox (fuzzfox/triage/reproduce.py)
+FIXED, STILL_FAILING, CHANGED = "fixed", "still failing", "changed"
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class BenchError(Exception):
+    """A problem the user must fix; the message is one line."""
+
+
+def note(message: str) -> None:
+    print(f"faults: {message}", file=sys.stderr, flush=True)
+
+
+# -- fault files ----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Replacement:
+    old: str
+    new: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Fault:
+    id: str
+    framework: str
+    target: str
+    file: str  # relative to the site-packages directory holding the framework
+    kind: str
+    oracle: tuple[str, ...]
+    description: str
+    replace: tuple[Replacement, ...]
+    path: Path
+
+    @property
+    def package(self) -> str:
+        return self.file.split("/", 1)[0]
+
+    @property
+    def witness(self) -> Path:
+        return WITNESS_DIR / f"{self.id}.py"
+
+    @property
+    def module(self) -> str | None:
+        """The dotted module name of the patched file, if it is a Python module."""
+        if not self.file.endswith(".py"):
+            return None
+        parts = self.file[: -len(".py")].split("/")
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        return ".".join(parts)
+
+
+def load_fault(path: Path) -> Fault:
+    """Parse and check one fault file; BenchError (one line) says what is wrong."""
+    try:
+        data = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as error:
+        raise BenchError(f"{path}: not valid TOML: {error}") from None
+
+    def fail(message: str) -> BenchError:
+        return BenchError(f"{path}: {message}")
+
+    unknown = sorted(set(data) - FIELDS)
+    missing = sorted(FIELDS - set(data))
+    if unknown:
+        raise fail(f"unknown key {unknown[0]!r} (known: {', '.join(sorted(FIELDS))})")
+    if missing:
+        raise fail(f"missing key {missing[0]!r}")
+    for key in FIELDS - {"replace"}:
+        if not isinstance(data[key], str) or not data[key].strip():
+            raise fail(f"{key} must be a non-empty string")
+    if data["id"] != path.stem:
+        raise fail(f"id {data['id']!r} differs from the file name {path.stem!r}")
+    framework = data["framework"]
+    if framework not in PACKAGES:
+        raise fail(f"framework must be one of {', '.join(PACKAGES)}, not {framework!r}")
+    if path.parent.name != framework:
+        raise fail(f"a {framework} fault belongs in faults/{framework}/")
+    if data["target"] != TARGETS[framework]:
+        raise fail(f"target of a {framework} fault must be {TARGETS[framework]!r}")
+    if data["kind"] not in KINDS:
+        raise fail(f"kind must be one of {', '.join(KINDS)}, not {data['kind']!r}")
+    oracle = tuple(part.strip() for part in data["oracle"].split(",") if part.strip())
+    if not oracle or any(o not in ORACLES for o in oracle):
+        raise fail(f"oracle must be values or values,grads, not {data['oracle']!r}")
+    file = data["file"]
+    if file.startswith("/") or ".." in Path(file).parts or file.split("/", 1)[0] != PACKAGES[framework]:
+        raise fail(f"file must be a path inside the {PACKAGES[framework]} package, not {file!r}")
+    replace = data["replace"]
+    if not isinstance(replace, list) or not replace:
+        raise fail("needs at least one [[replace]] table")
+    replacements = []
+    for index, item in enumerate(replace):
+        if not isinstance(item, dict) or set(item) != {"old", "new"}:
+            raise fail(f"replace #{index + 1} must have exactly the keys old and new")
+        if not all(isinstance(item[k], str) for k in ("old", "new")) or not item["old"]:
+            raise fail(f"replace #{index + 1}: old and new must be strings, old non-empty")
+        if item["old"] == item["new"]:
+            raise fail(f"replace #{index + 1}: new is the same as old")
+        replacements.append(Replacement(item["old"], item["new"]))
+    return Fault(
+        id=data["id"],
+        framework=framework,
+        target=data["target"],
+        file=file,
+        kind=data["kind"],
+        oracle=oracle,
+        description=" ".join(data["description"].split()),
+        replace=tuple(replacements),
+        path=path,
+    )
+
+
+def fault_files() -> list[Path]:
+    return sorted(FAULTS_DIR.glob("*/*.toml"))
+
+
+def load_faults(ids: list[str] | None = None, framework: str | None = None) -> list[Fault]:
+    """The faults asked for (all by default), in id order; an unknown id is a BenchError."""
+    faults = {fault.id: fault for fault in map(load_fault, fault_files())}
+    if ids:
+        unknown = [i for i in ids if i not in faults]
+        if unknown:
+            raise BenchError(f"no fault {unknown[0]!r} (see: bench/faults/run.py list)")
+        chosen = [faults[i] for i in dict.fromkeys(ids)]
+    else:
+        chosen = sorted(faults.values(), key=lambda f: (f.framework, f.id))
+    if framework:
+        chosen = [f for f in chosen if f.framework == framework]
+    if not chosen:
+        raise BenchError(f"no faults{f' for framework {framework}' if framework else ''}")
+    return chosen
+
+
+# -- the installed framework ----------------------------------------------------------------
+
+
+def site_dir(package: str) -> Path | None:
+    """The directory that holds ``package`` in this interpreter's environment (no import)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))).resolve().parent
+
+
+def missing_reason(fault: Fault) -> str | None:
+    if site_dir(fault.package) is None:
+        return f"{fault.package} is not installed (fault {fault.id} needs it)"
+    return None
+
+
+def installed_file(fault: Fault) -> Path:
+    site = site_dir(fault.package)
+    if site is None:
+        raise BenchError(missing_reason(fault) or fault.package)
+    path = site / fault.file
+    if not path.is_file():
+        raise BenchError(
+            f"stale fault {fault.id}: {fault.file} does not exist in the installed {fault.package}"
+        )
+    return path
+
+
+def stale_reasons(fault: Fault, text: str) -> list[str]:
+    """Why the fault does not apply to ``text`` (empty when every ``old`` occurs exactly once)."""
+    reasons = []
+    for index, item in enumerate(fault.replace):
+        count = text.count(item.old)
+        if count != 1:
+            first = item.old.strip().splitlines()[0][:60] if item.old.strip() else repr(item.old)
+            reasons.append(f"replace #{index + 1} ({first!r}...) occurs {count} times, not once")
+    return reasons
+
+
+def patched_text(fault: Fault, text: str) -> str:
+    reasons = stale_reasons(fault, text)
+    if reasons:
+        raise BenchError(f"stale fault {fault.id}: {reasons[0]} in {fault.file}")
+    for item in fault.replace:
+        if text.count(item.old) != 1:  # an earlier replacement touched it
+            raise BenchError(f"fault {fault.id}: its replacements overlap in {fault.file}")
+        text = text.replace(item.old, item.new)
+    return text
+
+
+def file_identity(path: Path) -> tuple[str, int, int, int]:
+    """sha256, inode, size and mtime (ns) of a file: what must not change in the installed tree."""
+    info = path.stat()
+    return hashlib.sha256(path.read_bytes()).hexdigest(), info.st_ino, info.st_size, info.st_mtime_ns
+
+
+# -- the shadow copy ------------------------------------------------------------------------
+
+
+class Shadow:
+    """A private copy of the fault's package with the fault applied, for PYTHONPATH.
+
+    The package directory is mirrored with hard links (a copy where the link fails, e.g. across
+    file systems); the patched file is then written under a temporary name and renamed over its
+    link, so the installed file's inode and bytes are never written.  The patched module's
+    bytecode cache is left out so Python compiles the patched source.
+    """
+
+    def __init__(self, fault: Fault, root: Path, site: Path | None = None) -> None:
+        self.fault = fault
+        self.root = root
+        self.site = site or site_dir(fault.package)
+        if self.site is None:
+            raise BenchError(missing_reason(fault) or fault.package)
+        self.original = self.site / fault.file
+        self.target = root / fault.file
+        self.identity: tuple[str, int, int, int] | None = None
+        self.copied = 0  # files copied because a hard link was refused
+        self.imported_from = ""  # the package's __file__ as a subprocess imported it
+
+    def build(self) -> Shadow:
+        if not self.original.is_file():
+            raise BenchError(f"stale fault {self.fault.id}: no {self.fault.file} in {self.site}")
+        text = self.original.read_text()
+        patched = patched_text(self.fault, text)
+        self.identity = file_identity(self.original)
+        if self.root.exists():
+            shutil.rmtree(self.root)
+        self._mirror(self.site / self.fault.package, self.root / self.fault.package)
+        partial = self.target.with_name(f".{self.target.name}.fault-partial")
+        partial.write_text(patched)
+        os.replace(partial, self.target)  # a new inode: the hard-linked original is untouched
+        shutil.copystat(self.original, self.target, follow_symlinks=True)
+        os.utime(self.target)  # newer than any cached bytecode
+        for cached in (self.target.parent / "__pycache__").glob(f"{self.target.stem}.*.pyc"):
+            cached.unlink()
+        self.check_original()
+        return self
+
+    def _mirror(self, source: Path, destination: Path) -> None:
+        skip_cache = self.target.parent / "__pycache__"
+        for directory, subdirectories, files in os.walk(source):
+            relative = Path(directory).relative_to(source)
+            out = destination / relative
+            out.mkdir(parents=True, exist_ok=True)
+            for name in list(subdirectories):
+                path = Path(directory) / name
+                if path.is_symlink():  # os.walk does not descend into it: recreate the link
+                    os.symlink(os.readlink(path), out / name)
+            for name in files:
+                path = Path(directory) / name
+                link = out / name
+                if out == skip_cache and name.startswith(f"{self.target.stem}."):
+                    continue
+                if path.is_symlink():
+                    os.symlink(os.readlink(path), link)
+                    continue
+                try:
+                    os.link(path, link)
+                except OSError:
+                    shutil.copy2(path, link)
+                    self.copied += 1
+
+    def check_original(self) -> None:
+        if self.identity is not None and file_identity(self.original) != self.identity:
+            raise BenchError(f"the installed {self.original} changed while fault {self.fault.id} was applied")
+
+    def environment(self, base: dict[str, str]) -> dict[str, str]:
+        env = dict(base)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(self.root), base.get("PYTHONPATH", "")]))
+        return env
+
+    def check_import(self, env: dict[str, str]) -> str:
+        """Import the package in a subprocess under ``env``; it must resolve into the shadow tree
+        and see the patched source.  Returns the package's ``__file__``."""
+        module = self.fault.module
+        script = (
+            "import importlib, importlib.util, json\n"
+            f"package = importlib.import_module({self.fault.package!r})\n"
+            f"spec = importlib.util.find_spec({module!r}) if {module is not None} else None\n"
+            "print(json.dumps({'package': package.__file__, 'module': spec.origin if spec else None}))\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=600, check=False
+        )
+        if result.returncode != 0:
+            last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+            raise BenchError(
+                f"fault {self.fault.id}: importing the patched {self.fault.package} failed: {last}"
+            )
+        found = json.loads(result.stdout.strip().splitlines()[-1])
+        root = str(self.root.resolve())
+        for what in ("package", "module"):
+            where = found[what]
+            if where is not None and not str(Path(where).resolve()).startswith(root + os.sep):
+                raise BenchError(
+                    f"fault {self.fault.id}: {self.fault.package} {what} resolves to {where}, "
+                    f"not into the shadow tree {root}"
+                )
+        if found["module"] is not None:
+            text = Path(found["module"]).read_text()
+            if not all(item.new in text for item in self.fault.replace):
+                raise BenchError(f"fault {self.fault.id}: the imported {module} is not the patched one")
+        return found["package"]
+
+    def remove(self) -> None:
+        self.check_original()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def applied(fault: Fault, root: Path, base_env: dict[str, str]) -> Iterator[tuple[Shadow, dict[str, str]]]:
+    """The fault applied in a shadow tree under ``root`` for the duration; removed afterwards."""
+    shadow = Shadow(fault, root)
+    try:
+        shadow.build()
+        env = shadow.environment(base_env)
+        where = shadow.check_import(env)
+        shadow.imported_from = where
+        note(f"{fault.id}: patched {fault.file}; {fault.package} imports from {Path(where).parent}")
+        yield shadow, env
+    finally:
+        shadow.remove()
+
+
+# -- running fuzzfox ------------------------------------------------------------------------
+
+
+def default_cache_dir() -> Path:
+    """fuzzfox's own default (fuzzfox/sandbox/pool.py): where an extracted catalog may already be."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(os.environ.get("FUZZFOX_CACHE_DIR") or Path(base) / "fuzzfox")
+
+
+def fuzzfox_environment(cache: Path, seed_caches: list[Path]) -> dict[str, str]:
+    """The environment of a fuzzfox subprocess with its own cache directory.
+
+    Inductor's kernel cache and precompiled header live under FUZZFOX_CACHE_DIR (pool.py sets
+    TORCHINDUCTOR_CACHE_DIR and TMPDIR from it), so each side gets its own: nothing compiled by
+    a patched framework is ever reused by an unpatched run or by another fault.  The optimization
+    catalog (also under it, keyed by framework version only) is copied in from ``seed_caches``
+    so it is not extracted again.
+    """
+    cache.mkdir(parents=True, exist_ok=True)
+    catalog = cache / "catalog"
+    for seed in seed_caches:
+        source = seed / "catalog"
+        if source.is_dir() and source.resolve() != catalog.resolve():
+            catalog.mkdir(exist_ok=True)
+            for item in source.glob("*.json"):
+                if not (catalog / item.name).exists():
+                    shutil.copy2(item, catalog / item.name)
+    env = dict(os.environ)
+    env["FUZZFOX_CACHE_DIR"] = str(cache)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def fuzzfox(args: list[str], env: dict[str, str], log: Path, timeout: float | None = None) -> int:
+    """Run ``python -m fuzzfox ARGS`` with stdout and stderr appended to ``log``; its exit status."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("a") as stream:
+        stream.write(f"\n$ fuzzfox {' '.join(args)}\n")
+        stream.flush()
+        try:
+            return subprocess.run(
+                [sys.executable, "-m", "fuzzfox", *args],
+                env=env,
+                stdout=stream,
+                stderr=subprocess.STDOUT,
+                cwd=ROOT,
+                timeout=timeout,
+                check=False,
+            ).returncode
+        except subprocess.TimeoutExpired:
+            stream.write(f"\nfaults: killed after {timeout:.0f}s\n")
+            return 124
+
+
+def last_error(log: Path) -> str:
+    lines = [line for line in log.read_text(errors="replace").splitlines() if line.strip()]
+    errors = [line for line in lines if "error" in line.lower()]
+    return (errors or lines or ["no output"])[-1].strip()[:300]
+
+
+def latest_run(campaign: Path) -> dict[str, Any] | None:
+    """The most recent run in a store: outcome, symptom, backend, summary."""
+    database = campaign / DATABASE
+    if not database.exists():
+        return None
+    db = sqlite3.connect(database)
+    try:
+        row = db.execute(
+            "SELECT runs.outcome, runs.symptom, runs.stage, runs.backend, verdicts.summary FROM runs "
+            "LEFT JOIN verdicts ON verdicts.run_id = runs.id "
+            "ORDER BY runs.finished DESC, runs.id DESC LIMIT 1"
+        ).fetchone()
+    finally:
+        db.close()
+    if row is None:
+        return None
+    return dict(zip(("outcome", "symptom", "stage", "backend", "summary"), row, strict=True))
+
+
+def describe(run: dict[str, Any] | None) -> str:
+    if run is None:
+        return "no verdict"
+    if run["outcome"] == "bug":
+        return f"bug ({run['symptom']}, {run['backend']})"
+    return str(run["outcome"])
+
+
+# -- verify ---------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Check:
+    fault: Fault
+    status: str  # ok | NOT DISCRIMINATING | stale | skipped | error
+    unpatched: str = "-"
+    patched: str = "-"
+    detail: str = ""
+    seconds: float = 0.0
+
+
+def judge_witness(fault: Fault, campaign: Path, env: dict[str, str], log: Path, jobs: int) -> dict | None:
+    args = ["run", str(fault.witness), "--oracle", ",".join(fault.oracle), "--campaign", str(campaign)]
+    code = fuzzfox([*args, "--jobs", str(jobs), "--rerun", "--quiet"], env, log)
+    if code not in (0, 1):
+        raise BenchError(f"fuzzfox run failed (exit {code}): {last_error(log)}")
+    return latest_run(campaign)
+
+
+def verify_one(fault: Fault, out: Path, jobs: int) -> Check:
+    started = time.monotonic()
+    if reason := missing_reason(fault):
+        return Check(fault, "skipped", detail=reason)
+    try:
+        original = installed_file(fault)
+    except BenchError as error:
+        return Check(fault, "stale", detail=str(error))
+    if reasons := stale_reasons(fault, original.read_text()):
+        return Check(fault, "stale", detail=f"{fault.file}: {reasons[0]}")
+    if not fault.witness.is_file():
+        return Check(fault, "error", detail=f"no witness {fault.witness.relative_to(ROOT)}")
+    where = out / fault.id
+    unpatched_cache = out / "cache" / "unpatched"
+    patched_cache = where / "cache-patched"
+    seeds = [unpatched_cache, default_cache_dir()]
+    check = Check(fault, "error")
+    try:
+        note(f"{fault.id}: witness on the installed {fault.package}")
+        env = fuzzfox_environment(unpatched_cache, [default_cache_dir()])
+        unpatched = judge_witness(fault, where / "unpatched", env, where / "verify.log", jobs)
+        check.unpatched = describe(unpatched)
+        note(f"{fault.id}: witness with the fault applied")
+        with applied(fault, where / "shadow", fuzzfox_environment(patched_cache, seeds)) as (_, env):
+            patched = judge_witness(fault, where / "patched", env, where / "verify.log", jobs)
+        check.patched = describe(patched)
+        passes = unpatched is not None and unpatched["outcome"] == "pass"
+        fails = patched is not None and patched["outcome"] == "bug"
+        check.status = "ok" if passes and fails else "NOT DISCRIMINATING"
+        if not passes:
+            check.detail = f"unpatched: {(unpatched or {}).get('summary') or 'no verdict'}"[:200]
+        elif not fails:
+            check.detail = f"patched: {(patched or {}).get('summary') or 'no verdict'}"[:200]
+        else:
+            check.detail = (patched.get("summary") or "")[:200]
+    except BenchError as error:
+        check.detail = str(error)
+    finally:
+        shutil.rmtree(patched_cache, ignore_errors=True)
+        check.seconds = time.monotonic() - started
+    return check
+
+
+def command_verify(args: argparse.Namespace) -> int:
+    faults = load_faults(args.fault, args.framework)
+    if all(missing_reason(f) for f in faults):
+        raise BenchError(missing_reason(faults[0]) or "framework not installed")
+    checks = []
+    for index, fault in enumerate(faults, 1):
+        note(f"[{index}/{len(faults)}] verify {fault.id}")
+        check = verify_one(fault, args.out, args.jobs)
+        note(f"[{index}/{len(faults)}] {fault.id}: {check.status} ({check.seconds:.0f}s)")
+        checks.append(check)
+    rows = [
+        [c.fault.id, c.fault.kind, c.unpatched, c.patched, c.status, f"{c.seconds:.0f}", c.detail[:90]]
+        for c in checks
+    ]
+    print(table(["fault", "kind", "unpatched", "patched", "result", "s", "detail"], rows))
+    good = sum(c.status == "ok" for c in checks)
+    skipped = sum(c.status == "skipped" for c in checks)
+    print(f"\n{good} of {len(checks) - skipped} witnesses discriminate ({skipped} skipped); logs: {args.out}")
+    return EXIT_OK if good == len(checks) - skipped else EXIT_FAILED
+
+
+# -- run ------------------------------------------------------------------------------------
+
+
+def campaign_supports(option: str) -> bool:
+    """Whether this fuzzfox's campaigns know an option (e.g. ``oracles``)."""
+    try:
+        from fuzzfox.config import FIELDS as CAMPAIGN_FIELDS
+    except ImportError:
+        return False
+    return option in CAMPAIGN_FIELDS
+
+
+def bug_candidates(campaign: Path) -> int:
+    database = campaign / DATABASE
+    if not database.exists():
+        return 0
+    db = sqlite3.connect(database)
+    try:
+        return db.execute("SELECT COUNT(*) FROM runs WHERE outcome = 'bug'").fetchone()[0]
+    finally:
+        db.close()
+
+
+def signature_title(text: str) -> str:
+    try:
+        from fuzzfox.triage.signature import Signature
+
+        return Signature.from_dict(json.loads(text)).title()
+    except Exception:  # an older or newer store: show what it holds
+        data = json.loads(text)
+        return " ".join(str(data.get(k, "")) for k in ("symptom", "stage", "backend", "exception")).strip()
+
+
+def clusters_of(campaign: Path) -> list[dict[str, Any]]:
+    """Every cluster in a triaged campaign: id, title, members, first member run time, reproduction."""
+    database = campaign / DATABASE
+    if not database.exists():
+        return []
+    db = sqlite3.connect(database)
+    try:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'clusters'").fetchone():
+            return []
+        rows = db.execute(
+            "SELECT clusters.id, clusters.signature, clusters.reproduced, clusters.attempts, "
+            "COUNT(cluster_members.run_id), MIN(runs.finished) FROM clusters "
+            "LEFT JOIN cluster_members ON cluster_members.cluster_id = clusters.id "
+            "LEFT JOIN runs ON runs.id = cluster_members.run_id "
+            "GROUP BY clusters.id ORDER BY MIN(runs.finished), clusters.id"
+        ).fetchall()
+    finally:
+        db.close()
+    return [
+        {
+            "id": cluster,
+            "title": signature_title(signature)[:160],
+            "reproduced": f"{reproduced}/{attempts}",
+            "members": members,
+            "first_seen": first,
+        }
+        for cluster, signature, reproduced, attempts, members, first in rows
+    ]
+
+
+def rechecks_since(campaign: Path, since: float) -> dict[str, dict[str, str]]:
+    db = sqlite3.connect(campaign / DATABASE)
+    try:
+        rows = db.execute(
+            "SELECT cluster_id, status, detail FROM rechecks WHERE checked >= ? ORDER BY checked, id",
+            (since,),
+        ).fetchall()
+    finally:
+        db.close()
+    return {cluster: {"status": status, "detail": detail} for cluster, status, detail in rows}
+
+
+def campaign_started(campaign: Path) -> float | None:
+    db = sqlite3.connect(campaign / DATABASE)
+    try:
+        row = db.execute("SELECT value FROM campaign_meta WHERE key = 'created'").fetchone()
+    except sqlite3.OperationalError:
+        row = None
+    finally:
+        db.close()
+    return float(row[0]) if row else None
+
+
+def campaign_runs(campaign: Path) -> int:
+    database = campaign / DATABASE
+    if not database.exists():
+        return 0
+    db = sqlite3.connect(database)
+    try:
+        return db.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+    finally:
+        db.close()
+
+
+def fails(recheck: dict[str, str] | None) -> bool:
+    """A recheck in which the reproducer was still a bug candidate (same bug or another one)."""
+    if recheck is None:
+        return False
+    if recheck["status"] == STILL_FAILING:
+        return True
+    return recheck["status"] == CHANGED and not recheck["detail"].startswith(
+        ("now pass", "now dropped", "now invalid")
+    )
+
+
+def clean(recheck: dict[str, str] | None) -> bool:
+    """A recheck with no bug candidate: every run passed, or the difference is one the instability
+    filter explains (dropped, e.g. a gradient mode the framework does not implement)."""
+    if recheck is None:
+        return False
+    return recheck["status"] == FIXED or (
+        recheck["status"] == CHANGED and recheck["detail"].startswith("now dropped")
+    )
+
+
+def recheck(campaign: Path, env: dict[str, str], log: Path, jobs: int, reruns: int) -> dict[str, dict]:
+    since = time.time()
+    code = fuzzfox(["recheck", str(campaign), "--jobs", str(jobs), "--reruns", str(reruns)], env, log)
+    if code not in (0, 1):
+        raise BenchError(f"fuzzfox recheck failed (exit {code}): {last_error(log)}")
+    return rechecks_since(campaign, since)
+
+
+def minutes_spent(campaign: Path) -> float:
+    """Minutes an existing campaign already ran: its creation to its last recorded run (0 if new).
+
+    fuzzfox counts --minutes per invocation, so a resumed campaign gets only what is left."""
+    database = campaign / DATABASE
+    if not database.exists():
+        return 0.0
+    created = campaign_started(campaign)
+    db = sqlite3.connect(database)
+    try:
+        (last,) = db.execute("SELECT MAX(finished) FROM runs").fetchone()
+    finally:
+        db.close()
+    if created is None or last is None:
+        return 0.0
+    return max(0.0, (last - created) / 60)
+
+
+def campaign_arguments(target: str, campaign: Path, args: argparse.Namespace) -> list[str]:
+    """``fuzzfox campaign`` as a user would run it without an LLM: mutation and synthesis, the
+    campaign's own default oracles unless --oracle names others (the same for every fault).
+    A campaign that exists is resumed with the minutes its budget has left (at least its
+    unjudged seeds and unfinished round are completed: fuzzfox checks the budget between rounds)."""
+    minutes = max(args.minutes - minutes_spent(campaign), 0.01)
+    arguments = ["campaign", "--campaign", str(campaign), "--target", target, "--llm", "none"]
+    arguments += ["--minutes", f"{minutes:.2f}", "--seed", str(args.seed), "--jobs", str(args.jobs)]
+    if args.oracle:
+        if not campaign_supports("oracles"):
+            raise BenchError("this fuzzfox's campaigns have no --oracle option; run without --oracle")
+        arguments += ["--oracle", args.oracle]
+    if args.seeds:
+        arguments += ["--seeds", *map(str, args.seeds)]
+    return arguments
+
+
+def check_seeds(seeds: list[Path] | None) -> None:
+    """Witnesses are never seeds: a seed path may not be or hold bench/faults/witnesses."""
+    witnesses = WITNESS_DIR.resolve()
+    for seed in seeds or []:
+        path = seed.resolve()
+        if not path.exists():
+            raise BenchError(f"no such seed file or directory: {seed}")
+        if path == witnesses or witnesses in path.parents or path in witnesses.parents:
+            raise BenchError(f"{seed} holds fault witnesses, which are never seeds")
+
+
+def campaign_oracles(campaign: Path) -> str:
+    """The oracles a campaign judged with (its remembered options; values before campaigns had any)."""
+    db = sqlite3.connect(campaign / DATABASE)
+    try:
+        row = db.execute("SELECT value FROM campaign_meta WHERE key = 'options'").fetchone()
+    except sqlite3.OperationalError:
+        row = None
+    finally:
+        db.close()
+    options = json.loads(row[0]) if row else {}
+    return ",".join(options.get("oracles") or ["values"])
+
+
+def triage(campaign: Path, env: dict[str, str], log: Path, args: argparse.Namespace) -> float:
+    started = time.monotonic()
+    if bug_candidates(campaign):
+        code = fuzzfox(
+            [
+                "triage",
+                str(campaign),
+                "--jobs",
+                str(args.jobs),
+                "--reruns",
+                str(args.reruns),
+                "--budget-seconds",
+                f"{args.minimize_seconds:g}",
+            ],
+            env,
+            log,
+        )
+        if code not in (0, 1):
+            raise BenchError(f"fuzzfox triage failed (exit {code}): {last_error(log)}")
+    return time.monotonic() - started
+
+
+def run_one(fault: Fault, args: argparse.Namespace) -> dict[str, Any]:
+    where = args.out / fault.id
+    campaign = where / "campaign"
+    log = where / "fuzzfox.log"
+    unpatched_cache = args.out / "cache" / "unpatched"
+    patched_cache = where / "cache-patched"
+    seeds = [unpatched_cache, default_cache_dir()]
+    unpatched_env = fuzzfox_environment(unpatched_cache, [default_cache_dir()])
+    started = time.monotonic()
+    result: dict[str, Any] = {
+        "fault": fault.id,
+        "framework": fault.framework,
+        "kind": fault.kind,
+        "target": fault.target,
+        "file": fault.file,
+        "oracle": ",".join(fault.oracle),
+        "minutes_budget": args.minutes,
+        "seed": args.seed,
+        "jobs": args.jobs,
+    }
+    try:
+        with applied(fault, where / "shadow", fuzzfox_environment(patched_cache, seeds)) as (shadow, env):
+            assert shadow.identity is not None
+            result["shadow"] = {
+                "imported_from": shadow.imported_from,
+                "installed_file": str(shadow.original),
+                "installed_sha256": shadow.identity[0],
+                "files_copied_not_linked": shadow.copied,
+            }
+            note(f"{fault.id}: campaign ({args.minutes:g} min budget, seed {args.seed}, {args.jobs} jobs)")
+            spent_before = minutes_spent(campaign)
+            if spent_before:
+                note(f"{fault.id}: resuming its campaign ({spent_before:.1f} min spent before)")
+            campaign_started_at = time.monotonic()
+            code = fuzzfox(campaign_arguments(fault.target, campaign, args), env, log)
+            result["campaign_wall_s"] = round(time.monotonic() - campaign_started_at + 60 * spent_before, 1)
+            if code not in (0, 1):
+                raise BenchError(f"fuzzfox campaign failed (exit {code}): {last_error(log)}")
+            result["campaign_oracles"] = campaign_oracles(campaign)
+            result["programs_run"] = campaign_runs(campaign)
+            result["bug_candidates"] = bug_candidates(campaign)
+            note(
+                f"{fault.id}: {result['programs_run']} runs, "
+                f"{result['bug_candidates']} bug candidates; triage"
+            )
+            result["triage_wall_s"] = round(triage(campaign, env, log, args), 1)
+            clusters = clusters_of(campaign)
+            recheck_started = time.monotonic()
+            with_fault = recheck(campaign, env, log, args.jobs, args.recheck_reruns) if clusters else {}
+        if clusters:
+            note(f"{fault.id}: {len(clusters)} clusters; re-running their reproducers without the fault")
+            without_fault = recheck(campaign, unpatched_env, log, args.jobs, args.recheck_reruns)
+        else:
+            without_fault = {}
+        result["recheck_wall_s"] = round(time.monotonic() - recheck_started, 1)
+    finally:
+        shutil.rmtree(patched_cache, ignore_errors=True)
+    # Shadow.remove already refused a changed file; say so in the result
+    installed = Path(result["shadow"]["installed_file"])
+    result["shadow"]["installed_file_untouched"] = (
+        file_identity(installed)[0] == result["shadow"]["installed_sha256"]
+    )
+    created = campaign_started(campaign)
+    for cluster in clusters:
+        patched, unpatched = with_fault.get(cluster["id"]), without_fault.get(cluster["id"])
+        cluster["with_fault"] = patched
+        cluster["without_fault"] = unpatched
+        cluster["found"] = fails(patched) and clean(unpatched)
+        cluster["unpatched_failing"] = fails(unpatched)
+        if created is not None and cluster["first_seen"] is not None:
+            cluster["minutes_to_first_seen"] = round((cluster["first_seen"] - created) / 60, 2)
+    found = [c for c in clusters if c["found"]]
+    result["found"] = bool(found)
+    result["minutes_to_first_find"] = min(
+        (c["minutes_to_first_seen"] for c in found if "minutes_to_first_seen" in c), default=None
+    )
+    result["clusters"] = clusters
+    result["n_clusters"] = len(clusters)
+    result["found_clusters"] = [c["id"] for c in found]
+    result["unpatched_failing_clusters"] = [c["id"] for c in clusters if c["unpatched_failing"]]
+    result["wall_s"] = round(time.monotonic() - started, 1)
+    # CPU cost: the campaign's wall time (all invocations) times its jobs (one busy worker each).
+    result["cpu_seconds"] = round(result.get("campaign_wall_s", 0.0) * args.jobs, 1)
+    return result
+
+
+def command_run(args: argparse.Namespace) -> int:
+    check_seeds(args.seeds)
+    faults = load_faults(args.fault, args.framework)
+    missing = [f for f in faults if missing_reason(f)]
+    if len(missing) == len(faults):
+        raise BenchError(missing_reason(missing[0]) or "framework not installed")
+    args.out.mkdir(parents=True, exist_ok=True)
+    problems = 0
+    for index, fault in enumerate(faults, 1):
+        prefix = f"[{index}/{len(faults)}] {fault.id}"
+        result_file = args.out / fault.id / RESULT
+        if result_file.exists():
+            note(f"{prefix}: done before ({result_file}); skipped")
+            continue
+        if reason := missing_reason(fault):
+            note(f"{prefix}: skipped: {reason}")
+            continue
+        try:
+            if reasons := stale_reasons(fault, installed_file(fault).read_text()):
+                raise BenchError(f"stale fault {fault.id}: {reasons[0]} in {fault.file}")
+            note(f"{prefix}: start")
+            result = run_one(fault, args)
+        except BenchError as error:
+            note(f"{prefix}: error: {error}")
+            problems += 1
+            continue
+        partial = result_file.with_suffix(".partial")
+        partial.write_text(json.dumps(result, indent=2) + "\n")
+        partial.rename(result_file)
+        found = f"FOUND after {result['minutes_to_first_find']} min" if result["found"] else "not found"
+        note(
+            f"{prefix}: {found}; {result['n_clusters']} clusters, "
+            f"{len(result['unpatched_failing_clusters'])} failing without the fault ({result['wall_s']:.0f}s)"
+        )
+    print(render_report(args.out))
+    return EXIT_FAILED if problems else EXIT_OK
+
+
+# -- baseline -------------------------------------------------------------------------------
+
+
+def command_baseline(args: argparse.Namespace) -> int:
+    check_seeds(args.seeds)
+    framework = next((f for f, t in TARGETS.items() if t == args.target), None)
+    if framework is None:
+        raise BenchError(f"unknown target {args.target!r} (known: {', '.join(TARGETS.values())})")
+    if site_dir(PACKAGES[framework]) is None:
+        raise BenchError(f"{PACKAGES[framework]} is not installed (target {args.target} needs it)")
+    where = args.out / f"baseline-{args.target}"
+    campaign = where / "campaign"
+    log = where / "fuzzfox.log"
+    env = fuzzfox_environment(args.out / "cache" / "unpatched", [default_cache_dir()])
+    started = time.monotonic()
+    note(
+        f"baseline {args.target}: campaign on the installed framework "
+        f"({args.minutes:g} min, seed {args.seed})"
+    )
+    code = fuzzfox(campaign_arguments(args.target, campaign, args), env, log)
+    campaign_wall = time.monotonic() - started
+    if code not in (0, 1):
+        raise BenchError(f"fuzzfox campaign failed (exit {code}): {last_error(log)}")
+    note(f"baseline {args.target}: {bug_candidates(campaign)} bug candidates; triage")
+    triage(campaign, env, log, args)
+    clusters = clusters_of(campaign)
+    result = {
+        "target": args.target,
+        "minutes_budget": args.minutes,
+        "seed": args.seed,
+        "jobs": args.jobs,
+        "programs_run": campaign_runs(campaign),
+        "bug_candidates": bug_candidates(campaign),
+        "campaign_oracles": campaign_oracles(campaign),
+        "clusters": clusters,
+        "n_clusters": len(clusters),
+        "campaign_wall_s": round(campaign_wall, 1),
+        "cpu_seconds": round(campaign_wall * args.jobs, 1),
+        "wall_s": round(time.monotonic() - started, 1),
+    }
+    (where / RESULT).write_text(json.dumps(result, indent=2) + "\n")
+    rows = [[c["id"], c["members"], c["reproduced"], c["title"][:100]] for c in clusters]
+    print(table(["cluster", "members", "reproduced", "bug"], rows))
+    print(
+        f"\nbaseline {args.target}: {result['programs_run']} runs, {result['bug_candidates']} bug candidates "
+        f"in {len(clusters)} clusters on the unpatched framework ({result['wall_s']:.0f}s); {where / RESULT}"
+    )
+    return EXIT_OK
+
+
+# -- report ---------------------------------------------------------------------------------
+
+
+def table(header: list[str], rows: list[list[Any]]) -> str:
+    cells = [[str(c) for c in header]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def load_results(out: Path) -> list[dict[str, Any]]:
+    results = []
+    for path in sorted(out.glob(f"*/{RESULT}")):
+        data = json.loads(path.read_text())
+        if "fault" in data:
+            results.append(data)
+    return results
+
+
+def render_report(out: Path) -> str:
+    results = load_results(out)
+    if not results:
+        return f"no results in {out} yet"
+    rows = []
+    for r in results:
+        first = r["minutes_to_first_find"]
+        rows.append(
+            [
+                r["fault"],
+                r["kind"],
+                "yes" if r["found"] else "no",
+                "-" if first is None else f"{first:.1f}",
+                r["n_clusters"],
+                len(r["unpatched_failing_clusters"]),
+                r.get("programs_run", "-"),
+                f"{r.get('campaign_wall_s', 0) / 60:.1f}",
+                f"{r['cpu_seconds'] / 60:.1f}",
+            ]
+        )
+    found = [r for r in results if r["found"]]
+    cpu_hours = sum(r["cpu_seconds"] for r in results) / 3600
+    minutes = [r["minutes_to_first_find"] for r in found if r["minutes_to_first_find"] is not None]
+    lines = [
+        table(
+            [
+                "fault",
+                "kind",
+                "found",
+                "min to find",
+                "clusters",
+                "unpatched-failing",
+                "runs",
+                "min",
+                "cpu-min",
+            ],
+            rows,
+        ),
+        "",
+        f"found: {len(found)}/{len(results)} ({100 * len(found) / len(results):.0f}%)",
+        f"median minutes to first find: {statistics.median(minutes):.1f}"
+        if minutes
+        else "median minutes to first find: - (nothing found)",
+        f"clusters: {sum(r['n_clusters'] for r in results)}; unpatched-failing clusters (real bugs or false "
+        f"positives): {sum(len(r['unpatched_failing_clusters']) for r in results)}",
+        f"faults found per CPU-hour: {len(found) / cpu_hours:.2f} ({cpu_hours:.2f} CPU-hours: campaign wall "
+        "time x jobs)"
+        if cpu_hours
+        else "faults found per CPU-hour: -",
+    ]
+    kinds = sorted({r["kind"] for r in results})
+    lines.append(
+        "by kind: "
+        + ", ".join(
+            f"{k} {sum(r['found'] for r in results if r['kind'] == k)}/{sum(r['kind'] == k for r in results)}"
+            for k in kinds
+        )
+    )
+    if any(
+        "grads" not in r.get("campaign_oracles", "values") for r in results if r["kind"] == "wrong_gradient"
+    ):
+        lines.append(
+            "note: some campaigns judged values only, so their wrong_gradient faults could only be found "
+            "through a wrong value they also cause"
+        )
+    for path in sorted(out.glob(f"baseline-*/{RESULT}")):
+        base = json.loads(path.read_text())
+        lines.append(
+            f"baseline {base['target']} (unpatched, {base['minutes_budget']:g} min, seed {base['seed']}): "
+            f"{base['bug_candidates']} bug candidates in {base['n_clusters']} clusters"
+        )
+    failing = [(r["fault"], c) for r in results for c in r["clusters"] if c["unpatched_failing"]]
+    if failing:
+        lines.append("\nclusters that fail without the fault too:")
+        lines += [f"  {fault}: {c['id']} {c['title'][:100]}" for fault, c in failing]
+    return "\n".join(lines)
+
+
+def command_report(args: argparse.Namespace) -> int:
+    if not args.out.is_dir():
+        raise BenchError(f"no results directory {args.out}")
+    text = render_report(args.out)
+    print(text)
+    (args.out / "report.md").write_text("```\n" + text + "\n```\n")
+    return EXIT_OK
+
+
+def command_list(args: argparse.Namespace) -> int:
+    faults = load_faults(None, args.framework)
+    rows = [[f.id, f.framework, f.kind, f.file, f.description] for f in faults]
+    print(table(["id", "framework", "kind", "file", "description"], rows))
+    kinds = ", ".join(f"{k} {sum(f.kind == k for f in faults)}" for k in KINDS)
+    print(f"\n{len(faults)} faults ({kinds})")
+    return EXIT_OK
+
+
+# -- command line ---------------------------------------------------------------------------
+
+EPILOG = """\
+A fault is FOUND when some bug cluster of its campaign has a reproducer that fails with the
+fault applied and passes (or is dropped by the instability filter) on the installed framework.
+A cluster whose reproducer also fails without the fault is 'unpatched-failing': a false
+positive or a real framework bug.
+
+examples:
+  bench/faults/run.py list
+  bench/faults/run.py verify --fault torch-pow-odd-exponent-drops-factor
+  bench/faults/run.py verify --framework torch
+  bench/faults/run.py run --framework torch --minutes 10 --seed 0 --out reports/faults
+  bench/faults/run.py baseline --target torch-inductor --minutes 10 --seed 0 --out reports/faults
+  bench/faults/run.py report --out reports/faults
+"""
+
+
+def positive(kind: type) -> Any:
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be positive, not {text}")
+        return value
+
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bench/faults/run.py",
+        description="Fault-injection benchmark for fuzzfox: inject one conditional bug at a time into a "
+        "private copy of the framework, fuzz it, and count which faults the campaign finds.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def selection(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--fault", action="append", metavar="ID", help="this fault only (repeatable)")
+        sub.add_argument("--framework", choices=sorted(PACKAGES), help="only this framework's faults")
+
+    def campaign_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--minutes", type=positive(float), required=True, help="campaign budget per fault")
+        sub.add_argument("--seed", type=int, default=0, help="campaign random seed (default: %(default)s)")
+        sub.add_argument("--out", type=Path, required=True, metavar="DIR", help="results directory")
+        sub.add_argument(
+            "--jobs", type=positive(int), default=2, help="sandbox workers (default: %(default)s)"
+        )
+        sub.add_argument(
+            "--reruns", type=positive(int), default=2, help="triage re-runs per cluster (default: 2)"
+        )
+        sub.add_argument(
+            "--seeds",
+            nargs="+",
+            type=Path,
+            metavar="PATH",
+            help="seed programs of every campaign (default: the target's corpus, corpus/<target>)",
+        )
+        sub.add_argument(
+            "--oracle",
+            metavar="A,B",
+            help="oracles of every campaign, passed to `fuzzfox campaign --oracle` (default: the "
+            "campaign's own default; the fault's own oracle is never used, so no fault is favoured)",
+        )
+        sub.add_argument(
+            "--minimize-seconds",
+            type=positive(float),
+            default=120.0,
+            metavar="S",
+            help="triage minimization budget per cluster (default: %(default)s)",
+        )
+
+    listing = commands.add_parser("list", help="the faults: id, framework, kind, file, description")
+    listing.add_argument("--framework", choices=sorted(PACKAGES))
+    verify = commands.add_parser(
+        "verify",
+        help="check each witness: passes on the installed framework, a bug candidate with the fault",
+        description="Run each fault's witness with `fuzzfox run` unpatched (must pass) and patched (must "
+        "be a bug candidate); a fault whose `old` text no longer occurs exactly once is stale. "
+        "Exit status 1 if any witness does not discriminate or any fault is stale.",
+    )
+    selection(verify)
+    verify.add_argument("--out", type=Path, default=DEFAULT_VERIFY_OUT, metavar="DIR", help="logs and stores")
+    verify.add_argument("--jobs", type=positive(int), default=1, help="sandbox workers (default: 1)")
+    run = commands.add_parser(
+        "run",
+        help="per fault: patch, campaign, triage, re-run each cluster with and without the fault",
+        description="For each fault (resumable: a fault with DIR/<fault>/result.json is skipped; a "
+        "campaign directory that exists is resumed): apply it in a shadow copy, run `fuzzfox campaign "
+        "--llm none` on it, triage, then recheck every cluster's reproducer patched and unpatched.",
+    )
+    selection(run)
+    campaign_options(run)
+    run.add_argument(
+        "--recheck-reruns", type=positive(int), default=1, help="runs per reproducer and side (default: 1)"
+    )
+    baseline = commands.add_parser(
+        "baseline",
+        help="a campaign on the unpatched framework, triaged: each cluster is a false positive or a real bug",
+    )
+    baseline.add_argument("--target", required=True, choices=sorted(TARGETS.values()))
+    campaign_options(baseline)
+    report = commands.add_parser("report", help="the table per fault and the totals of a run's results")
+    report.add_argument("--out", type=Path, required=True, metavar="DIR")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    commands = {
+        "list": command_list,
+        "verify": command_verify,
+        "run": command_run,
+        "baseline": command_baseline,
+        "report": command_report,
+    }
+    try:
+        return commands[args.command](args)
+    except BenchError as error:
+        print(f"faults: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("faults: interrupted; finished faults keep their result.json", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
