@@ -28,6 +28,7 @@ What is differentiated, and what is not:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
 import time
 from collections.abc import Iterator
@@ -35,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from oracles import instability
 from oracles.gradcheck import GradOptions, ModeNotImplemented, PrecisionLimited, check_gradients
 from oracles.judge import exception_info
 from oracles.phases import PhaseLog
@@ -67,9 +69,46 @@ def check(
             seconds=time.monotonic() - started,
         )
     try:
-        return check_gradients(functions, functions.initial_point(), options, phases)
+        verdict = check_gradients(functions, functions.initial_point(), options, phases)
+        if _compiled_gradient_off_after_a_narrowing_cast(verdict, functions):
+            verdict = _recheck_with_emulated_casts(program, backend, seed, phases, options, verdict)
+        return verdict
     finally:
         torch._dynamo.reset()
+
+
+def _compiled_gradient_off_after_a_narrowing_cast(verdict: Verdict, functions: TorchGradients) -> bool:
+    return (
+        verdict.outcome is Outcome.BUG
+        and verdict.backend == "compiled-reverse"
+        and functions.narrowing_cast is not None
+    )
+
+
+def _recheck_with_emulated_casts(
+    program: TorchProgram,
+    backend: str,
+    seed: int,
+    phases: PhaseLog,
+    options: GradOptions,
+    verdict: Verdict,
+) -> Verdict:
+    """The gradients' side of the values oracle's ``precision_cast`` rule: fusion may drop an
+    fp16/bf16 round trip that eager performs (a known non-bug), in the backward graph as in the
+    forward.  If the compiled gradient's mismatch is gone when Inductor keeps those round trips,
+    the finding is dropped."""
+    import torch
+
+    emulated = dataclasses.replace(program, config={**program.config, "emulate_precision_casts": True})
+    torch._dynamo.reset()
+    functions = TorchGradients(emulated, backend, seed, phases)
+    recheck = check_gradients(functions, functions.initial_point(), options, phases)
+    if recheck.outcome is Outcome.BUG and recheck.backend == "compiled-reverse":
+        return verdict
+    verdict.outcome = Outcome.DROPPED
+    verdict.drop_rule = instability.PRECISION_CAST
+    verdict.summary += " (gone with emulate_precision_casts)"
+    return verdict
 
 
 class TorchGradients:
@@ -84,7 +123,7 @@ class TorchGradients:
         self._slots = [(path, tensor) for path, tensor in _walk(inputs, "input") if _differentiable(tensor)]
         self.input_names = [path for path, _ in self._slots]
         self.input_dtypes = [str(tensor.dtype).removeprefix("torch.") for _, tensor in self._slots]
-        self._lossy_cast: str | None = None
+        self.narrowing_cast: str | None = None  # the first float64 -> narrower cast seen, if any
         self._precision_checked = False
 
     def initial_point(self) -> list[np.ndarray]:
@@ -167,9 +206,9 @@ class TorchGradients:
                     model(*inputs)
             finally:
                 torch.set_default_dtype(previous)
-            self._lossy_cast = recorder.first
-        if self._lossy_cast:
-            raise PrecisionLimited(f"in float64 the program still narrows a float ({self._lossy_cast})")
+            self.narrowing_cast = recorder.first
+        if self.narrowing_cast:
+            raise PrecisionLimited(f"in float64 the program still narrows a float ({self.narrowing_cast})")
 
     def _run(
         self,

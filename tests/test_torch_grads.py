@@ -35,14 +35,14 @@ def judge(names: list[str], backends: list[str], oracles: list[str]) -> dict[str
 @pytest.fixture(scope="module")
 def under_inductor() -> dict[str, Verdict]:
     faults = ["grad_wrong_backward.py", "grad_wrong_jvp.py", "uint8_neg_lt.py"]
-    names = ["sigmoid_gate.py", *(f"faults/{name}" for name in faults)]
+    names = ["sigmoid_gate.py", "bf16_round_trip.py", *(f"faults/{name}" for name in faults)]
     return judge(names, ["aot_eager", "inductor"], BOTH)
 
 
 @pytest.fixture(scope="module")
 def under_faulty_backends() -> dict[str, Verdict]:
     backends = ["aot_eager", "faulty_uint8_neg", "faulty_backward"]  # gradients use the last
-    return judge(["sigmoid_gate.py", "faults/uint8_neg_lt.py"], backends, BOTH)
+    return judge(["sigmoid_gate.py", "bf16_round_trip.py", "faults/uint8_neg_lt.py"], backends, BOTH)
 
 
 def test_correct_program_passes_values_and_gradients(under_inductor: dict[str, Verdict]) -> None:
@@ -76,6 +76,21 @@ def test_skewed_compiled_backward_is_caught_by_compiled_reverse(
     assert verdict.leaf == "grad[input[0]]"
     assert verdict.rmse_compiled_vs_fp64 > 3 * verdict.rmse_eager_vs_fp64
     assert "values: pass" in verdict.summary  # its forward is correct
+
+
+def test_an_elided_bf16_round_trip_is_dropped_for_gradients_too(under_inductor: dict[str, Verdict]) -> None:
+    verdict = under_inductor["bf16_round_trip.py"]
+    assert verdict.outcome is Outcome.DROPPED, verdict.explain()
+    assert verdict.drop_rule == "precision_cast"
+    assert "gone with emulate_precision_casts)" in verdict.summary.split("grads:")[1]
+
+
+def test_a_skewed_compiled_backward_after_a_bf16_round_trip_is_still_caught(
+    under_faulty_backends: dict[str, Verdict],
+) -> None:
+    verdict = under_faulty_backends["bf16_round_trip.py"]
+    assert (verdict.outcome, verdict.symptom) == (Outcome.BUG, Symptom.WRONG_GRADIENT), verdict.explain()
+    assert (verdict.backend, verdict.blame) == ("compiled-reverse", "faulty_backward")
 
 
 def test_pytorch_93829_uint8_neg_is_a_wrong_value_and_inductor_is_quiet(
