@@ -238,6 +238,7 @@ def test_a_campaign_whose_remote_llm_is_down_judges_to_its_budget(tmp_path: Path
     assert result.stderr.count("LLM unavailable") >= 2  # it waited and tried again
 
 
+@pytest.mark.slow
 @requires_torch
 def test_llm_rounds_resume_when_a_429_storm_ends(tmp_path: Path) -> None:
     seeds = _seed_folder(tmp_path)
