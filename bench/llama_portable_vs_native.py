@@ -27,25 +27,21 @@ import zipfile
 from pathlib import Path
 
 MEASURE = r"""
-import json, sys, time
+import json, sys
 import llama_cpp
 model, threads, new_tokens = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 llm = llama_cpp.Llama(model_path=model, n_threads=threads, n_ctx=2048, seed=0, verbose=False)
 prompt = ("Write a PyTorch module whose forward permutes a 3-d tensor twice, then applies relu, "
           "and a make_inputs function returning one random tensor. ") * 4
-tokens = llm.tokenize(prompt.encode())
+llm.create_completion(prompt[:40], max_tokens=4, temperature=0.0)  # warm-up: first-call costs
 llm.reset()
-started = time.perf_counter()
-llm.eval(tokens)
-prompt_s = time.perf_counter() - started
-llm.reset()
-started = time.perf_counter()
+llama_cpp.llama_perf_context_reset(llm._ctx.ctx)
 out = llm.create_completion(prompt, max_tokens=new_tokens, temperature=0.0)
-total_s = time.perf_counter() - started
-generated = out["usage"]["completion_tokens"]
-print(json.dumps({"library": llama_cpp.__file__, "prompt_tokens": len(tokens),
-                  "prompt_tps": len(tokens) / prompt_s,
-                  "generation_tps": generated / max(total_s - prompt_s, 1e-9), "generated": generated}))
+perf = llama_cpp.llama_perf_context(llm._ctx.ctx)  # llama.cpp's own timers: prompt eval vs generation
+print(json.dumps({"library": llama_cpp.__file__, "prompt_tokens": perf.n_p_eval,
+                  "prompt_tps": 1000 * perf.n_p_eval / perf.t_p_eval_ms,
+                  "generation_tps": 1000 * perf.n_eval / perf.t_eval_ms,
+                  "generated": out["usage"]["completion_tokens"]}))
 """
 
 
