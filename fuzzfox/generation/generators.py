@@ -11,7 +11,9 @@ import dataclasses
 import random
 from typing import Protocol
 
+from fuzzfox.generation import mutate_array, synth_array
 from fuzzfox.generation.answers import Candidate, parse_answer
+from fuzzfox.generation.array_ops import TARGETS as ARRAY_TARGETS
 from fuzzfox.generation.mutate import mutate
 from fuzzfox.generation.prompt import GenerationPrompt
 from fuzzfox.generation.synth import synthesize
@@ -44,10 +46,14 @@ class Generator(Protocol):
 def _aimed_at(program: Program, request: GenerationRequest) -> Candidate:
     """The program with its header naming the requested optimization, re-checked by the parser."""
     retargeted = with_header(program, target=request.target, optimization=request.optimization)
+    return _checked(retargeted)
+
+
+def _checked(program: Program) -> Candidate:
     try:
-        return Candidate(retargeted.source, parse_program(retargeted.source), None)
+        return Candidate(program.source, parse_program(program.source), None)
     except ProgramError as error:
-        return Candidate(retargeted.source, None, str(error))
+        return Candidate(program.source, None, str(error))
 
 
 class LLMGenerator:
@@ -85,7 +91,8 @@ class LLMGenerator:
 
 
 class MutationGenerator:
-    """AST mutants of the examples, one to three mutations each."""
+    """AST mutants of the examples, one to three mutations each (torch programs by
+    :mod:`~fuzzfox.generation.mutate`, jax-xla and tf-xla ones by :mod:`~fuzzfox.generation.mutate_array`)."""
 
     name = "mutate"
 
@@ -94,10 +101,11 @@ class MutationGenerator:
 
     def generate(self, request: GenerationRequest) -> list[Candidate]:
         rng = random.Random(request.seed)
+        mutator = mutate_array.mutate if request.target in ARRAY_TARGETS else mutate
         candidates = []
         for number in range(request.count):
             parent = request.examples[number % len(request.examples)]
-            mutant = mutate(parent, rng, mutations=rng.randint(1, 3))
+            mutant = mutator(parent, rng, mutations=rng.randint(1, 3))
             if mutant is None:
                 candidates.append(Candidate(parent.source, None, "no mutation applies"))
             else:
@@ -106,7 +114,12 @@ class MutationGenerator:
 
 
 class SynthGenerator:
-    """Well-typed op graphs drawn by hypothesis; they ignore the examples."""
+    """Well-typed op graphs drawn by hypothesis; they ignore the examples.
+
+    For jax-xla and tf-xla (:mod:`~fuzzfox.generation.synth_array`) the graphs contain an op that
+    reaches the requested rule when the op registry knows one, and keep ``optimization: explore``
+    in their header when it does not (they are not aimed, so they are not relabelled).
+    """
 
     name = "synth"
 
@@ -114,5 +127,8 @@ class SynthGenerator:
         return True
 
     def generate(self, request: GenerationRequest) -> list[Candidate]:
+        if request.target in ARRAY_TARGETS:
+            drawn = synth_array.synthesize(request.target, request.seed, request.count, request.optimization)
+            return [_checked(with_header(program, target=request.target)) for program in drawn]
         programs = synthesize(request.seed, request.count, optimization=request.optimization)
         return [_aimed_at(program, request) for program in programs]
