@@ -237,9 +237,13 @@ def test_the_mutation_generator_dispatches_array_targets_to_the_array_mutator() 
 
 
 @requires(array_ops.JAX)
-def test_jax_mutants_run_eagerly(tmp_path: Path) -> None:
+def test_jax_mutants_run_eagerly_and_identity_wraps_keep_the_values(tmp_path: Path) -> None:
+    """One JAX process for every JAX check."""
     sample = mutants(array_ops.JAX, per_seed=1, seed=11)[::4][:RUN_SAMPLE]
-    results = run_eagerly(array_ops.JAX, sample, tmp_path)
+    parents = {p.id: p for p in SEEDS[array_ops.JAX]}
+    wrapped = mutants(array_ops.JAX, per_seed=1, seed=2, operators=["wrap_identity"])[:8]
+    originals = [parents[m.metadata["parent"]] for m in wrapped]
+    results = run_eagerly(array_ops.JAX, [*sample, *wrapped, *originals], tmp_path, values=True)
     errors = [
         (p.metadata["origin"], r["error"])
         for p, r in zip(sample, results[: len(sample)], strict=True)
@@ -247,6 +251,9 @@ def test_jax_mutants_run_eagerly(tmp_path: Path) -> None:
     ]
     assert len(sample) == RUN_SAMPLE
     assert len(errors) <= RUN_SAMPLE * (1 - RUNNABLE_RATE), errors
+    _assert_same_values(
+        wrapped, results[len(sample) : len(sample) + len(wrapped)], results[len(sample) + len(wrapped) :]
+    )
 
 
 @requires(array_ops.TF)
@@ -267,15 +274,6 @@ def test_tf_mutants_run_eagerly_and_identity_wraps_keep_the_values(tmp_path: Pat
     _assert_same_values(
         wrapped, results[len(sample) : len(sample) + len(wrapped)], results[len(sample) + len(wrapped) :]
     )
-
-
-@requires(array_ops.JAX)
-def test_jax_identity_wraps_keep_the_values(tmp_path: Path) -> None:
-    wrapped = mutants(array_ops.JAX, per_seed=1, seed=2, operators=["wrap_identity"])[:8]
-    parents = {p.id: p for p in SEEDS[array_ops.JAX]}
-    originals = [parents[m.metadata["parent"]] for m in wrapped]
-    results = run_eagerly(array_ops.JAX, [*wrapped, *originals], tmp_path, values=True)
-    _assert_same_values(wrapped, results[: len(wrapped)], results[len(wrapped) :])
 
 
 def _assert_same_values(
