@@ -348,7 +348,7 @@ def mutate(
         applied.append(name)
     if not applied or ast.dump(tree) == original:
         return None
-    return _mutant(program, tree, applied)
+    return mutant_program(program, tree, applied)
 
 
 def _apply_one(tree: ast.Module, names: list[str], rng: random.Random) -> tuple[ast.Module, str] | None:
@@ -360,7 +360,9 @@ def _apply_one(tree: ast.Module, names: list[str], rng: random.Random) -> tuple[
     return None
 
 
-def _mutant(parent: Program, tree: ast.Module, applied: list[str]) -> Program | None:
+def mutant_program(parent: Program, tree: ast.Module, applied: list[str]) -> Program | None:
+    """The mutated tree as a program: the parent's header, ``origin: mutate:<operators>`` and
+    ``parent: <id>``; None if it no longer parses (shared by the torch and array mutators)."""
     metadata = {key: value for key, value in parent.metadata.items() if key != "description"}
     metadata["origin"] = "mutate:" + "+".join(applied)
     metadata["parent"] = parent.id

@@ -39,13 +39,12 @@ from collections.abc import Callable, Collection, Iterator
 
 from fuzzfox.generation import array_ops as ops
 from fuzzfox.generation.array_ops import ArrayOp
+from fuzzfox.generation.mutate import mutant_program
 from fuzzfox.program import (
     ENTRY_FUNCTION,
     INPUTS_FUNCTION,
     Program,
-    ProgramError,
     import_aliases,
-    parse_program,
 )
 
 MAX_SIZE = 12
@@ -290,7 +289,7 @@ def mutate(
             break
     if not applied or ast.dump(tree) == original:
         return None
-    return _mutant(program, tree, applied)
+    return mutant_program(program, tree, applied)
 
 
 def _apply_one(
@@ -305,17 +304,6 @@ def _apply_one(
         if OPERATORS[name](program, rng):
             return candidate, name
     return None
-
-
-def _mutant(parent: Program, tree: ast.Module, applied: list[str]) -> Program | None:
-    metadata = {key: value for key, value in parent.metadata.items() if key != "description"}
-    metadata["origin"] = "mutate:" + "+".join(applied)
-    metadata["parent"] = parent.id
-    header = "\n".join(f"# {key}: {value}" for key, value in metadata.items())
-    try:
-        return parse_program(f"{header}\n{ast.unparse(ast.fix_missing_locations(tree))}\n")
-    except (ProgramError, ValueError, RecursionError):
-        return None
 
 
 # ------------------------------------------------------------------------------------------ op swaps
