@@ -299,7 +299,7 @@ def _binary(draw: Draw, graph: Graph, a: Value) -> None:
         expression = f"{left.name} {OPERATOR_SYMBOLS[op]} {denominator}"
     else:
         expression = _call(op, form, left.name, denominator)
-    shape = _broadcast(a.shape, b.shape)
+    shape = broadcast_shapes(a.shape, b.shape)
     assert shape is not None
     graph.emit(expression, shape, _promote(a.dtype, b.dtype), [a, b], True)
 
@@ -319,7 +319,7 @@ def _binary_with_scalar(draw: Draw, graph: Graph, a: Value, op: str) -> None:
 def _broadcast_partner(draw: Draw, graph: Graph, a: Value, kind: str, positive: bool = False) -> Value:
     """An earlier value that broadcasts with ``a``, or a new input/parameter shaped to broadcast."""
     if kind == "value":
-        partners = [v for v in graph.values if _broadcast(a.shape, v.shape) is not None]
+        partners = [v for v in graph.values if broadcast_shapes(a.shape, v.shape) is not None]
         return draw(st.sampled_from(partners))  # a itself always qualifies
     shape = draw(_broadcastable_shapes(a.shape))
     if kind == "input" and graph.can_add_input():
@@ -369,11 +369,11 @@ def _where(draw: Draw, graph: Graph, a: Value) -> None:
     """``torch.where(cond, a, other)``: the condition on ``a`` or on a partner, other a scalar or tensor."""
     threshold = draw(st.sampled_from(("0.0", "0.5", "-0.5")))
     condition_on = draw(
-        st.sampled_from([v for v in graph.values if _broadcast(a.shape, v.shape) is not None])
+        st.sampled_from([v for v in graph.values if broadcast_shapes(a.shape, v.shape) is not None])
     )
     comparison = draw(st.sampled_from((">", "<", ">=")))
     uses = [a, condition_on]
-    selected = _broadcast(a.shape, condition_on.shape)
+    selected = broadcast_shapes(a.shape, condition_on.shape)
     assert selected is not None
     if draw(st.booleans()):
         other_name, shape, dtype = draw(st.sampled_from(SCALARS)), selected, a.dtype
@@ -381,7 +381,7 @@ def _where(draw: Draw, graph: Graph, a: Value) -> None:
         kind = draw(st.sampled_from(("value", "input", "parameter")))
         other = _broadcast_partner(draw, graph, dataclasses.replace(a, shape=selected), kind)
         other_name, dtype = other.name, _promote(a.dtype, other.dtype)
-        shape = _broadcast(selected, other.shape)  # type: ignore[assignment]
+        shape = broadcast_shapes(selected, other.shape)  # type: ignore[assignment]
         uses.append(other)
     condition = f"{condition_on.name} {comparison} {threshold}"
     graph.emit(f"torch.where({condition}, {a.name}, {other_name})", shape, dtype, uses, True)
@@ -745,7 +745,7 @@ def _fits(shape: Shape) -> bool:
     return len(shape) <= MAX_RANK and math.prod(shape) <= MAX_ELEMENTS
 
 
-def _broadcast(first: Shape, second: Shape) -> Shape | None:
+def broadcast_shapes(first: Shape, second: Shape) -> Shape | None:
     """numpy broadcasting of two shapes, or None when they do not broadcast."""
     rank = max(len(first), len(second))
     padded_first, padded_second = (1,) * (rank - len(first)) + first, (1,) * (rank - len(second)) + second

@@ -34,6 +34,7 @@ from hypothesis import strategies as st
 
 from fuzzfox.generation import array_ops as ops
 from fuzzfox.generation.array_ops import ArrayOp
+from fuzzfox.generation.synth import broadcast_shapes
 from fuzzfox.program import Program, parse_program
 
 Shape = tuple[int, ...]
@@ -271,8 +272,8 @@ def _finish(graph: Graph) -> None:
     last = graph.values[-1]
     if not last.grad:
         source = _last_differentiable(graph)
-        if _broadcast(last.shape, source.shape) is not None:
-            graph.emit(f"{last.name} + {source.name}", _broadcast(last.shape, source.shape), [last, source])
+        if (shape := broadcast_shapes(last.shape, source.shape)) is not None:
+            graph.emit(f"{last.name} + {source.name}", shape, [last, source])
 
 
 def _build_within_limits(draw: Draw, graph: Graph, op: ArrayOp, source: Value) -> None:
@@ -356,7 +357,7 @@ def apply(draw: Draw, graph: Graph, op: ArrayOp, a: Value) -> None:
     grad = op.differentiable and any(u.grad for u in uses)
     result = graph.emit(expression, shape, uses, domains, grad, big)
     if not op.differentiable and a.grad:
-        combined = _broadcast(result.shape, x.shape)
+        combined = broadcast_shapes(result.shape, x.shape)
         assert combined is not None
         graph.emit(f"{x.name} * {result.name}", combined, [x, result], frozenset(), True, x.big)
 
@@ -399,7 +400,7 @@ def _arguments(draw: Draw, graph: Graph, op: ArrayOp, a: Value) -> tuple[dict[st
         else:
             arguments["y"] = b.name
             uses.append(b)
-            shape = _broadcast(a.shape, b.shape)  # type: ignore[assignment]
+            shape = broadcast_shapes(a.shape, b.shape)  # type: ignore[assignment]
     elif kind == ops.REDUCE:
         axes, keep = _reduction_axes(draw, graph, op, a)
         arguments["axis"] = axes
@@ -497,7 +498,7 @@ def _binary_partner(draw: Draw, graph: Graph, op: ArrayOp, a: Value) -> Value | 
 
 
 def _partners(op: ArrayOp, first: Shape, second: Shape) -> bool:
-    return _broadcast(first, second) is not None if op.broadcasts else first == second
+    return broadcast_shapes(first, second) is not None if op.broadcasts else first == second
 
 
 @st.composite
@@ -609,17 +610,6 @@ def _tuple(shape: Shape) -> str:
 
 def _fits(shape: Shape) -> bool:
     return len(shape) <= MAX_RANK and math.prod(shape) <= MAX_ELEMENTS
-
-
-def _broadcast(first: Shape, second: Shape) -> Shape | None:
-    rank = max(len(first), len(second))
-    padded_first, padded_second = (1,) * (rank - len(first)) + first, (1,) * (rank - len(second)) + second
-    result = []
-    for x, y in zip(padded_first, padded_second, strict=True):
-        if x != y and 1 not in (x, y):
-            return None
-        result.append(max(x, y))
-    return tuple(result)
 
 
 # ------------------------------------------------------------------------------ the entry point
