@@ -252,7 +252,7 @@ class Campaign:
         self.publish("seeding")
         self.run_seeds()
         for batch in self.feedback.unfinished_batches():
-            if self.stop:
+            if self._budget_spent():
                 break
             self.note(f"resuming round {batch.round} ({batch.generator} for {batch.optimization})")
             self._judge_and_feed_back(batch)
@@ -464,11 +464,13 @@ class Campaign:
         return RoundResult(batch, judged, outcome.new_in_pool)
 
     def _execute(self, programs: list[Program], what: str) -> Iterator[tuple[Program, Verdict]]:
-        """Judge programs ``jobs`` at a time, recording each verdict; stop between chunks."""
+        """Judge programs ``jobs`` at a time, recording each verdict; stop between chunks on a stop
+        request or a spent budget (the seed corpus too: a short budget is not overrun by the seeds;
+        what was not judged is judged when the campaign is resumed)."""
         assert self.executor is not None, "run() outside running()"
         chunk = max(1, self.options.jobs)
         for start in range(0, len(programs), chunk):
-            if self.stop:
+            if self._budget_spent():
                 return
             for program, verdict in self.executor.run(programs[start : start + chunk]):
                 self.store.record(program, self.key, verdict)

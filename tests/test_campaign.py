@@ -103,6 +103,21 @@ def test_campaign_runs_then_resumes_where_it_stopped(tmp_path: Path, seeds: Path
     assert all(0 <= row["valid %"] <= 100 for row in rows.values())
 
 
+def test_the_budget_holds_during_the_seed_corpus_and_resume_judges_the_rest(
+    tmp_path: Path, seeds: Path
+) -> None:
+    directory = tmp_path / "c"
+    first = run_cli("campaign", *campaign_args(directory, seeds, "--programs", "1"))
+    assert first.returncode == 0, first.stderr
+    assert "program budget of 1 spent" in first.stdout
+    assert query(directory, "SELECT COUNT(*) FROM runs") == [(1,)]  # not the whole seed corpus
+    second = run_cli("campaign", "--campaign", str(directory), "--programs", "1")
+    assert second.returncode == 0, second.stderr
+    assert "judging 1 seed program(s) (1 already judged)" in second.stderr
+    assert query(directory, "SELECT COUNT(*) FROM runs") == [(len(SEEDS),)]
+    assert_consistent(directory)
+
+
 def test_status_of_a_directory_that_is_no_campaign_is_one_line(tmp_path: Path) -> None:
     for extra in ((), ("--optimizations",)):
         result = run_cli("status", str(tmp_path), *extra)
