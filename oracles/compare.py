@@ -11,8 +11,15 @@ checks (and its maintainers, when triaging fuzzer reports) use:
    uses an absolute floor ``tol / 10``; ours is the scale-aware ``(atol + rtol * rms(fp64)) / 10``
    with the dtype's tolerances, so large-magnitude outputs whose eager result is exact by luck do
    not raise alarms over a last-bit reassociation.
-3. Without an fp64 reference (the program cannot run in float64) the tolerances are widened
+3. Without an fp64 reference (the program cannot run in float64), or with a degenerate one (equal
+   to eager bit for bit wherever compared, e.g. a float64 program, whose referee computes exactly
+   what eager computed, so says nothing about eager's own rounding), the tolerances are widened
    ``NO_REFERENCE_WIDENING`` times, and a mismatch beyond that is still reported.
+
+Precision: a program that casts to a lower precision inside (``x.half()``, ``.to(torch.bfloat16)``)
+computes with that precision's rounding error whatever dtype its outputs have; the caller passes
+the lowest precision the eager run cast to (``precision``), and the tolerances and multiplier are
+those of the coarser of it and the leaf's own dtype.
 
 Non-finite values: positions where the fp64 reference is NaN/Inf are undefined and excluded
 (if every position is, the mismatch is dropped); NaN/Inf only in compiled is a bug; NaN/Inf only
@@ -72,8 +79,12 @@ class Mismatch:
     rmse_eager: float | None = None
 
 
-def compare_runs(eager: list[Leaf], compiled: list[Leaf], fp64: list[Leaf] | None) -> Mismatch | None:
-    """First mismatch between eager and compiled leaves (bugs before drops), or None."""
+def compare_runs(
+    eager: list[Leaf], compiled: list[Leaf], fp64: list[Leaf] | None, precision: str | None = None
+) -> Mismatch | None:
+    """First mismatch between eager and compiled leaves (bugs before drops), or None.
+
+    ``precision``: the lowest float precision the program computed in (a cast inside it), if any."""
     eager_paths = [leaf.path for leaf in eager]
     compiled_paths = [leaf.path for leaf in compiled]
     if eager_paths != compiled_paths:
@@ -85,7 +96,7 @@ def compare_runs(eager: list[Leaf], compiled: list[Leaf], fp64: list[Leaf] | Non
     reference = _usable_reference(eager, fp64)
     dropped: Mismatch | None = None
     for index, (e, c) in enumerate(zip(eager, compiled, strict=True)):
-        mismatch = compare_leaf(e, c, reference[index] if reference else None)
+        mismatch = compare_leaf(e, c, reference[index] if reference else None, precision)
         if mismatch is None:
             continue
         if mismatch.drop_rule is None:
@@ -100,7 +111,9 @@ def _usable_reference(eager: list[Leaf], fp64: list[Leaf] | None) -> list[Leaf] 
     return fp64
 
 
-def compare_leaf(eager: Leaf, compiled: Leaf, fp64: Leaf | None) -> Mismatch | None:
+def compare_leaf(
+    eager: Leaf, compiled: Leaf, fp64: Leaf | None, precision: str | None = None
+) -> Mismatch | None:
     if eager.values is None or compiled.values is None:
         if eager.text != compiled.text or (eager.values is None) != (compiled.values is None):
             return Mismatch(
@@ -132,7 +145,15 @@ def compare_leaf(eager: Leaf, compiled: Leaf, fp64: Leaf | None) -> Mismatch | N
             max_abs_err=_max_abs(eager.values, compiled.values),
         )
     reference = fp64.values if fp64 is not None and fp64.shape == eager.shape else None
-    return _compare_float(eager, compiled.values, reference)
+    return _compare_float(eager, compiled.values, reference, coarser_precision(eager.dtype, precision))
+
+
+def coarser_precision(dtype: str, precision: str | None) -> str:
+    """The dtype whose tolerances judge a leaf: its own, or the lower precision the program cast to."""
+    if precision is None or precision not in FLOAT_TOLERANCES:
+        return dtype
+    own = FLOAT_TOLERANCES.get(dtype, UNKNOWN_FLOAT_TOLERANCE)[0]
+    return precision if FLOAT_TOLERANCES[precision][0] > own else dtype
 
 
 def _as_real(values: np.ndarray) -> np.ndarray:
@@ -141,8 +162,11 @@ def _as_real(values: np.ndarray) -> np.ndarray:
     return values.astype(np.float64, copy=False)
 
 
-def _compare_float(eager: Leaf, compiled_values: np.ndarray, fp64: np.ndarray | None) -> Mismatch | None:
-    rtol, atol = FLOAT_TOLERANCES.get(eager.dtype, UNKNOWN_FLOAT_TOLERANCE)
+def _compare_float(
+    eager: Leaf, compiled_values: np.ndarray, fp64: np.ndarray | None, dtype: str
+) -> Mismatch | None:
+    """``dtype``: the precision whose tolerances apply (the leaf's, or a coarser one it was cast to)."""
+    rtol, atol = FLOAT_TOLERANCES.get(dtype, UNKNOWN_FLOAT_TOLERANCE)
     e = _as_real(eager.values)
     c = _as_real(compiled_values)
     r = _as_real(fp64) if fp64 is not None else None
@@ -186,19 +210,21 @@ def _compare_float(eager: Leaf, compiled_values: np.ndarray, fp64: np.ndarray | 
     abs_err = _max_abs(ev, cv)
     # Relative to |eager|, floored at atol so that zeros in eager do not make it meaningless.
     rel_err = float(np.max(np.abs(cv - ev) / np.maximum(np.abs(ev), atol)))
-    if r is None:
+    degenerate = r is not None and np.array_equal(r[valid], ev)
+    if r is None or degenerate:
         if np.allclose(cv, ev, rtol=rtol * NO_REFERENCE_WIDENING, atol=atol * NO_REFERENCE_WIDENING):
             return None
+        why = "the fp64 referee equals eager bit for bit" if degenerate else "no fp64 reference"
         return Mismatch(
             Symptom.WRONG_VALUE,
             path,
-            f"beyond {NO_REFERENCE_WIDENING:g}x tolerance (no fp64 reference)",
+            f"beyond {NO_REFERENCE_WIDENING:g}x tolerance ({why})",
             max_abs_err=abs_err,
             max_rel_err=rel_err,
         )
     rv = r[valid]
     rmse_c, rmse_e = _rmse(rv, cv), _rmse(rv, ev)
-    multiplier = 3.0 if eager.dtype in LOW_PRECISION or ev.size < SMALL_TENSOR_NUMEL else 2.0
+    multiplier = 3.0 if dtype in LOW_PRECISION or ev.size < SMALL_TENSOR_NUMEL else 2.0
     floor = (atol + rtol * float(np.sqrt(np.mean(rv * rv)))) / 10.0
     if rmse_c <= multiplier * rmse_e + floor:
         return None

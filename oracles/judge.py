@@ -96,8 +96,11 @@ def judge(
     reruns: list[Run],
     fp64: Run | None,
     compiled: list[Run],
+    precision: str | None = None,
 ) -> Verdict:
-    """Compare eager against each compiled backend (ordered from least to most compiling)."""
+    """Compare eager against each compiled backend (ordered from least to most compiling).
+
+    ``precision``: the lowest float precision the program cast to inside, if known (see compare)."""
     modes = [
         eager.mode,
         *(r.mode for r in reruns),
@@ -109,7 +112,7 @@ def judge(
 
     stable = all(identical(eager.leaves or [], r.leaves or []) for r in reruns if r.ok)
     reference = fp64.leaves if fp64 is not None and fp64.ok else None
-    findings = [f for f in (_finding(run, eager, reference) for run in compiled) if f]
+    findings = [f for f in (_finding(run, eager, reference, precision) for run in compiled) if f]
     if not findings:
         return Verdict(Outcome.PASS, "compiled agrees with eager", modes=modes)
     bugs = [f for f in findings if not f.dropped]
@@ -155,14 +158,14 @@ def _judge_eager_failure(eager: Run, compiled: list[Run], modes: list[ModeResult
     )
 
 
-def _finding(run: Run, eager: Run, reference: list[Leaf] | None) -> _Finding | None:
+def _finding(run: Run, eager: Run, reference: list[Leaf] | None, precision: str | None) -> _Finding | None:
     name = run.mode.mode
     if not run.ok:
         error = run.mode.exception
         return _Finding(
             name, Symptom.CRASH, run.mode.stage or Stage.EXECUTION, _describe(error), exception=error
         )
-    mismatch = compare_runs(eager.leaves or [], run.leaves or [], reference)
+    mismatch = compare_runs(eager.leaves or [], run.leaves or [], reference, precision)
     if mismatch is None:
         return None
     return _Finding(name, mismatch.symptom, Stage.VERIFICATION, mismatch.detail, mismatch=mismatch)

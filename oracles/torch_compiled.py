@@ -60,7 +60,7 @@ def check(program: TorchProgram, options: TorchOracleOptions, phases: PhaseLog |
         phases,
     )
     compiled = [_run_compiled(program, options.seed, name, phases) for name in options.backends]
-    verdict = judge(eager, reruns, fp64, compiled)
+    verdict = judge(eager, reruns, fp64, compiled, lowest_precision(casts))
     if verdict.outcome is Outcome.BUG and verdict.symptom is Symptom.WRONG_VALUE and casts:
         verdict = _recheck_with_emulated_casts(program, options, phases, eager, fp64, verdict, casts)
     verdict.seconds = time.monotonic() - started
@@ -83,7 +83,7 @@ def _recheck_with_emulated_casts(
     """
     emulated = dataclasses.replace(program, config={**program.config, "emulate_precision_casts": True})
     rerun = _run_compiled(emulated, options.seed, verdict.backend or "inductor", phases)
-    if judge(eager, [], fp64, [rerun]).outcome is Outcome.PASS:
+    if judge(eager, [], fp64, [rerun], lowest_precision(casts)).outcome is Outcome.PASS:
         verdict.outcome = Outcome.DROPPED
         verdict.drop_rule = instability.PRECISION_CAST
         verdict.summary += f" (gone with emulate_precision_casts; casts: {', '.join(casts[:3])})"
@@ -146,7 +146,8 @@ def _run_eager(
         previous = torch.get_default_dtype()
         torch.set_default_dtype(default_dtype)
         try:
-            with _grad_mode(program.mode), _cast_recorder(casts):
+            lifted = _lifted_casts() if fp64 else contextlib.nullcontext()
+            with _grad_mode(program.mode), _cast_recorder(casts), lifted:
                 output = model(*inputs)
         finally:
             torch.set_default_dtype(previous)
@@ -244,6 +245,47 @@ def _cast_recorder(casts: list[str] | None) -> Iterator[None]:
             return result
 
     with CastRecorder():
+        yield
+
+
+def lowest_precision(casts: list[str]) -> str | None:
+    """The lowest float precision among the casts an eager run made (``float32->float16``...)."""
+    from oracles.compare import FLOAT_TOLERANCES
+
+    targets = [cast.split("->")[1] for cast in casts if cast.split("->")[1] in FLOAT_TOLERANCES]
+    return max(targets, key=lambda dtype: FLOAT_TOLERANCES[dtype][0], default=None)
+
+
+@contextlib.contextmanager
+def _lifted_casts() -> Iterator[None]:
+    """Keep the referee in float64: an op asked for a lower float precision (``x.half()``,
+    ``x.to(torch.float32)``, ``torch.zeros(..., dtype=torch.bfloat16)``, ``sum(dtype=...)``) gets
+    float64 (complex128) instead.
+
+    Without this the float64 run rounds where the program rounds, so it equals eager bit for bit
+    and says nothing about eager's own error (a degenerate referee), or it mixes float64 with
+    float16 operands and fails (no referee at all).  Only a ``dtype=`` keyword is lifted: a
+    positional dtype is a reinterpretation (``view(dtype)``), which must keep its width.
+    """
+    import torch
+    from torch.utils._python_dispatch import TorchDispatchMode
+
+    lifted = {
+        torch.float16: torch.float64,
+        torch.bfloat16: torch.float64,
+        torch.float32: torch.float64,
+        torch.complex32: torch.complex128,
+        torch.complex64: torch.complex128,
+    }
+
+    class CastLifter(TorchDispatchMode):
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
+            kwargs = kwargs or {}
+            if kwargs.get("dtype") in lifted:
+                kwargs = {**kwargs, "dtype": lifted[kwargs["dtype"]]}
+            return func(*args, **kwargs)
+
+    with CastLifter():
         yield
 
 

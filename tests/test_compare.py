@@ -106,3 +106,38 @@ def test_identical_is_bitwise_and_nan_aware() -> None:
     x = np.array([1.0, np.nan])
     assert identical([leaf(x)], [leaf(x.copy())])
     assert not identical([leaf(x)], [leaf(np.array([np.nextafter(1.0, 2.0), np.nan]))])
+
+
+def one_fp16_ulp_apart(values: np.ndarray) -> np.ndarray:
+    half = values.astype(np.float16)
+    return np.nextafter(half, np.float16(np.inf)).astype(np.float64)
+
+
+def test_a_program_that_computed_in_float16_is_judged_with_float16_tolerances() -> None:
+    """A float32 output of a float16 computation: eager and compiled one float16 ulp apart (each
+    rounding once) is rounding, not a bug; float32 tolerances alone call it one."""
+    eager = RNG.standard_normal(288).astype(np.float16).astype(np.float64)
+    compiled = eager.copy()
+    compiled[::5] = one_fp16_ulp_apart(eager[::5])
+    truth = eager + RNG.uniform(-2e-4, 2e-4, eager.shape)  # where a float64 computation lands
+    assert compare_runs([leaf(eager)], [leaf(compiled)], [leaf(truth, "float64")]) is not None
+    assert compare_runs([leaf(eager)], [leaf(compiled)], [leaf(truth, "float64")], "float16") is None
+    wrong = eager * 1.05  # a real bug is still one at float16 precision
+    mismatch = compare_runs([leaf(eager)], [leaf(wrong)], [leaf(truth, "float64")], "float16")
+    assert mismatch is not None and mismatch.symptom is Symptom.WRONG_VALUE
+
+
+def test_a_referee_equal_to_eager_bit_for_bit_widens_instead_of_demanding_exactness() -> None:
+    """A float64 program's referee computes what eager computed: rmse(eager) is 0, so the rmse rule
+    would demand compiled equal eager to the last bits; the widened tolerance decides instead."""
+    eager = RNG.standard_normal(500) * 1e3
+    reassociated = eager * (1 + RNG.uniform(-5e-7, 5e-7, eager.shape))
+    assert compare_runs([leaf(eager, "float64")], [leaf(reassociated, "float64")], None) is None
+    assert (
+        compare_runs([leaf(eager, "float64")], [leaf(reassociated, "float64")], [leaf(eager, "float64")])
+        is None
+    )
+    broken = eager.copy()
+    broken[7] += 1.0
+    mismatch = compare_runs([leaf(eager, "float64")], [leaf(broken, "float64")], [leaf(eager, "float64")])
+    assert mismatch is not None and "referee equals eager bit for bit" in mismatch.detail

@@ -85,11 +85,30 @@ def test_faulty_sigmoid_backend_caught_and_correct_backend_silent(oracle) -> Non
     assert judge(oracle, "relu_linear.py", backends=("faulty_sigmoid",)).outcome.value == "pass"
 
 
-def test_elided_fp16_round_trip_is_dropped_with_its_rule(oracle) -> None:
+def test_elided_fp16_round_trip_passes_against_a_referee_that_does_not_round(oracle) -> None:
+    """The float64 referee keeps float64 where the program casts to float16, so eliding the round
+    trip brings compiled closer to the truth than eager: no bug, and no drop rule needed."""
     verdict = judge(oracle, "half_round_trip.py")
+    assert verdict.outcome.value == "pass", verdict.explain()
+    assert next(m for m in verdict.modes if m.mode == "eager-fp64").ok
+
+
+def test_elided_fp16_round_trip_without_a_referee_is_dropped_with_its_rule(oracle) -> None:
+    verdict = judge(oracle, "half_round_trip_bit_trick.py")  # its bit trick cannot run in float64
+    assert not next(m for m in verdict.modes if m.mode == "eager-fp64").ok
     assert verdict.outcome.value == "dropped", verdict.explain()
     assert verdict.drop_rule == "precision_cast"
     assert "float32->float16" in verdict.summary
+
+
+def test_the_referee_computes_in_float64_where_the_program_casts_down(oracle) -> None:
+    """A float16 conv whose weights the referee made float64: without lifting the program's own
+    cast to float16 the float64 run mixes dtypes and fails; lifted, it is a referee again."""
+    verdict = judge(oracle, "half_conv_gelu.py")
+    assert verdict.outcome.value == "pass", verdict.explain()
+    assert next(m for m in verdict.modes if m.mode == "eager-fp64").ok
+    faulty = judge(oracle, "half_conv_gelu.py", config={"cpp.inject_relu_bug_TESTING_ONLY": "accuracy"})
+    assert (faulty.outcome.value, faulty.symptom.value) == ("bug", "wrong_value"), faulty.explain()
 
 
 def test_eager_failure_is_invalid(oracle) -> None:
