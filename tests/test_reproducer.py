@@ -1,0 +1,39 @@
+"""The standalone reproducer script, run as a maintainer would: a fresh process outside the repo."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from fuzzfox.report.reproducer import ReproducerSpec, reproducer_script
+from fuzzfox.sandbox.pool import default_cache_dir
+from tests.conftest import program, requires_torch
+
+
+@requires_torch
+def test_a_program_that_cannot_run_in_float64_still_gets_a_working_reproducer(tmp_path: Path) -> None:
+    """Its referee fails (a float32-only bit trick): the script says so and still compares."""
+    spec = ReproducerSpec(
+        bug_id="b1",
+        file_name="repro.py",
+        title="wrong_value at verification in aot_eager",
+        source=program("half_round_trip_bit_trick.py").source,
+        provenance="the original program",
+        target="torch-inductor",
+        backend="aot_eager",
+        version="2.13.0+cpu",
+        settings={"seed": 0},
+        gradients=False,
+    )
+    script = tmp_path / "repro.py"
+    script.write_text(reproducer_script(spec))
+    cache = default_cache_dir()
+    env = {**os.environ, "TORCHINDUCTOR_CACHE_DIR": str(cache / "inductor"), "TMPDIR": str(cache / "tmp")}
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr  # aot_eager keeps the round trip
+    assert "no fp64 reference (the program does not run in float64" in result.stdout
+    assert "Traceback" not in result.stderr and "does not reproduce" in result.stdout
