@@ -138,6 +138,7 @@ class Campaign:
             "backends": options.backends,  # empty: the target's own
             "oracles": options.oracles,
             "inductor_config": options.inductor_config,
+            "input_draws": options.input_draws,
             "eager_reruns": 2,
             "probe": True,
         }

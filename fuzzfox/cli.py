@@ -31,6 +31,7 @@ from fuzzfox.sandbox.pool import WorkerStartError
 from fuzzfox.targets import TARGETS, get_target
 from fuzzfox.targets.torch_inductor import DEFAULT_ORACLES, ORACLES
 from fuzzfox.whitebox.catalog import CatalogError
+from oracles.boundary import DRAWS
 
 EXIT_CLEAN, EXIT_BUGS, EXIT_USAGE = 0, 1, 2
 DEFAULT_TARGET = "torch-inductor"
@@ -110,6 +111,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="oracles to judge with: values (compiled vs eager outputs), grads (reverse vs forward "
         "mode vs float64 central differences, first and second order, and compiled vs eager "
         "gradients through the last backend); the worse verdict wins (default: %(default)s)",
+    )
+    run.add_argument(
+        "--input-draws",
+        type=int,
+        default=len(DRAWS),
+        choices=range(len(DRAWS) + 1),
+        metavar="K",
+        help="after its one compile, also run each program on the first K boundary-valued input "
+        f"draws ({', '.join(DRAWS)}); 0: the recorded inputs only (default: %(default)s; "
+        "torch-inductor only for now)",
     )
     run.add_argument(
         "--inductor-config",
@@ -334,6 +345,7 @@ def command_run(args: argparse.Namespace) -> int:
         "oracles": _oracles(args.oracle),
         "inductor_config": dict(parse_setting(item) for item in args.inductor_config),
         "eager_reruns": args.eager_reruns,
+        "input_draws": args.input_draws,
         "probe": not args.no_probe,
     }
     campaign = args.campaign or Path(tempfile.mkdtemp(prefix="fuzzfox-run-"))

@@ -15,6 +15,7 @@ from typing import Any
 from fuzzfox.cli_args import comma_list
 from fuzzfox.config import GENERATORS, ORACLES, load_toml
 from fuzzfox.targets import TARGETS
+from oracles.boundary import DRAWS
 
 EXIT_CLEAN, EXIT_BUGS = 0, 1
 
@@ -125,6 +126,13 @@ def add_campaign_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="values,grads",
         help="judges: values (compiled vs eager outputs) and/or grads (reverse vs forward vs numeric "
         "gradients, compiled backward vs eager) (default: values,grads)",
+    )
+    add(
+        "--input-draws",
+        type=int,
+        metavar="K",
+        help="after its one compile, also run each program on K boundary-valued input draws "
+        f"({', '.join(DRAWS)}), 0 for the recorded inputs only (default: {len(DRAWS)})",
     )
     add("--timeout", type=float, metavar="S", help="seconds per program (default: 180)")
     add("--executor", choices=("local", "ray"), help="where programs run (default: local)")

@@ -13,6 +13,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from oracles.boundary import DRAWS
+
 ROOT = Path(__file__).resolve().parent.parent
 GENERATORS = ("llm", "mutate", "synth")
 ORACLES = ("values", "grads")
@@ -56,6 +58,9 @@ class CampaignOptions:
     # compiled backward against eager's.  Both by default: half of the bugs are in autodiff.
     oracles: list[str] = dataclasses.field(default_factory=lambda: list(ORACLES))
     inductor_config: dict[str, Any] = dataclasses.field(default_factory=dict)
+    # boundary-valued input draws (zeros, the program's constants, ties, ...: oracles.boundary) each
+    # program is also run on after its one compile; 0: the recorded inputs only
+    input_draws: int = len(DRAWS)
     timeout: float = 180.0
     memory_gb: float = 16.0
     executor: str = "local"
@@ -86,6 +91,10 @@ def _check(key: str, value: Any, source: str) -> Any:
     if value is None and key in {"minutes", "programs", "max_tokens", "max_cost", "model", "ray_address",
                                  "recycle_after"}:  # fmt: skip
         return None
+    if key == "input_draws":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= len(DRAWS):
+            raise fail(f"an integer from 0 to {len(DRAWS)}")
+        return value
     if key in integers:
         if (
             isinstance(value, bool)

@@ -8,6 +8,8 @@ Each is a Dynamo backend that hands the graph to Inductor after breaking one thi
 - ``faulty_backward``: the forward graph compiles correctly, but in every backward graph that
   AOTAutograd hands Inductor the first gradient is off by a relative 1e-3 (a silent wrong
   gradient that only the gradient oracle can see);
+- ``faulty_sign_zero``: ``sign(0)`` is 1 instead of 0, as a rewrite that assumed ``x != 0`` would
+  compute it: ``randn`` inputs never hit it; only an input with exact zeros does;
 - ``faulty_uint8_neg``: negating a uint8 tensor skips the modulo-256 wraparound (it is computed
   in int16), which reproduces pytorch#93829: ``torch.lt(torch.neg(uint8 6), uint8 4)`` is False
   eagerly (-6 wraps to 250) and was True compiled.  The installed torch has that bug fixed.
@@ -89,6 +91,23 @@ def _skew_first_gradient(graph_module: Any) -> None:
     graph_module.recompile()
 
 
+def faulty_sign_zero(graph_module: Any, example_inputs: list[Any]) -> Callable[..., Any]:
+    import operator
+
+    import torch
+    from torch._inductor.compile_fx import compile_fx
+
+    for node in list(graph_module.graph.nodes):
+        if _is_call(node, (torch.sign,), "sign"):
+            with graph_module.graph.inserting_after(node):
+                is_zero = graph_module.graph.call_function(operator.eq, (node.args[0], 0))
+            with graph_module.graph.inserting_after(is_zero):
+                skewed = graph_module.graph.call_function(operator.add, (node, is_zero))
+            node.replace_all_uses_with(skewed, delete_user_cb=lambda user, new=skewed: user is not new)
+    graph_module.recompile()
+    return compile_fx(graph_module, example_inputs)
+
+
 def faulty_uint8_neg(graph_module: Any, example_inputs: list[Any]) -> Callable[..., Any]:
     import operator
 
@@ -112,4 +131,5 @@ FAULTY_BACKENDS: dict[str, Callable[..., Any]] = {
     "faulty_cat_segfault": faulty_cat_segfault,
     "faulty_backward": faulty_backward,
     "faulty_uint8_neg": faulty_uint8_neg,
+    "faulty_sign_zero": faulty_sign_zero,
 }

@@ -25,6 +25,7 @@ class Run:
 
     mode: ModeResult
     leaves: list[Leaf] | None = None
+    draws: list[Run] = dataclasses.field(default_factory=list)  # the same model on input draws
 
     @property
     def ok(self) -> bool:

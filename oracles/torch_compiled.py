@@ -18,8 +18,8 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from oracles import instability
-from oracles.compare import Leaf
+from oracles import boundary, instability
+from oracles.compare import Leaf, identical
 from oracles.judge import Run, eager_runs, exception_info, failed_compiled_run, judge
 from oracles.phases import PhaseLog
 from oracles.verdict import ModeResult, Outcome, Symptom, Verdict
@@ -36,6 +36,7 @@ class TorchProgram:
     make_inputs: Callable[[], Any]
     mode: str = "inference"  # "inference": under no_grad; "training": grad enabled
     config: dict[str, Any] = dataclasses.field(default_factory=dict)  # inductor config patch
+    constants: tuple[float, ...] = ()  # the program's numeric literals, for the "constants" draw
 
 
 @dataclasses.dataclass
@@ -43,6 +44,7 @@ class TorchOracleOptions:
     backends: tuple[str, ...] = DEFAULT_BACKENDS
     eager_reruns: int = 2
     seed: int = 0
+    draws: tuple[str, ...] = ()  # boundary input draws (oracles.boundary.DRAWS) after the recorded inputs
 
 
 def check(program: TorchProgram, options: TorchOracleOptions, phases: PhaseLog | None = None) -> Verdict:
@@ -54,18 +56,106 @@ def check(program: TorchProgram, options: TorchOracleOptions, phases: PhaseLog |
     casts: list[str] = []
     eager, reruns, fp64 = eager_runs(
         lambda fp64, name: _run_eager(
-            program, options.seed, fp64=fp64, casts=casts if name == "eager" else None, name=name
+            program,
+            options.seed,
+            fp64=fp64,
+            casts=casts if name == "eager" else None,
+            name=name,
+            draws=() if name == "eager-rerun" else options.draws,
         ),
         options.eager_reruns,
         phases,
     )
-    compiled = [_run_compiled(program, options.seed, name, phases) for name in options.backends]
+    compiled = [
+        _run_compiled(program, options.seed, name, phases, options.draws) for name in options.backends
+    ]
     verdict = judge(eager, reruns, fp64, compiled, lowest_precision(casts))
+    if verdict.outcome is Outcome.PASS and options.draws:
+        verdict = _judge_draws(options.draws, eager, reruns, fp64, compiled, casts) or verdict
     if verdict.outcome is Outcome.BUG and verdict.symptom is Symptom.WRONG_VALUE and casts:
         verdict = _recheck_with_emulated_casts(program, options, phases, eager, fp64, verdict, casts)
     verdict.seconds = time.monotonic() - started
     torch._dynamo.reset()
     return verdict
+
+
+def _judge_draws(
+    draws: tuple[str, ...],
+    eager: Run,
+    reruns: list[Run],
+    fp64: Run | None,
+    compiled: list[Run],
+    casts: list[str],
+) -> Verdict | None:
+    """The first input draw on which a compiled backend is wrong, judged like the recorded inputs.
+
+    A draw eager raises on is invalid (the draw left the program's domain) and skipped; nothing
+    is judged when eager disagrees with itself (a draw has no re-runs of its own)."""
+    if not all(identical(eager.leaves or [], r.leaves or []) for r in reruns if r.ok):
+        return None
+    for index, draw in enumerate(draws):
+        drawn_eager = eager.draws[index] if index < len(eager.draws) else None
+        if drawn_eager is None or not drawn_eager.ok:
+            continue
+        reference = fp64.draws[index] if fp64 is not None and index < len(fp64.draws) else None
+        drawn = [run.draws[index] for run in compiled if index < len(run.draws)]
+        verdict = judge(drawn_eager, [], reference, drawn, lowest_precision(casts))
+        if verdict.outcome is Outcome.BUG:
+            verdict.draw = draw
+            verdict.summary += f" (on the {draw!r} input draw)"
+            verdict.modes = [eager.mode, *(r.mode for r in reruns), *([fp64.mode] if fp64 else [])]
+            verdict.modes += [run.mode for run in compiled]
+            return verdict
+    return None
+
+
+def draw_inputs(
+    program: TorchProgram, seed: int, draws: tuple[str, ...], fp64: bool
+) -> list[tuple | Exception]:
+    """Each draw's inputs (or what building them raised), made like the recorded ones: outside
+    any float64 default dtype or dispatch mode, from the same seed."""
+    import torch
+
+    made: list[tuple | Exception] = []
+    for index, draw in enumerate(draws):
+        try:
+            torch.manual_seed(seed)
+            inputs = boundary.draw_inputs(
+                _as_tuple(program.make_inputs()), draw, seed + index, program.constants
+            )
+            made.append(tuple(_to_fp64(value) for value in inputs) if fp64 else inputs)
+        except Exception as error:
+            made.append(error)
+    torch.manual_seed(seed)  # as _build leaves it: the recorded run draws what it drew before
+    return made
+
+
+def _draw_runs(
+    call: Callable[[tuple], Any], inputs: list[tuple | Exception], seed: int, name: str
+) -> list[Run]:
+    """``call`` (the model already built, compiled or not) on each draw's inputs, in order."""
+    import torch
+
+    runs = []
+    for index, drawn in enumerate(inputs):
+        started = time.monotonic()
+        try:
+            if isinstance(drawn, Exception):
+                raise drawn
+            torch.manual_seed(seed + 1 + index)
+            output = call(drawn)
+            leaves = to_leaves(output, "out") + to_leaves(drawn, "input")
+        except Exception as error:
+            runs.append(
+                Run(ModeResult(name, False, time.monotonic() - started, exception=exception_info(error)))
+            )
+            continue
+        runs.append(Run(ModeResult(name, True, time.monotonic() - started), leaves))
+    return runs
+
+
+def _as_tuple(inputs: Any) -> tuple:
+    return tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
 
 
 def _recheck_with_emulated_casts(
@@ -105,10 +195,7 @@ def _build(program: TorchProgram, seed: int, fp64: bool) -> tuple[Callable[..., 
     random.seed(seed)
     model = program.build_model()
     torch.manual_seed(seed)
-    inputs = program.make_inputs()
-    if not isinstance(inputs, (tuple, list)):
-        inputs = (inputs,)
-    inputs = tuple(inputs)
+    inputs = _as_tuple(program.make_inputs())
     if fp64:
         if isinstance(model, torch.nn.Module):
             model = model.to(torch.float64)
@@ -135,29 +222,35 @@ def _run_eager(
     fp64: bool,
     casts: list[str] | None = None,
     name: str = "eager",
+    draws: tuple[str, ...] = (),
 ) -> Run:
     import torch
 
     name = "eager-fp64" if fp64 else name
     started = time.monotonic()
+    previous = torch.get_default_dtype()
     try:
         model, inputs = _build(program, seed, fp64)
-        default_dtype = torch.float64 if fp64 else torch.get_default_dtype()
-        previous = torch.get_default_dtype()
-        torch.set_default_dtype(default_dtype)
-        try:
-            lifted = _lifted_casts() if fp64 else contextlib.nullcontext()
-            with _grad_mode(program.mode), _cast_recorder(casts), lifted:
-                output = model(*inputs)
-        finally:
-            torch.set_default_dtype(previous)
-        leaves = to_leaves(output, "out") + to_leaves(inputs, "input")
+        drawn_inputs = draw_inputs(program, seed, draws, fp64)
+        torch.set_default_dtype(torch.float64 if fp64 else previous)
+        lifted = _lifted_casts() if fp64 else contextlib.nullcontext()
+        with _grad_mode(program.mode), _cast_recorder(casts), lifted:
+            output = model(*inputs)
+            leaves = to_leaves(output, "out") + to_leaves(inputs, "input")
+            seconds = time.monotonic() - started
+            drawn = _draw_runs(lambda args: model(*args), drawn_inputs, seed, name)
     except Exception as error:
         return Run(ModeResult(name, False, time.monotonic() - started, exception=exception_info(error)))
-    return Run(ModeResult(name, True, time.monotonic() - started), leaves)
+    finally:
+        torch.set_default_dtype(previous)
+    return Run(ModeResult(name, True, seconds), leaves, drawn)
 
 
-def _run_compiled(program: TorchProgram, seed: int, backend: str, phases: PhaseLog) -> Run:
+def _run_compiled(
+    program: TorchProgram, seed: int, backend: str, phases: PhaseLog, draws: tuple[str, ...] = ()
+) -> Run:
+    """Compile once, run on the recorded inputs, then on each input draw (no recompile: the
+    draws keep every shape, dtype and layout)."""
     import torch
     import torch._inductor.config as inductor_config
 
@@ -165,15 +258,18 @@ def _run_compiled(program: TorchProgram, seed: int, backend: str, phases: PhaseL
     torch._dynamo.reset()
     try:
         model, inputs = _build(program, seed, fp64=False)
+        drawn_inputs = draw_inputs(program, seed, draws, fp64=False)
         phases.enter(f"{backend}:trace")
         with inductor_config.patch(program.config):
             compiled = torch.compile(model, backend=staged_backend(backend, phases))
             with _grad_mode(program.mode):
                 output = compiled(*inputs)
-        leaves = to_leaves(output, "out") + to_leaves(inputs, "input")
+                leaves = to_leaves(output, "out") + to_leaves(inputs, "input")
+                seconds = time.monotonic() - started
+                drawn = _draw_runs(lambda args: compiled(*args), drawn_inputs, seed, backend)
     except Exception as error:
         return failed_compiled_run(backend, started, phases, error)
-    return Run(ModeResult(backend, True, time.monotonic() - started), leaves)
+    return Run(ModeResult(backend, True, seconds), leaves, drawn)
 
 
 def staged_backend(name: str, phases: PhaseLog) -> Callable[..., Any]:

@@ -77,6 +77,7 @@ class Verdict:
     output_tail: str = ""
     seconds: float = 0.0
     triggers: list[str] = dataclasses.field(default_factory=list)  # optimizations reached
+    draw: str | None = None  # the input draw (oracles.boundary) that showed it; None: as recorded
 
     @property
     def is_bug(self) -> bool:
@@ -126,6 +127,10 @@ class Verdict:
             lines.append(f"symptom: {self.symptom.value}{where}{who}; blame: {self.blame or '-'}")
         if self.drop_rule:
             lines.append(f"dropped by rule: {self.drop_rule}")
+        if self.draw:
+            lines.append(
+                f"on the {self.draw!r} boundary input draw (oracles.boundary), not the recorded inputs"
+            )
         if self.max_abs_err is not None:
             relative = f", max rel err {self.max_rel_err:.3g}" if self.max_rel_err is not None else ""
             lines.append(f"{self.leaf or 'output'}: max abs err {self.max_abs_err:.3g}{relative}")

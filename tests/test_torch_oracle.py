@@ -35,13 +35,13 @@ def oracle():
     torch._dynamo.reset()
 
 
-def judge(oracle, name: str, backends=("aot_eager", "inductor"), config=None):
+def judge(oracle, name: str, backends=("aot_eager", "inductor"), config=None, draws=()):
     namespace: dict = {}
     source = program(name).source
     exec(compile(source, name, "exec"), namespace)
     build = namespace.get("Model") or (lambda: namespace["fn"])
     subject = oracle.TorchProgram(build, namespace["make_inputs"], config=config or {})
-    return oracle.check(subject, oracle.TorchOracleOptions(backends=tuple(backends)))
+    return oracle.check(subject, oracle.TorchOracleOptions(backends=tuple(backends), draws=tuple(draws)))
 
 
 def test_correct_compile_passes(oracle) -> None:
@@ -115,3 +115,16 @@ def test_eager_failure_is_invalid(oracle) -> None:
     verdict = judge(oracle, "eager_raises.py")
     assert verdict.outcome.value == "invalid"
     assert verdict.exception is not None and "mat1 and mat2" in verdict.exception.message
+
+
+def test_a_fault_at_exact_zeros_is_caught_only_by_the_zeros_input_draw(oracle) -> None:
+    from oracles.boundary import DRAWS
+
+    faulty = ("aot_eager", "faulty_sign_zero")
+    recorded_only = judge(oracle, "sign_magnitude.py", backends=faulty)
+    assert recorded_only.outcome.value == "pass", recorded_only.explain()  # randn has no exact zero
+    caught = judge(oracle, "sign_magnitude.py", backends=faulty, draws=DRAWS)
+    assert (caught.outcome.value, caught.symptom.value, caught.draw) == ("bug", "wrong_value", "zeros")
+    assert caught.backend == "faulty_sign_zero" and "'zeros' input draw" in caught.summary
+    correct = judge(oracle, "sign_magnitude.py", draws=DRAWS)
+    assert correct.outcome.value == "pass", correct.explain()

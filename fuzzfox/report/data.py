@@ -347,6 +347,7 @@ def _bug_entry(db: sqlite3.Connection, cluster: Cluster) -> BugEntry:
         version=version,
         settings=settings,
         gradients=signature.symptom == "wrong_gradient",
+        draw=cluster.verdict.draw,
     )
     script = reproducer_script(spec)
     return BugEntry(

@@ -12,9 +12,12 @@ floating inputs.  Other targets get the program with the ``fuzzfox run`` command
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from typing import Any
 
 from fuzzfox.program import HEADER_LINE, parse_header, parse_settings
+from fuzzfox.targets.base import program_constants
+from oracles import boundary
 from oracles.faulty_backends import FAULTY_BACKENDS
 
 TORCH_TARGET = "torch-inductor"
@@ -35,6 +38,7 @@ class ReproducerSpec:
     version: str  # the framework version the campaign ran
     settings: dict[str, Any]  # the run's settings (backends, inductor_config, seed, ...)
     gradients: bool  # compare gradients too (a wrong-gradient bug)
+    draw: str | None = None  # the boundary input draw (oracles.boundary) the bug showed on
 
 
 def reproducer_script(spec: ReproducerSpec) -> str:
@@ -95,7 +99,23 @@ def _torch_constants(spec: ReproducerSpec) -> str:
         f"_FUZZFOX_SEED = {int(spec.settings.get('seed', 0))!r}",
         f"_FUZZFOX_GRADIENTS = {spec.gradients!r}",
     ]
+    if spec.draw in boundary.DRAWS:
+        seed = int(spec.settings.get("seed", 0)) + boundary.DRAWS.index(spec.draw)
+        constants = program_constants(spec.source)
+        lines += [
+            f"# the bug shows on the {spec.draw!r} boundary input draw of fuzzfox's oracles.boundary:",
+            f"_FUZZFOX_DRAW = ({spec.draw!r}, {seed!r}, {constants!r})",
+            _boundary_source(),
+        ]
+    else:
+        lines.append("_FUZZFOX_DRAW = None  # the recorded inputs")
     return "\n".join(lines) + "\n"
+
+
+def _boundary_source() -> str:
+    """oracles.boundary's code without its module header: the script draws what the oracle drew."""
+    text = inspect.getsource(boundary)
+    return "from typing import Any\n" + text.split("from typing import Any\n", 1)[1]
 
 
 TORCH_HARNESS = '''
@@ -125,6 +145,8 @@ def _fuzzfox_reproduce() -> int:
         torch.manual_seed(_FUZZFOX_SEED)
         inputs = make_inputs()
         inputs = tuple(inputs) if isinstance(inputs, (list, tuple)) else (inputs,)
+        if _FUZZFOX_DRAW is not None:
+            inputs = draw_inputs(inputs, *_FUZZFOX_DRAW)
         if fp64:
             model = model.to(torch.float64) if isinstance(model, torch.nn.Module) else model
             inputs = to_fp64(inputs)

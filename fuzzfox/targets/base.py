@@ -8,13 +8,14 @@ warm up); ``run_program`` runs in the sandboxed child forked from that worker, o
 from __future__ import annotations
 
 import abc
+import ast
 import importlib.metadata
 import importlib.util
 import types
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from fuzzfox.program import ENTRY_FUNCTION, Program
+from fuzzfox.program import ENTRY_FUNCTION, INPUTS_FUNCTION, Program
 from oracles.judge import exception_info
 from oracles.phases import PhaseLog
 from oracles.verdict import Outcome, Verdict
@@ -97,3 +98,25 @@ def oracle_options(options_class: type[OracleOptions], settings: dict[str, Any])
         eager_reruns=int(settings.get("eager_reruns", defaults.eager_reruns)),
         seed=int(settings.get("seed", defaults.seed)),
     )
+
+
+def program_constants(source: str) -> tuple[float, ...]:
+    """The numeric literals of a program's computation (not of its ``make_inputs``), in order of
+    first appearance: the thresholds and bounds an input draw should hit exactly."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return ()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == INPUTS_FUNCTION:
+            tree.body.remove(node)
+            break
+    literals = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, int | float)
+        and not isinstance(node.value, bool)
+    ]
+    literals.sort(key=lambda node: (node.lineno, node.col_offset))
+    return tuple(dict.fromkeys(float(node.value) for node in literals))

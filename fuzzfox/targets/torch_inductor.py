@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from typing import TYPE_CHECKING, Any
 
 from fuzzfox.program import ENTRY_CLASS, ENTRY_FUNCTION, INPUTS_FUNCTION, Program
-from fuzzfox.targets.base import SettingsError, Target, check_known, load_program_module, oracle_options
+from fuzzfox.targets.base import (
+    SettingsError,
+    Target,
+    check_known,
+    load_program_module,
+    oracle_options,
+    program_constants,
+)
 from oracles.phases import PhaseLog
 from oracles.verdict import Outcome, Verdict
 
@@ -79,8 +87,11 @@ class TorchInductorTarget(Target):
             make_inputs=getattr(namespace, INPUTS_FUNCTION),
             mode=program.mode,
             config=program.config,
+            constants=program_constants(program.source),
         )
-        options = oracle_options(TorchOracleOptions, settings)
+        options = dataclasses.replace(
+            oracle_options(TorchOracleOptions, settings), draws=input_draws(settings)
+        )
         oracles = settings.get("oracles") or list(DEFAULT_ORACLES)
         if self.probe is None:
             return _judge(oracle_program, options, oracles, phases)
@@ -110,6 +121,15 @@ def _judge(
     grad_options = GradOptions(seed=options.seed)
     grads = torch_grads.check(program, options.backends[-1], options.seed, phases, grad_options)
     return grads if values is None else combine(values, grads)
+
+
+def input_draws(settings: dict[str, Any]) -> tuple[str, ...]:
+    """The boundary input draws a program is also judged on (``oracles.boundary``): the first
+    ``settings["input_draws"]`` of them, all by default, none with 0."""
+    from oracles.boundary import DRAWS
+
+    count = settings.get("input_draws")
+    return DRAWS if count is None else DRAWS[: int(count)]
 
 
 def check_program_config(config: dict[str, Any]) -> None:
