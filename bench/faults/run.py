@@ -683,6 +683,17 @@ def minutes_spent(campaign: Path) -> float:
     return max(0.0, (last - created) / 60)
 
 
+def fuzzfox_commit() -> str:
+    """The commit of the fuzzfox that ran (``+dirty`` with uncommitted changes): results of
+    different code are not one measurement."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+    commit = git("rev-parse", "--short=12", "HEAD") or "unknown"
+    return commit + ("+dirty" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
 def campaign_arguments(target: str, campaign: Path, args: argparse.Namespace) -> list[str]:
     """``fuzzfox campaign`` as a user would run it without an LLM: mutation and synthesis, the
     campaign's own default oracles unless --oracle names others (the same for every fault).
@@ -697,6 +708,8 @@ def campaign_arguments(target: str, campaign: Path, args: argparse.Namespace) ->
         arguments += ["--oracle", args.oracle]
     if args.seeds:
         arguments += ["--seeds", *map(str, args.seeds)]
+    if args.input_draws is not None:
+        arguments += ["--input-draws", str(args.input_draws)]
     return arguments
 
 
@@ -765,6 +778,8 @@ def run_one(fault: Fault, args: argparse.Namespace) -> dict[str, Any]:
         "minutes_budget": args.minutes,
         "seed": args.seed,
         "jobs": args.jobs,
+        "input_draws": args.input_draws,
+        "fuzzfox_commit": fuzzfox_commit(),
     }
     try:
         with applied(fault, where / "shadow", fuzzfox_environment(patched_cache, seeds)) as (shadow, env):
@@ -1103,6 +1118,13 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="A,B",
             help="oracles of every campaign, passed to `fuzzfox campaign --oracle` (default: the "
             "campaign's own default; the fault's own oracle is never used, so no fault is favoured)",
+        )
+        sub.add_argument(
+            "--input-draws",
+            type=int,
+            metavar="K",
+            help="boundary input draws per program, passed to `fuzzfox campaign --input-draws` "
+            "(default: the campaign's own default)",
         )
         sub.add_argument(
             "--minimize-seconds",
