@@ -51,8 +51,9 @@ def run(program: Program) -> Any:
 
 def test_the_registry_names_its_operators() -> None:
     assert list(OPERATORS) == [
-        "shapes", "dtypes", "constants", "swap_unary", "swap_binary", "swap_reduction", "swap_softmax",
-        "respell", "insert_permute", "insert_view", "insert_cast", "insert_identity",
+        "shapes", "dtypes", "constants", "flip_sign", "swap_operands", "swap_unary", "swap_binary",
+        "swap_reduction", "swap_softmax", "respell", "insert_permute", "insert_view", "insert_cast",
+        "insert_identity",
     ]  # fmt: skip
 
 
@@ -202,3 +203,28 @@ def _error(program: Program) -> str | None:
 
 def test_corpus_path_is_the_seed_corpus() -> None:
     assert len(SEEDS) >= 80 and all(Path(p.path or "").parent == CORPUS for p in SEEDS)
+
+
+def test_flip_sign_negates_one_constant_of_the_model() -> None:
+    parent = BY_NAME["mkldnn_conv_leaky_relu_fusion"]  # negative_slope=0.1
+    mutant = mutate(parent, random.Random(0), operators=["flip_sign"])
+    assert mutant is not None and "negative_slope=-0.1" in mutant.source
+
+
+def test_swap_operands_swaps_order_sensitive_operands_and_clamp_bounds() -> None:
+    source = (
+        "# target: torch-inductor\n# optimization: -\n# origin: test\n# parent: -\n"
+        "import torch\n\n\ndef fn(x, y):\n"
+        "    return torch.clamp(x - y, min=-0.5, max=2.0)\n\n\n"
+        "def make_inputs():\n    return (torch.randn(4), torch.randn(4))\n"
+    )
+    parent = parse_program(source)
+    seen = set()
+    for seed in range(12):
+        mutant = mutate(parent, random.Random(seed), operators=["swap_operands"])
+        assert mutant is not None
+        seen.add(ast.unparse(ast.parse(mutant.source).body[1].body[0]))
+    assert seen == {
+        "return torch.clamp(y - x, min=-0.5, max=2.0)",
+        "return torch.clamp(x - y, min=2.0, max=-0.5)",
+    }

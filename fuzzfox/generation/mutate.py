@@ -2,7 +2,9 @@
 
 The campaign mutates programs that already reached an optimization, so the rewrites are small
 steps that stay near the pattern while changing what the compiler sees: input sizes (changed
-together wherever the same size appears, so shapes stay compatible), dtypes, literal constants,
+together wherever the same size appears, so shapes stay compatible), dtypes, literal constants
+(moved, or negated: a threshold on the other side of zero), operands whose order matters swapped
+(``a - b``, ``torch.where`` branches, a clamp's bounds: ``min > max`` is an edge rewrites miss),
 an op swapped for a sibling or respelled (``F.relu(x)`` / ``torch.relu(x)`` / ``x.relu()``), and
 identity transforms wrapped around a value (a permute and its inverse, a view to the same shape,
 a cast round trip, ``.contiguous()``, ``* 1.0``): what Inductor's pointless-* and remove-noop
@@ -668,6 +670,67 @@ def _perturbed(value: int | float, rng: random.Random) -> int | float | None:
     return None
 
 
+def flip_sign(program: ProgramAst, rng: random.Random) -> bool:
+    """Negate one non-zero constant of the model: a threshold, bound, slope or scale moved to the
+    other side of zero (the branch of a rewrite that randn-fed programs seldom take)."""
+    sites = [(node, value) for node, value in _constant_sites(program) if value != 0]
+    if not sites:
+        return False
+    node, value = rng.choice(sites)
+    program.replace(node, _number(-value))
+    return True
+
+
+SWAPPABLE_OPERATORS = (ast.Sub, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)
+BOUND_KEYWORDS = (("min", "max"), ("min_val", "max_val"), ("lower", "upper"))
+
+
+def swap_operands(program: ProgramAst, rng: random.Random) -> bool:
+    """Swap two operands whose order matters: ``a - b`` -> ``b - a`` (also ``/``, ``//``, ``%``,
+    ``**``), ``torch.where(c, a, b)`` -> ``torch.where(c, b, a)``, and a clamp's bounds
+    (``clamp(x, lo, hi)`` -> ``clamp(x, hi, lo)``: every element becomes ``lo``, an edge case of
+    clamp rewrites)."""
+    sites = [*_swappable_binops(program), *_swappable_calls(program)]
+    if not sites:
+        return False
+    first, second = rng.choice(sites)
+    first_copy, second_copy = copy.deepcopy(first), copy.deepcopy(second)
+    program.replace(first, second_copy)
+    program.replace(second, first_copy)
+    return True
+
+
+def _swappable_binops(program: ProgramAst) -> list[tuple[ast.expr, ast.expr]]:
+    return [
+        (node.left, node.right)
+        for node in program.nodes(program.compute)
+        if isinstance(node, ast.BinOp)
+        and isinstance(node.op, SWAPPABLE_OPERATORS)
+        and not all(program.is_scalar(side) for side in (node.left, node.right))
+        and not program.in_index_context(node)
+        and not any(
+            isinstance(side, (ast.List, ast.Tuple, ast.JoinedStr)) for side in (node.left, node.right)
+        )
+    ]
+
+
+def _swappable_calls(program: ProgramAst) -> list[tuple[ast.expr, ast.expr]]:
+    pairs: list[tuple[ast.expr, ast.expr]] = []
+    for call in program.calls(program.compute):
+        name = _call_name(call)
+        is_method = isinstance(call.func, ast.Attribute) and program.dotted(call.func.value) is None
+        if name == "where" and not is_method and len(call.args) == 3:
+            pairs.append((call.args[1], call.args[2]))
+        elif name in ("clamp", "clip", "hardtanh"):
+            for low, high in BOUND_KEYWORDS:
+                if (lower := _keyword(call, low)) is not None and (upper := _keyword(call, high)) is not None:
+                    pairs.append((lower, upper))
+            bounds = call.args if is_method else call.args[1:]
+            if len(bounds) == 2:
+                pairs.append((bounds[0], bounds[1]))
+    return pairs
+
+
 # ------------------------------------------------------------------------------------------ op swaps
 
 
@@ -1295,6 +1358,8 @@ OPERATORS: dict[str, Operator] = {
     "shapes": resize_inputs,
     "dtypes": change_dtypes,
     "constants": perturb_constant,
+    "flip_sign": flip_sign,
+    "swap_operands": swap_operands,
     "swap_unary": swap_unary,
     "swap_binary": swap_binary,
     "swap_reduction": swap_reduction,
