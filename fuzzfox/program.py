@@ -22,6 +22,18 @@ forward runs under ``no_grad``, which inference-only passes such as mkldnn fusio
 ``training``; ``config`` holds compiler settings for this program, as ``KEY=VALUE`` pairs
 separated by commas.  Programs are content-addressed: the id is the sha256 of the normalized
 source, so the same program found twice is stored once.
+
+A confirmed framework bug kept as a regression program (``corpus/regressions/``) adds::
+
+    # expect: bug                                  (the only value: a known bug candidate)
+    # symptom: crash                               (the verdict's symptom it shows)
+    # match: The size of tensor a (3) must match   (optional: text its explanation contains)
+    # oracle: values,grads                         (optional: the oracles that show it)
+    # confirmed: torch 2.13.0+cpu                  (the framework versions it was confirmed on)
+    # issue: https://github.com/...                (optional: where it is reported)
+    # description: one line saying what the bug is
+
+The pytest plugin runs such a program expecting that failure (``Program.expectation``).
 """
 
 from __future__ import annotations
@@ -40,10 +52,48 @@ DEFAULT_MODE = "inference"
 ENTRY_CLASS = "Model"
 ENTRY_FUNCTION = "fn"
 INPUTS_FUNCTION = "make_inputs"
+EXPECT_BUG = "bug"
+# Symptom values of oracles.verdict.Symptom (not imported: the oracles package loads numpy).
+SYMPTOMS = ("crash", "status", "wrong_shape", "wrong_dtype", "wrong_value", "wrong_gradient", "timeout")
+EXPECTATION_REQUIRED = ("symptom", "confirmed", "description")  # with ``expect: bug``
 
 
 class ProgramError(ValueError):
     """A file that is not a runnable test program; the message says why."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Expectation:
+    """A regression program's recorded bug: what its verdict must keep showing until a fix."""
+
+    symptom: str
+    confirmed: str
+    description: str
+    match: str = ""  # text the verdict's explanation must contain; empty: any
+    oracles: tuple[str, ...] = ()  # empty: the runner's
+    issue: str = ""
+
+    @classmethod
+    def from_metadata(cls, metadata: dict[str, str]) -> Expectation | None:
+        """None for a program without ``expect``; ProgramError for an incomplete one."""
+        expect = metadata.get("expect")
+        if expect is None:
+            return None
+        if expect != EXPECT_BUG:
+            raise ProgramError(f"expect must be {EXPECT_BUG!r}, not {expect!r}")
+        if missing := [key for key in EXPECTATION_REQUIRED if not metadata.get(key)]:
+            raise ProgramError(f"expect: {EXPECT_BUG} needs the header keys {', '.join(missing)}")
+        if metadata["symptom"] not in SYMPTOMS:
+            raise ProgramError(f"symptom must be one of {', '.join(SYMPTOMS)}, not {metadata['symptom']!r}")
+        oracles = tuple(part.strip() for part in metadata.get("oracle", "").split(",") if part.strip())
+        return cls(
+            symptom=metadata["symptom"],
+            confirmed=metadata["confirmed"],
+            description=metadata["description"],
+            match=metadata.get("match", ""),
+            oracles=oracles,
+            issue="" if metadata.get("issue", "-") == "-" else metadata["issue"],
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,6 +121,11 @@ class Program:
     @property
     def config(self) -> dict[str, Any]:
         return parse_settings(self.metadata.get("config", ""))
+
+    @property
+    def expectation(self) -> Expectation | None:
+        """The recorded bug of a regression program (``expect: bug``), None for any other."""
+        return Expectation.from_metadata(self.metadata)
 
     @property
     def name(self) -> str:
@@ -163,6 +218,7 @@ def parse_program(source: str, path: str | None = None, default_target: str = ""
     if mode not in MODES:
         raise ProgramError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     parse_settings(metadata.get("config", ""))
+    Expectation.from_metadata(metadata)
     return Program(normalize_source(source), metadata, path)
 
 

@@ -29,6 +29,14 @@ started by the first item that needs it; that item queues every selected item of
 the workers keep compiling while pytest reports items one by one in order.  The trigger probe is
 off: a regression test checks the verdict, not whether the optimization still fires.
 
+Known bugs (``corpus/regressions/``): a program whose header says ``expect: bug`` is a confirmed
+framework bug (``fuzzfox.program.Expectation``), run as a strict expected failure.  It is reported
+as xfailed while its verdict is still ``bug`` with the recorded ``symptom`` (and, when the header
+has ``match``, an explanation containing that text); it FAILS when the program passes or is
+dropped (the framework fixed it: move it to the corpus) and when it fails any other way (a new or
+changed bug).  It is judged with the header's ``oracle`` when it has one (its own pool of workers),
+whatever ``--fuzzfox-oracle`` says, and gets no hypothesis draws.
+
 Hypothesis: ``--fuzzfox-hypothesis N`` adds N items per program, ``FILE::NAME[draw-K]``, each
 running the program on inputs redrawn near the recorded ones (``fuzzfox.input_draws`` says how,
 and its limits).  A draw the program cannot take (it fails before any compiler runs) skips; only a bug fails.
@@ -57,7 +65,15 @@ import pytest
 
 from fuzzfox.input_draws import MARKER as DRAW_MARKER
 from fuzzfox.input_draws import InputDraw, draw_plans, drawn_shapes, reproducer_lines, variant_source
-from fuzzfox.program import HEADER_LINE, Program, ProgramError, load_program, parse_header, parse_program
+from fuzzfox.program import (
+    HEADER_LINE,
+    Expectation,
+    Program,
+    ProgramError,
+    load_program,
+    parse_header,
+    parse_program,
+)
 from fuzzfox.sandbox.isolation import Limits
 
 if TYPE_CHECKING:  # the pool, targets and verdicts import numpy: loaded only when programs run
@@ -84,18 +100,21 @@ class PluginOptions:
     timeout_s: float = Limits.timeout_s
     hypothesis: int = 0
 
-    def settings(self) -> dict[str, Any]:
-        """The target settings every worker of the session gets (no trigger probe: not needed here)."""
+    def settings(self, oracles: tuple[str, ...] = ()) -> dict[str, Any]:
+        """The target settings of a pool's workers (no trigger probe: not needed here); ``oracles``
+        replaces the session's (a known bug's own)."""
         settings: dict[str, Any] = {"probe": False}
         if self.backends:
             settings["backends"] = list(self.backends)
-        if self.oracles:
-            settings["oracles"] = list(self.oracles)
+        if oracles or self.oracles:
+            settings["oracles"] = list(oracles or self.oracles)
         return settings
 
-    def command_line(self) -> str:
+    def command_line(self, oracles: tuple[str, ...] = ()) -> str:
         """The ``fuzzfox run`` options that judge a program the same way."""
         parts = [] if self.target == DEFAULT_TARGET else [f"--target {self.target}"]
+        if oracles or self.oracles:
+            parts.append(f"--oracle {','.join(oracles or self.oracles)}")
         if self.backends:
             parts.append(f"--backends {','.join(self.backends)}")
         if self.timeout_s != Limits.timeout_s:
@@ -174,12 +193,14 @@ def pytest_report_collectionfinish(config: pytest.Config, items: list[pytest.Ite
     options = config.stash[OPTIONS_KEY]
     names = sorted({item.program.target for item in programs if item.program is not None})
     draws = sum(item.draw is not None for item in programs)
+    known = sum(item.expectation is not None for item in programs)
+    known_rule = f"; {known} known bugs xfail while they fail as recorded" if known else ""
     return (
         f"fuzzfox: targets {', '.join(map(_target_status, names)) or '-'}, "
         f"oracles {','.join(options.oracles) or 'default'}, "
         f"backends {','.join(options.backends) or 'default'}, jobs {options.jobs}, "
         f"timeout {options.timeout_s:g}s; {len(programs) - draws} programs + {draws} hypothesis draws; "
-        "pass and dropped pass, bug and invalid fail"
+        f"pass and dropped pass, bug and invalid fail{known_rule}"
     )
 
 
@@ -289,6 +310,8 @@ class ProgramFile(pytest.File):
             yield ProgramItem.from_parent(self, name=name, program=None, problem=str(error))
             return
         yield ProgramItem.from_parent(self, name=name, program=program)
+        if program.expectation is not None:
+            return  # a known bug is recorded on its inputs: no draws
         plans = draw_plans(program.id, options.hypothesis) if options.hypothesis else []
         for index, plan in enumerate(plans, 1):
             draw = Draw(index, len(plans), plan)
@@ -313,6 +336,7 @@ class ProgramItem(pytest.Item):
         self.program = program
         self.problem = problem  # why the file is not a program, found without running it
         self.draw = draw
+        self.expectation = program.expectation if program is not None else None
         self.add_marker(MARKER)
 
     def runtest(self) -> None:
@@ -322,6 +346,8 @@ class ProgramItem(pytest.Item):
             raise ProgramFailure(f"invalid: {self.problem}\n(found while parsing {self.path.name})")
         verdict = self.config.stash[RUNNER_KEY].verdict(self, self.program)
         self.user_properties.append(("fuzzfox_outcome", verdict.outcome.value))
+        if self.expectation is not None:
+            self._judge_known_bug(verdict, self.expectation)
         if verdict.outcome is Outcome.PASS:
             return
         if verdict.outcome is Outcome.DROPPED:
@@ -330,6 +356,37 @@ class ProgramItem(pytest.Item):
         if self.draw is not None and _draw_rejected(verdict):
             skip(f"{self.draw.label} is invalid for this program, not a bug: {verdict.summary}")
         raise ProgramFailure(self._failure_message(verdict))
+
+    def _judge_known_bug(self, verdict: Verdict, expected: Expectation) -> NoReturn:
+        """Strict xfail: xfail while the recorded bug shows; fail when it is gone or has changed."""
+        from oracles.verdict import Outcome
+
+        assert self.program is not None
+        self.user_properties.append(("fuzzfox_expected", expected.symptom))
+        framework = _framework_version(self.program.target)
+        if backends := self.config.stash[OPTIONS_KEY].backends:  # not the ones it was recorded with
+            framework += f" (backends {','.join(backends)})"
+        symptom = verdict.symptom.value if verdict.symptom else "-"
+        if _shows(verdict, expected):
+            pytest.xfail(f"known bug, still {symptom} on {framework}: {expected.description}")
+        recorded = f"{expected.symptom}" + (f" matching {expected.match!r}" if expected.match else "")
+        if verdict.outcome in (Outcome.PASS, Outcome.DROPPED):
+            how = "passes" if verdict.outcome is Outcome.PASS else f"is dropped ({verdict.drop_rule})"
+            headline = [
+                f"fixed in {framework}: this known bug (recorded: {recorded}; confirmed on "
+                f"{expected.confirmed}) is gone, the program {how}.",
+                f"move it to corpus/{self.program.target}/ without its expect, symptom, match, oracle, "
+                "confirmed and issue header keys, or delete it.",
+            ]
+        else:
+            headline = [
+                f"fails differently on {framework}: recorded {recorded} (confirmed on {expected.confirmed}), "
+                f"now {verdict.outcome.value} with symptom {symptom}: a new bug or a changed one.",
+                "check it, then update the header (symptom, match, confirmed) or file the new bug.",
+            ]
+        issue = f" ({expected.issue})" if expected.issue else ""
+        known = f"known bug: {expected.description}{issue}"
+        raise ProgramFailure("\n".join([*headline, known, self._failure_message(verdict)]))
 
     def _failure_message(self, verdict: Verdict) -> str:
         options = self.config.stash[RUNNER_KEY].options
@@ -342,7 +399,8 @@ class ProgramItem(pytest.Item):
         shown = _shown_path(self.path)
         lines.append(f"program: {shown} (target {self.program.target})")
         if self.draw is None:
-            lines.append(f"reproduce: fuzzfox run {shown} {options.command_line()}".rstrip())
+            oracles = self.expectation.oracles if self.expectation else ()
+            lines.append(f"reproduce: fuzzfox run {shown} {options.command_line(oracles)}".rstrip())
             return "\n".join(lines)
         shapes = drawn_shapes(verdict.output_tail)
         lines.append(f"hypothesis {self.draw.label}: {self.draw.plan.describe()}")
@@ -367,6 +425,29 @@ def skip(reason: str) -> NoReturn:
     form of it.
     """
     raise pytest.skip.Exception(reason, _use_item_location=True)
+
+
+def _shows(verdict: Verdict, expected: Expectation) -> bool:
+    """Whether the verdict is still the recorded bug: its symptom, and the recorded text if any."""
+    from oracles.verdict import Outcome
+
+    if verdict.outcome is not Outcome.BUG or verdict.symptom is None:
+        return False
+    if verdict.symptom.value != expected.symptom:
+        return False
+    if not expected.match:
+        return True
+    info = verdict.exception
+    text = verdict.explain() + (f"\n{info.type}: {info.message}" if info is not None else "")
+    return expected.match in text
+
+
+def _framework_version(name: str) -> str:
+    """``tensorflow 2.21.0``: the installed framework a known bug is checked against."""
+    from fuzzfox.targets import get_target
+
+    target = get_target(name)
+    return f"{target.framework} {target.version()}"
 
 
 def _shown_path(path: Path) -> str:
@@ -400,8 +481,8 @@ class SessionRunner:
 
     def __init__(self, options: PluginOptions) -> None:
         self.options = options
-        self.pools: dict[str, TargetPool] = {}
-        self.start_errors: dict[str, str] = {}
+        self.pools: dict[PoolKey, TargetPool] = {}
+        self.start_errors: dict[PoolKey, str] = {}
 
     def verdict(self, item: ProgramItem, program: Program) -> Verdict:
         from fuzzfox.sandbox.pool import WorkerStartError
@@ -414,30 +495,32 @@ class SessionRunner:
             raise ProgramFailure(f"invalid: {error}") from None
         if reason := target.missing_reason():
             skip(reason)
-        if name not in self.pools and name not in self.start_errors:
-            self._start(name, _lookahead(item, name))
-        if name in self.start_errors:
-            raise ProgramFailure(self.start_errors[name])
+        key = _pool_key(program, self.options)
+        if key not in self.pools and key not in self.start_errors:
+            self._start(key, _lookahead(item, key))
+        if key in self.start_errors:
+            raise ProgramFailure(self.start_errors[key])
         try:
-            return self.pools[name].verdict(program)
+            return self.pools[key].verdict(program)
         except WorkerStartError as error:
-            self.start_errors[name] = f"a {name} sandbox worker died and could not restart: {error}"
-            self.pools.pop(name).close()
-            raise ProgramFailure(self.start_errors[name]) from None
+            self.start_errors[key] = f"a {name} sandbox worker died and could not restart: {error}"
+            self.pools.pop(key).close()
+            raise ProgramFailure(self.start_errors[key]) from None
 
-    def _start(self, name: str, programs: list[Program]) -> None:
+    def _start(self, key: PoolKey, programs: list[Program]) -> None:
         from fuzzfox.sandbox.pool import PoolConfig, WorkerStartError
 
+        name, oracles = key
         config = PoolConfig(
             name,
-            self.options.settings(),
+            self.options.settings(oracles),
             jobs=max(1, min(self.options.jobs, len(programs))),
             limits=Limits(timeout_s=self.options.timeout_s),
         )
         try:
-            self.pools[name] = TargetPool(config, programs)
+            self.pools[key] = TargetPool(config, programs)
         except WorkerStartError as error:
-            self.start_errors[name] = f"fuzzfox could not start a {name} sandbox worker: {error}"
+            self.start_errors[key] = f"fuzzfox could not start a {name} sandbox worker: {error}"
 
     def close(self) -> None:
         for pool in self.pools.values():
@@ -445,17 +528,31 @@ class SessionRunner:
         self.pools.clear()
 
 
-def _lookahead(item: ProgramItem, target: str) -> list[Program]:
-    """The programs to queue when ``item`` starts its target's pool: every selected item's.
+# A pool judges the programs of one target with one list of oracles: () is the session's, a
+# known bug's own ``oracle`` header, when it differs, gets a pool of its own.
+PoolKey = tuple[str, tuple[str, ...]]
+
+
+def _pool_key(program: Program, options: PluginOptions) -> PoolKey:
+    expectation = program.expectation
+    own = expectation.oracles if expectation is not None else ()
+    return program.target, own if own != options.oracles else ()
+
+
+def _lookahead(item: ProgramItem, key: PoolKey) -> list[Program]:
+    """The programs to queue when ``item`` starts a pool: every selected item's that it judges.
 
     A pytest-xdist worker runs only the items it is sent, one at a time: it queues just its own.
     """
     if hasattr(item.config, "workerinput"):
         return [item.program] if item.program is not None else []
+    options = item.config.stash[OPTIONS_KEY]
     return [
         other.program
         for other in item.session.items
-        if isinstance(other, ProgramItem) and other.program is not None and other.program.target == target
+        if isinstance(other, ProgramItem)
+        and other.program is not None
+        and _pool_key(other.program, options) == key
     ]
 
 
