@@ -8,18 +8,21 @@ floats (``floor``, ``round``, ``fmod``, ``remainder``), all-negative tensors (on
 The values oracle compiles a program once and then runs eager, the float64 referee and every
 compiled backend on each draw (a call costs milliseconds, a compile seconds).
 
-Each draw rewrites every floating tensor of the recorded inputs in place of a copy, from a
-generator seeded by the draw's position, so a draw is the same in every mode and on every
-re-run: triage and ``fuzzfox recheck`` see the failure again.  Integer, bool and complex tensors
-and Python scalars are kept (an index moved out of range would only make the draw invalid).
+Each draw rewrites a copy of every floating torch tensor or numpy array of the recorded inputs
+(torch programs, and the numpy inputs of jax and tf programs), from a generator seeded by the
+draw and the input's position, so a draw is the same in every mode and on every re-run: triage
+and ``fuzzfox recheck`` see the failure again.  Integer, bool and complex arrays and Python
+scalars are kept (an index moved out of range would only make the draw invalid).
 
-This module imports nothing of fuzzfox: a reproducer script embeds its source so a failing draw
-can be shown to a framework engineer without fuzzfox installed.
+This module imports nothing of fuzzfox (numpy; torch only for a torch tensor): a reproducer script
+embeds its source so a failing draw can be shown to a framework engineer without fuzzfox.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+import numpy as np
 
 DRAWS = ("zeros", "constants", "ties", "integers", "halves", "negative", "large")
 FALLBACK_CONSTANTS = (0.0, 1.0, -1.0, 0.5)
@@ -28,50 +31,54 @@ CONSTANT_LIMIT = 16
 
 
 def draw_inputs(inputs: Any, draw: str, seed: int, constants: tuple[float, ...] = ()) -> Any:
-    """The inputs with every floating tensor rewritten by ``draw`` (a name in ``DRAWS``)."""
-    import torch
-
+    """The inputs with every floating torch tensor and numpy array rewritten by ``draw`` (a name in
+    ``DRAWS``), each from its own generator: position ``i`` of a tuple draws from ``seed * 31 + i``."""
+    if draw not in DRAWS:
+        raise ValueError(f"unknown input draw {draw!r} (known: {', '.join(DRAWS)})")
     if isinstance(inputs, (list, tuple)):
         return type(inputs)(
             draw_inputs(item, draw, seed * 31 + i, constants) for i, item in enumerate(inputs)
         )
-    if not isinstance(inputs, torch.Tensor) or not inputs.is_floating_point():
-        return inputs
-    generator = torch.Generator().manual_seed(seed * len(DRAWS) + DRAWS.index(draw))
-    with torch.no_grad():
-        values = _rewrite(inputs.detach().to(torch.float64).cpu(), draw, generator, constants)
-        drawn = values.to(dtype=inputs.dtype, device=inputs.device)
-        if inputs.dim() == 4 and inputs.is_contiguous(memory_format=torch.channels_last):
-            drawn = drawn.contiguous(memory_format=torch.channels_last)
-    return drawn.requires_grad_(inputs.requires_grad)
+    generator = np.random.default_rng([seed, DRAWS.index(draw)])
+    if isinstance(inputs, np.ndarray) and np.issubdtype(inputs.dtype, np.floating):
+        return _rewrite(inputs.astype(np.float64), draw, generator, constants).astype(inputs.dtype)
+    if type(inputs).__module__.startswith("torch") and getattr(inputs, "is_floating_point", bool)():
+        return _draw_tensor(inputs, draw, generator, constants)
+    return inputs
 
 
-def _rewrite(x: Any, draw: str, generator: Any, constants: tuple[float, ...]) -> Any:
+def _draw_tensor(tensor: Any, draw: str, generator: np.random.Generator, constants: tuple[float, ...]) -> Any:
     import torch
 
-    half = torch.rand(x.shape, generator=generator, dtype=torch.float64) < 0.5
+    values = _rewrite(tensor.detach().cpu().to(torch.float64).numpy(), draw, generator, constants)
+    drawn = torch.from_numpy(values).to(dtype=tensor.dtype, device=tensor.device)
+    if tensor.dim() == 4 and tensor.is_contiguous(memory_format=torch.channels_last):
+        drawn = drawn.contiguous(memory_format=torch.channels_last)
+    return drawn.requires_grad_(tensor.requires_grad)
+
+
+def _rewrite(
+    x: np.ndarray, draw: str, generator: np.random.Generator, constants: tuple[float, ...]
+) -> np.ndarray:
+    half = generator.random(x.shape) < 0.5
     if draw == "zeros":
-        signed_zero = torch.where(torch.rand(x.shape, generator=generator) < 0.2, -0.0, 0.0)
-        return torch.where(half, signed_zero.to(torch.float64), x)
+        signed_zero = np.where(generator.random(x.shape) < 0.2, -0.0, 0.0)
+        return np.where(half, signed_zero, x)
     if draw == "constants":
-        pool = torch.tensor(_constant_pool(constants), dtype=torch.float64)
-        picks = pool[torch.randint(len(pool), x.shape, generator=generator)]
-        return torch.where(half, picks, x)
+        pool = np.array(_constant_pool(constants))
+        return np.where(half, pool[generator.integers(len(pool), size=x.shape)], x)
     if draw == "ties":
-        finite = x[torch.isfinite(x)]
-        choices = finite[torch.randint(finite.numel(), (3,), generator=generator)] if finite.numel() else None
-        if choices is None:
+        finite = x[np.isfinite(x)]
+        if not finite.size:
             return x
-        return choices[torch.randint(3, x.shape, generator=generator)]
+        return finite[generator.integers(finite.size, size=3)][generator.integers(3, size=x.shape)]
     if draw == "integers":
-        return torch.round(x * 3.0)
+        return np.round(x * 3.0)
     if draw == "halves":
-        return torch.floor(x * 3.0) + 0.5
+        return np.floor(x * 3.0) + 0.5
     if draw == "negative":
-        return -torch.abs(x)
-    if draw == "large":
-        return x * LARGE_SCALE
-    raise ValueError(f"unknown input draw {draw!r} (known: {', '.join(DRAWS)})")
+        return -np.abs(x)
+    return x * LARGE_SCALE  # "large"
 
 
 def _constant_pool(constants: tuple[float, ...]) -> list[float]:

@@ -62,3 +62,14 @@ def test_program_constants_are_the_literals_of_the_computation_not_of_make_input
     )
     assert program_constants(source) == (0.5, 2.0, 0.25)  # -0.5 is USub(0.5): the pool negates anyway
     assert program_constants("def broken(:") == ()
+
+
+def test_numpy_inputs_of_jax_and_tf_programs_are_drawn_too() -> None:
+    import numpy as np
+
+    x = np.random.default_rng(0).standard_normal((6, 5)).astype(np.float32)
+    labels = np.arange(6)
+    drawn = draw_inputs((x, labels, 3.0), "zeros", seed=0)
+    assert drawn[0].dtype == np.float32 and drawn[0].shape == x.shape and (drawn[0] == 0).any()
+    assert drawn[1] is labels and drawn[2] == 3.0
+    assert np.array_equal(drawn[0], draw_inputs((x, labels, 3.0), "zeros", seed=0)[0])
