@@ -270,6 +270,25 @@ def test_report_totals(tmp_path, capsys):
     assert (tmp_path / "report.md").exists()
 
 
+def test_compare_counts_only_the_faults_run_in_both(tmp_path, capsys):
+    arms = {
+        "before": (_result("a", False, None, 0, 0), _result("b", True, 3.0, 2, 1)),
+        "after": (
+            _result("a", True, 1.5, 1, 0),
+            _result("b", True, 2.0, 1, 0),
+            _result("c", True, 1.0, 1, 0),
+        ),
+    }
+    for arm, results in arms.items():
+        for result in results:
+            (tmp_path / arm / result["fault"]).mkdir(parents=True)
+            (tmp_path / arm / result["fault"] / faults.RESULT).write_text(json.dumps(result))
+    assert faults.main(["compare", str(tmp_path / "before"), str(tmp_path / "after")]) == 0
+    out = capsys.readouterr().out
+    assert "found: 1/2 -> 2/2; clusters: 2 -> 2; unpatched-failing: 1 -> 0" in out
+    assert "yes (1.5 min)" in out and "\nc " not in out
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="torch is not installed")
 def test_verify_one_torch_fault(tmp_path, capsys):

@@ -28,7 +28,7 @@ import subprocess
 import sys
 import time
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -1042,6 +1042,80 @@ def command_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def render_comparison(before: Path, after: Path) -> str:
+    """Per fault run in both directories: found, minutes to find, clusters and unpatched-failing
+    clusters before and after, and the totals over those faults only (one change, same faults)."""
+    old = {r["fault"]: r for r in load_results(before)}
+    new = {r["fault"]: r for r in load_results(after)}
+    common = [fault for fault in new if fault in old]
+    if not common:
+        return f"no fault has a result in both {before} and {after}"
+
+    def cell(result: dict[str, Any]) -> str:
+        first = result["minutes_to_first_find"]
+        return (
+            f"yes ({first:.1f} min)"
+            if result["found"] and first is not None
+            else "yes"
+            if result["found"]
+            else "no"
+        )
+
+    def change(measure: Callable[[dict[str, Any]], Any], fault: str) -> str:
+        return f"{measure(old[fault])} -> {measure(new[fault])}"
+
+    def clusters(result: dict[str, Any]) -> int:
+        return result["n_clusters"]
+
+    def failing(result: dict[str, Any]) -> int:
+        return len(result["unpatched_failing_clusters"])
+
+    def runs(result: dict[str, Any]) -> Any:
+        return result.get("programs_run", "-")
+
+    rows = [
+        [fault, cell(old[fault]), cell(new[fault]), *(change(m, fault) for m in (clusters, failing, runs))]
+        for fault in common
+    ]
+
+    def total(results: dict[str, dict[str, Any]], measure: Callable[[dict[str, Any]], Any]) -> int:
+        return sum(measure(results[fault]) for fault in common)
+
+    def found(result: dict[str, Any]) -> int:
+        return int(result["found"])
+
+    return "\n".join(
+        [
+            f"before: {before} ({_settings(old[common[0]])})",
+            f"after:  {after} ({_settings(new[common[0]])})",
+            "",
+            table(["fault", "found before", "found after", "clusters", "unpatched-failing", "runs"], rows),
+            "",
+            f"found: {total(old, found)}/{len(common)} -> {total(new, found)}/{len(common)}; "
+            f"clusters: {total(old, clusters)} -> {total(new, clusters)}; "
+            f"unpatched-failing: {total(old, failing)} -> {total(new, failing)}; "
+            f"runs: {total(old, runs)} -> {total(new, runs)}",
+        ]
+    )
+
+
+def _settings(result: dict[str, Any]) -> str:
+    known = {key: result.get(key, "?") for key in ("minutes_budget", "seed", "jobs", "fuzzfox_commit")}
+    draws = result.get("input_draws")
+    return (
+        f"{known['minutes_budget']} min, seed {known['seed']}, {known['jobs']} jobs, "
+        f"input draws {'default' if draws is None else draws}, fuzzfox {known['fuzzfox_commit']}"
+    )
+
+
+def command_compare(args: argparse.Namespace) -> int:
+    for directory in (args.before, args.after):
+        if not directory.is_dir():
+            raise BenchError(f"no results directory {directory}")
+    print(render_comparison(args.before, args.after))
+    return EXIT_OK
+
+
 def command_list(args: argparse.Namespace) -> int:
     faults = load_faults(None, args.framework)
     rows = [[f.id, f.framework, f.kind, f.file, f.description] for f in faults]
@@ -1066,6 +1140,7 @@ examples:
   bench/faults/run.py run --framework torch --minutes 10 --seed 0 --out reports/faults
   bench/faults/run.py baseline --target torch-inductor --minutes 10 --seed 0 --out reports/faults
   bench/faults/run.py report --out reports/faults
+  bench/faults/run.py compare reports/faults-draws0 reports/faults   # before/after of one change
 """
 
 
@@ -1166,6 +1241,11 @@ def build_parser() -> argparse.ArgumentParser:
     campaign_options(baseline)
     report = commands.add_parser("report", help="the table per fault and the totals of a run's results")
     report.add_argument("--out", type=Path, required=True, metavar="DIR")
+    compare = commands.add_parser(
+        "compare", help="before/after of one change: the faults run in both results directories"
+    )
+    compare.add_argument("before", type=Path, metavar="BEFORE", help="results directory of the old setting")
+    compare.add_argument("after", type=Path, metavar="AFTER", help="results directory of the new setting")
     return parser
 
 
@@ -1177,6 +1257,7 @@ def main(argv: list[str] | None = None) -> int:
         "run": command_run,
         "baseline": command_baseline,
         "report": command_report,
+        "compare": command_compare,
     }
     try:
         return commands[args.command](args)
