@@ -40,9 +40,17 @@ Tolerances (``|a - b| <= atol + rtol * scale``):
 The instability filter (rules in :data:`oracles.instability.RULES`):
 
 - NaN/Inf: when both autodiff values compared are non-finite the derivative is undefined there
-  (``grad_nonfinite``, dropped); non-finite on one side only is kept as a bug.  A non-finite
-  *central difference* where ``L(x)`` is finite means the step left the function's domain or
-  crossed a pole: that is a non-differentiable point, judged by the next rule.
+  (``grad_nonfinite``, dropped).  When one side only is non-finite (an autodiff mode or the
+  central difference), or the central difference disagrees, the function differentiated (``L``,
+  or ``<grad L, u>`` for second order) is evaluated at ``x`` and at the central difference's
+  points ``x +- eps v``: NaN/Inf at any of them means the function is undefined at ``x`` or the
+  step leaves its domain (``log1p`` near -1, ``sqrt`` at 0, a Cholesky factor of a matrix that is
+  not positive definite), where one mode giving NaN and another a number is no evidence
+  (``grad_nonfinite_loss``, dropped).  Where the function is finite at all three points a
+  non-finite value on one side only stays a bug (a wrong rule, e.g. a 0/0 in a derivative).
+  The compiled gradient's NaN/Inf where eager's is finite is dropped by the same rule only when
+  ``L(x)`` itself is NaN/Inf (in the program's dtypes or in float64) and the mismatch is
+  nowhere else.
 - ``grad_precision``: a method evaluated with ``fp64=True`` raises :class:`PrecisionLimited`
   when the program casts below its inputs' precision; float64 differences are then unfair.
 - ``grad_nondifferentiable``: a mismatch against the central difference is dropped when, at
@@ -54,6 +62,14 @@ The instability filter (rules in :data:`oracles.instability.RULES`):
   :class:`ModeNotImplemented`) for an op: a missing feature, not a wrong gradient.
 - ``grad_no_fp64_reference``: the program does not run in float64 at all, so there is no
   reference; compiled gradients are still compared (with widened tolerances, as for values).
+
+Stopped gradients: a framework may say (optional attribute ``skip_numeric``, a reason) that its
+program stops gradients in a way the central difference cannot hold fixed (torch's ``detach``
+and ``no_grad`` blocks): autodiff is then not compared with central differences at all (reverse
+against forward and compiled against eager still are).  ``skip_forward`` (a reason) leaves
+forward mode out too (torch's forward AD ignores ``no_grad``).  JAX and TF hold their
+program's ``stop_gradient`` values fixed in the float64 evaluations instead, so they need
+neither.
 
 Other exceptions: eager reverse raising in the program's dtype makes the program ``invalid``
 for gradients (e.g. an in-place op autograd cannot differentiate); the other eager modes raising
@@ -71,7 +87,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from oracles import instability
-from oracles.compare import FLOAT_TOLERANCES, Leaf, compare_runs
+from oracles.compare import FLOAT_TOLERANCES, Leaf, Mismatch, compare_runs
 from oracles.judge import exception_info
 from oracles.phases import GRADIENT_COMPILED_PHASE, GRADIENT_PREFIX, PhaseLog, stage_of
 from oracles.verdict import ExceptionInfo, ModeResult, Outcome, Stage, Symptom, Verdict
@@ -106,8 +122,10 @@ class GradientFunctions(Protocol):
 
     Optional attributes, read with defaults when absent: ``input_dtypes: list[str]`` (the
     program dtype of each input, e.g. ``"float32"``; picks the compiled comparison's tolerances;
-    default float32) and ``compiler: str`` (blamed for a wrong compiled gradient; default
-    ``"compiler"``).
+    default float32), ``compiler: str`` (blamed for a wrong compiled gradient; default
+    ``"compiler"``), and ``skip_numeric`` / ``skip_forward: str | None`` (why central
+    differences, or forward mode, are no fair reference for this program: a gradient stop
+    they cannot see; read after the first reverse-mode call; default None).
     """
 
     input_names: list[str]  # e.g. ["input[0]", "input[2]"]
@@ -240,13 +258,20 @@ def check_gradients(
         reference = calls.run("reverse-fp64", lambda: functions.reverse(x, fp64=True))
     except _Failure as failure:
         findings.append(_no_reference(failure))
+    skipped = _skipped(functions)
     if reference is not None:
-        findings += _Eager(functions, calls, x, reference, options).check()
+        findings += _Eager(functions, calls, x, reference, options, skipped).check()
     findings += _compiled(functions, calls, x, eager, reference)
-    verdict = _verdict(findings, options)
+    verdict = _verdict(findings, options, skipped)
     verdict.modes = list(calls.modes.values())
     verdict.seconds = time.monotonic() - started
     return verdict
+
+
+def _skipped(functions: GradientFunctions) -> dict[str, str]:
+    """The references a framework says are unfair for this program: ``{"numeric"|"forward": why}``."""
+    reasons = {what: getattr(functions, f"skip_{what}", None) for what in ("numeric", "forward")}
+    return {what: str(why) for what, why in reasons.items() if why}
 
 
 def _describe(info: ExceptionInfo) -> str:
@@ -370,6 +395,7 @@ class _Directional:
     direction: Arrays
     scale: float
     label: str  # e.g. "v[1]"
+    name: str = "L"  # what ``function`` is, for the evidence
 
 
 class _Eager:
@@ -382,12 +408,14 @@ class _Eager:
         x: Arrays,
         gradient: Arrays,
         options: GradOptions,
+        skipped: dict[str, str] | None = None,
     ) -> None:
         self.functions = functions
         self.calls = calls
         self.x = x
         self.gradient = gradient
         self.options = options
+        self.skipped = skipped or {}
         self.rng = np.random.default_rng(options.seed)
         self.failed_modes: set[str] = set()  # a mode that raised once is not called again
 
@@ -407,7 +435,7 @@ class _Eager:
 
     def _mode(self, name: str, call: Callable[[], Any], findings: list[_Finding]) -> Any | None:
         """Call one autodiff mode; on failure note it once (in ``findings``) and return None."""
-        if name in self.failed_modes:
+        if name in self.failed_modes or (name.startswith("forward") and "forward" in self.skipped):
             return None
         try:
             return self.calls.run(name, call)
@@ -452,7 +480,8 @@ class _Eager:
         def gradient_along_u(x: Arrays) -> float:
             return _dot(self.calls.run("numeric-second", lambda: self.functions.reverse(x, fp64=True)), u)
 
-        directional = _Directional(modes, gradient_along_u, v, scale, f"u[{index}], v[{index}]")
+        label = f"u[{index}], v[{index}]"
+        directional = _Directional(modes, gradient_along_u, v, scale, label, f"<grad L, u[{index}]>")
         return findings + self._judge(directional)
 
     def _judge(self, d: _Directional) -> list[_Finding]:
@@ -492,11 +521,20 @@ class _Eager:
                             drop_rule=instability.GRAD_NONFINITE,
                         )
                     ]
-                return [self._mismatch(pair, f"{first} {a!r} vs {second} {b!r} along {d.label}", a, b)]
+                detail = f"{first} {a!r} vs {second} {b!r} along {d.label}"
+                undefined = self._undefined(d)
+                if undefined:
+                    rule = instability.GRAD_NONFINITE_LOSS
+                    return [_Finding(pair, f"{detail}; {undefined}", drop_rule=rule)]
+                return [self._mismatch(pair, detail, a, b)]
             if not _close(a, b, d.scale, AUTODIFF_RTOL, AUTODIFF_ATOL):
+                if "numeric" in self.skipped:  # no central difference to say which one is off
+                    detail = f"{first} {a:.10g} vs {second} {b:.10g} along {d.label}"
+                    detail += f" (no central differences: {self.skipped['numeric']})"
+                    return [self._mismatch(pair, detail, a, b)]
                 agreeing, _ = self._numeric_agreement(d)
                 return [self._ad_disagreement(d, pair, agreeing)]
-        if not names:
+        if not names or "numeric" in self.skipped:
             return []
         agreeing, numeric = self._numeric_agreement(d)
         if all(agreeing.values()):
@@ -517,9 +555,10 @@ class _Eager:
             finding.detail += f" (also failed: {pair})"
             return finding
         if not agreeing[first]:  # neither agrees with the central difference
-            explained = self._nonsmooth(d)
+            explained = self._explain(d)
             if explained:
-                return _Finding(pair, f"{detail}; {explained}", drop_rule=instability.GRAD_NONDIFFERENTIABLE)
+                rule, why = explained
+                return _Finding(pair, f"{detail}; {why}", drop_rule=rule)
             finding = self._mismatch(pair, detail + "; neither agrees with the central difference", a, b)
             finding.detail += f" (also failed: {first}-vs-numeric, {second}-vs-numeric)"
             return finding
@@ -532,11 +571,10 @@ class _Eager:
         detail = f"{detail} vs central difference {numeric:.10g} along {d.label}"
         if not _finite(numeric) and not any(_finite(d.modes[name]) for name in wrong):
             return _Finding(comparison, f"{detail}: all non-finite", drop_rule=instability.GRAD_NONFINITE)
-        explained = self._nonsmooth(d)
+        explained = self._explain(d)
         if explained:
-            return _Finding(
-                comparison, f"{detail}; {explained}", drop_rule=instability.GRAD_NONDIFFERENTIABLE
-            )
+            rule, why = explained
+            return _Finding(comparison, f"{detail}; {why}", drop_rule=rule)
         finding = self._mismatch(comparison, detail, d.modes[wrong[0]], numeric)
         if len(wrong) > 1:
             finding.detail += f" (also failed: {', '.join(f'{w}-vs-numeric' for w in wrong[1:])})"
@@ -557,7 +595,7 @@ class _Eager:
             if step == steps[0]:
                 first = numeric
             if not _finite(numeric):
-                break  # left the domain: a non-differentiable point, judged by _nonsmooth
+                break  # left the domain: judged by _explain (grad_nonfinite_loss)
             for name, value in d.modes.items():
                 agreeing[name] = agreeing[name] or (
                     _finite(value) and _close(value, numeric, d.scale, NUMERIC_RTOL, NUMERIC_ATOL + roundoff)
@@ -578,13 +616,36 @@ class _Eager:
             roundoff = NUMERIC_ROUNDOFF * max(abs(plus), abs(minus)) / step
         return float(derivative), float(roundoff) if _finite(roundoff) else 0.0
 
+    def _explain(self, d: _Directional) -> tuple[str, str] | None:
+        """A drop rule and its evidence for a mismatch against the central difference, or None."""
+        undefined = self._undefined(d)
+        if undefined:
+            return instability.GRAD_NONFINITE_LOSS, undefined
+        nonsmooth = self._nonsmooth(d)
+        return (instability.GRAD_NONDIFFERENTIABLE, nonsmooth) if nonsmooth else None
+
+    def _undefined(self, d: _Directional) -> str | None:
+        """Evidence that ``d.function`` is NaN/Inf at ``x`` or at the central difference's points
+        ``x +- eps v`` (undefined there, or the step leaves its domain), or None."""
+        eps = self.options.eps
+        centre = d.function(self.x)
+        if not _finite(centre):
+            return f"{d.name} is {centre!r} at x: undefined there, and so are its derivatives"
+        for sign, step in (("+", eps), ("-", -eps)):
+            there = d.function(_shift(self.x, d.direction, step))
+            if not _finite(there):
+                return (
+                    f"{d.name} is {there!r} at x {sign} {eps:g} v (finite at x): the central difference's "
+                    "step leaves its domain"
+                )
+        return None
+
     def _nonsmooth(self, d: _Directional) -> str | None:
-        """Evidence that ``x`` is a non-differentiable point of ``d.function``, or None."""
+        """Evidence that ``x`` is a non-differentiable point of ``d.function``, or None (called
+        where ``d.function`` is finite at ``x`` and ``x +- eps v``)."""
         eps, radius = self.options.eps, self.options.radius
         base, _ = self._central_difference(d.function, self.x, d.direction, eps)
         centre = d.function(self.x)
-        if _finite(centre) and not _finite(base):
-            return f"the central difference is {base!r} where the value is finite (a domain edge or pole)"
         rng = np.random.default_rng([self.options.seed, 1])
         for _ in range(self.options.neighbours):
             w = _random_direction(rng, self.x)
@@ -655,22 +716,61 @@ def _compiled(
             for name, dtype, a in zip(names, dtypes, arrays, strict=True)
         ]
 
-    mismatch = compare_runs(leaves(eager), leaves(compiled), leaves(reference) if reference else None)
+    def compare(e: Arrays, c: Arrays, r: Arrays | None) -> Mismatch | None:
+        return compare_runs(leaves(e), leaves(c), leaves(r) if r is not None else None)
+
+    mismatch = compare(eager, compiled, reference)
     if mismatch is None:
         return []
-    return [
-        _Finding(
-            COMPILED,
-            f"{mismatch.path}: {mismatch.detail}",
-            drop_rule=mismatch.drop_rule,
-            blame=compiler,
-            leaf=mismatch.path,
-            abs_err=mismatch.max_abs_err,
-            rel_err=mismatch.max_rel_err,
-            rmse_compiled=mismatch.rmse_compiled,
-            rmse_eager=mismatch.rmse_eager,
-        )
-    ]
+    finding = _Finding(
+        COMPILED,
+        f"{mismatch.path}: {mismatch.detail}",
+        drop_rule=mismatch.drop_rule,
+        blame=compiler,
+        leaf=mismatch.path,
+        abs_err=mismatch.max_abs_err,
+        rel_err=mismatch.max_rel_err,
+        rmse_compiled=mismatch.rmse_compiled,
+        rmse_eager=mismatch.rmse_eager,
+    )
+    if finding.is_bug and _only_where_nonfinite(compare, eager, compiled, reference):
+        undefined = _nonfinite_loss(functions, calls, x)
+        if undefined:
+            finding.drop_rule = instability.GRAD_NONFINITE_LOSS
+            finding.detail += f"; {undefined}"
+    return [finding]
+
+
+def _only_where_nonfinite(
+    compare: Callable[[Arrays, Arrays, Arrays | None], Mismatch | None],
+    eager: Arrays,
+    compiled: Arrays,
+    reference: Arrays | None,
+) -> bool:
+    """Whether the compiled gradient's mismatch is only at elements where eager or compiled is NaN/Inf."""
+    unequal = [np.isfinite(e) != np.isfinite(c) for e, c in zip(eager, compiled, strict=True)]
+    if not any(mask.any() for mask in unequal):
+        return False
+    masks = [~(np.isfinite(e) & np.isfinite(c)) for e, c in zip(eager, compiled, strict=True)]
+
+    def finite_part(arrays: Arrays) -> Arrays:
+        return [np.where(mask, 0.0, a) for mask, a in zip(masks, arrays, strict=True)]
+
+    rest = compare(finite_part(eager), finite_part(compiled), finite_part(reference) if reference else None)
+    return rest is None or rest.drop_rule is not None
+
+
+def _nonfinite_loss(functions: GradientFunctions, calls: _Calls, x: Arrays) -> str | None:
+    """Why ``L`` is undefined at ``x`` (NaN/Inf in the program's dtypes or in float64), or None."""
+    for phase, fp64 in (("value", False), ("numeric", True)):
+        try:
+            value = float(calls.run(phase, lambda fp64=fp64: functions.value(x, fp64=fp64)))
+        except _Failure:
+            continue
+        if not _finite(value):
+            where = "float64" if fp64 else "the program's dtypes"
+            return f"L(x) is {value!r} in {where}: the gradient is undefined there"
+    return None
 
 
 def _tolerance_dtype(dtype: str) -> str:
@@ -684,15 +784,16 @@ def _tolerance_dtype(dtype: str) -> str:
 # ---------------------------------------------------------------- verdicts
 
 
-def _verdict(findings: list[_Finding], options: GradOptions) -> Verdict:
+def _verdict(findings: list[_Finding], options: GradOptions, skipped: dict[str, str]) -> Verdict:
     if not findings:
-        checked = "reverse, forward and central differences"
+        labels = {"forward": "forward", "numeric": "central differences"}
+        compared = ["reverse", *(label for key, label in labels.items() if key not in skipped)]
+        checked = f"{', '.join(compared[:-1])} and {compared[-1]}" if len(compared) > 1 else compared[0]
         if options.second_order:
             checked += ", second order"
-        return Verdict(
-            Outcome.PASS,
-            f"gradients agree ({checked} along {options.directions} directions; compiled reverse)",
-        )
+        checked += f" along {options.directions} directions; compiled reverse"
+        checked += "".join(f"; no {labels[key]}: {why}" for key, why in skipped.items())
+        return Verdict(Outcome.PASS, f"gradients agree ({checked})")
     bugs = [f for f in findings if f.is_bug]
     # A comparison against the central difference says which mode is wrong: prefer it.
     named = [f for f in bugs if f.comparison.endswith("-vs-numeric")]

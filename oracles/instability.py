@@ -49,3 +49,12 @@ def is_out_of_memory(error: ExceptionInfo | None) -> bool:
     if error is None:
         return False
     return error.type == "MemoryError" or bool(_OUT_OF_MEMORY.search(error.message))
+
+
+# The gradient oracle's rule for a function that is undefined where it is differentiated.
+GRAD_NONFINITE_LOSS = "grad_nonfinite_loss"
+RULES[GRAD_NONFINITE_LOSS] = (
+    "the function differentiated (L, or <grad L, u> for second order) is NaN/Inf at the point or at "
+    "the central difference's points x +- h v, and a mode or the central difference is NaN/Inf: the "
+    "derivative is undefined there (a domain edge, NaN data, cholesky of a non-positive-definite matrix)"
+)

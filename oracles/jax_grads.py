@@ -23,7 +23,12 @@ input (``jnp.linalg.solve`` factors ``stop_gradient(a)``).
 A float64 evaluation raises ``PrecisionLimited`` when the program, run on float64 inputs, still
 converts a float to a narrower float (``astype(jnp.float32)``, ``reduce_precision``): float64
 finite differences are then no fair reference.  A program that cannot be traced by ``jax.jit``
-(Python control flow on array values) is invalid, not a compiler crash, as for values.
+(Python control flow on array values), or that ``jax.jit`` rejects while tracing its gradient
+with one of JAX's own API checks (``oracles.jax_xla.NOT_VALID_JAX``: a carry changing type,
+reverse mode through a ``while_loop``, which op by op is a Python loop and differentiates), is
+invalid, not a compiler crash, as for values: ``compiled_reverse`` runs ``jax.jit`` through its
+stages, each a phase (``xla:trace``, ``xla:compile``, ``xla:execute``), so the phase it raised
+in says which.
 
 ``rules_used`` names the autodiff rules of ``fuzzfox.whitebox.jax_rules`` that differentiating
 the program runs, as that catalog's ids: the JVP (or zero-JVP) and linearization rules of the
@@ -39,8 +44,18 @@ from typing import Any
 
 import numpy as np
 
+from oracles.gradcheck import COMPILED as COMPILED_REVERSE
 from oracles.gradcheck import GradOptions, PrecisionLimited, check_gradients
-from oracles.jax_xla import UNTRACEABLE, XLA, JaxProgram, as_jax, is_floating, make_program_inputs, to_fp64
+from oracles.jax_xla import (
+    TRACE_STEP,
+    XLA,
+    JaxProgram,
+    as_jax,
+    is_floating,
+    make_program_inputs,
+    not_valid_jax,
+    to_fp64,
+)
 from oracles.judge import exception_info
 from oracles.phases import PhaseLog
 from oracles.verdict import Outcome, Verdict
@@ -53,9 +68,10 @@ PLAIN_CALLS = frozenset({"jit", "pjit", "closed_call"})  # calls whose body is t
 
 def check(program: JaxProgram, options: GradOptions, phases: PhaseLog | None = None) -> Verdict:
     """Judge one program's gradients (``oracles.gradcheck``) at its own inputs."""
+    phases = phases or PhaseLog()
     try:
         functions = JaxGradientFunctions(
-            program.function, make_program_inputs(program, options.seed), options.seed
+            program.function, make_program_inputs(program, options.seed), options.seed, phases
         )
     except Exception as error:
         info = exception_info(error)
@@ -67,9 +83,11 @@ def check(program: JaxProgram, options: GradOptions, phases: PhaseLog | None = N
     if not functions.differentiable:
         return Verdict(Outcome.PASS, "no floating input or no floating output: no gradient to check")
     verdict = check_gradients(functions, functions.initial_point(), options, phases)
-    if verdict.exception is not None and verdict.exception.type in UNTRACEABLE:
+    # The compiled gradient runs last: the phase it raised in is still the current one.
+    why = not_valid_jax(verdict.exception, phases.current if verdict.backend == COMPILED_REVERSE else None)
+    if why:
         verdict.outcome = Outcome.INVALID
-        verdict.summary = f"the program cannot be traced by jax.jit ({verdict.exception.type})"
+        verdict.summary = why
         return verdict
     with contextlib.suppress(Exception):  # the rules are a trigger record, not evidence
         verdict.triggers = functions.rules_used(functions.initial_point())
@@ -79,11 +97,14 @@ def check(program: JaxProgram, options: GradOptions, phases: PhaseLog | None = N
 class JaxGradientFunctions:
     compiler = XLA
 
-    def __init__(self, function: Callable[..., Any], inputs: tuple[Any, ...], seed: int) -> None:
+    def __init__(
+        self, function: Callable[..., Any], inputs: tuple[Any, ...], seed: int, phases: PhaseLog | None = None
+    ) -> None:
         import jax
 
         self.function = function
         self.inputs = inputs
+        self.phases = phases or PhaseLog()
         self._narrowing: list[str] | None = None
         self._frozen: Callable[..., Any] | None = None
         self.positions = [
@@ -248,10 +269,16 @@ class JaxGradientFunctions:
         return float(tangent)
 
     def compiled_reverse(self, x: Arrays) -> Arrays:
+        """``jax.jit(jax.grad(L))`` through its stages, each a phase, as the values oracle runs jit."""
         import jax
 
-        compiled = jax.jit(jax.grad(self.loss(fp64=False), argnums=self._argnums()))
-        return _float64(compiled(*self._cast(x, fp64=False)))
+        primals = self._cast(x, fp64=False)
+        self.phases.enter(f"{XLA}:{TRACE_STEP}")
+        traced = jax.jit(jax.grad(self.loss(fp64=False), argnums=self._argnums())).trace(*primals)
+        self.phases.enter(f"{XLA}:compile")
+        executable = traced.lower().compile()
+        self.phases.enter(f"{XLA}:execute")
+        return _float64(jax.block_until_ready(executable(*primals)))
 
 
 def _float64(arrays: Sequence[Any]) -> Arrays:

@@ -18,6 +18,18 @@ registered gradient, or no gradient of its gradient for second order) is re-rais
 with float64 inputs, still computes any floating tensor in a narrower dtype (a cast down, or a
 float32 constant of its own), so float64 finite differences would not be a fair reference.
 
+A ``tf.stop_gradient`` the program calls itself makes autodiff differ from the numeric derivative
+on purpose (straight-through estimators, frozen targets).  So every float64 evaluation (the
+central differences use them) holds the program's own ``stop_gradient`` outputs fixed at their
+values at the checked point: the first float64 evaluation records them, in call order, and later
+ones return the recorded values in their place (a constant, so autodiff sees the zero derivative
+``stop_gradient`` has, and at the checked point the values are the same).  "The program's own"
+is a ``stop_gradient`` called from outside TF (through TF's decorator wrappers only); those TF
+calls inside its library functions are left alone, as value-neutral tricks (``reduce_logsumexp``'s
+shift).  One called while the program builds a graph of its own (its own ``tf.function``) cannot
+be held: then ``skip_numeric`` says so and the core compares no autodiff value with central
+differences.
+
 TF answers ``None`` for a gradient that is structurally zero (``sign``, a cast to an integer, an
 output that does not depend on an input): that is read as zeros (``UnconnectedGradients.ZERO``), a
 known non-bug.  TF derives forward mode by transposing the registered reverse-mode gradient
@@ -28,6 +40,8 @@ both modes alike: only the numeric derivative can catch it (see ``oracles.tf_fau
 from __future__ import annotations
 
 import contextlib
+import os
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -38,6 +52,9 @@ from oracles.judge import exception_info
 from oracles.tf_xla import TfProgram, compiler, input_arrays, is_unsupported, widen
 
 NARROW_FLOATS = frozenset({"float16", "bfloat16", "float32", "complex64"})
+# TF's decorator frames between a public op and its caller (dispatch, traceback filtering,
+# weak-tensor promotion): a stop_gradient called through these only is the program's own.
+TF_WRAPPERS = frozenset({"wrapper", "error_handler", "op_dispatch_handler"})
 
 
 def gradient_functions(
@@ -67,6 +84,8 @@ class TfGradientFunctions:
         self.compiler = compiled_backend  # blamed for a wrong compiled gradient
         self._weights: list[np.ndarray] | None = None
         self._narrow_in_fp64: list[str] | None = None
+        self._stops: list[np.ndarray] | None = None  # the program's stop_gradient values at x0
+        self.skip_numeric: str | None = None  # set when a stop_gradient cannot be held fixed
 
     # -- the GradientFunctions protocol --------------------------------------------------------
 
@@ -161,7 +180,53 @@ class TfGradientFunctions:
 
         if fp64 and (narrow := self._narrow_dtypes_in_fp64()):
             raise PrecisionLimited(f"with float64 inputs the program still computes in {', '.join(narrow)}")
+        if fp64:
+            self._record_stops()  # outside any tape or accumulator the caller opens next
         return [tf.constant(a) for a in self._cast(x, fp64)]
+
+    def _record_stops(self) -> None:
+        """The program's own ``stop_gradient`` outputs in float64 at the checked point, in call order
+        (once per program)."""
+        import tensorflow as tf
+
+        if self._stops is not None:
+            return
+        seen: list[Any] = []
+        in_graph: list[bool] = []
+
+        def record(value: Any) -> Any:
+            seen.append(value)
+            in_graph.append(not tf.executing_eagerly())
+            return value
+
+        x0 = [tf.constant(self.arrays[i].astype(np.float64)) for i in self.positions]
+        with _program_stop_gradients(record):
+            self.fn(*self._inputs(x0, True))
+        if any(in_graph):
+            self.skip_numeric = (
+                "the program calls tf.stop_gradient inside a graph of its own, which the central "
+                "differences cannot hold fixed"
+            )
+            self._stops = []
+        else:
+            self._stops = [np.asarray(value.numpy()) for value in seen]
+
+    def _stops_held(self, fp64: bool) -> contextlib.AbstractContextManager[Any]:
+        """In float64, the program's own ``stop_gradient`` outputs replaced by their recorded values."""
+        import tensorflow as tf
+
+        if not fp64 or not self._stops:
+            return contextlib.nullcontext()
+        recorded = iter(self._stops)
+
+        def held(value: Any) -> Any:
+            frozen = next(recorded, None)
+            same = frozen is not None and frozen.shape == tuple(value.shape)
+            if not same or frozen.dtype != value.dtype.as_numpy_dtype:
+                return value  # the program took another path: nothing to hold it at
+            return tf.constant(frozen)
+
+        return _program_stop_gradients(held)
 
     def _narrow_dtypes_in_fp64(self) -> list[str]:
         """Floating dtypes narrower than 64 bits in the program's graph traced with float64 inputs
@@ -187,7 +252,9 @@ class TfGradientFunctions:
         return inputs
 
     def _loss(self, primals: list[Any], fp64: bool) -> Any:
-        return self._weighted_sum(self.fn(*self._inputs(primals, fp64)))
+        inputs = self._inputs(primals, fp64)
+        with self._stops_held(fp64):
+            return self._weighted_sum(self.fn(*inputs))
 
     def _weighted_sum(self, outputs: Any) -> Any:
         import tensorflow as tf
@@ -212,6 +279,44 @@ class TfGradientFunctions:
             rng = np.random.default_rng(self.seed)
             self._weights = [rng.standard_normal(tuple(part.shape)) for part in parts]
         return self._weights
+
+
+@contextlib.contextmanager
+def _program_stop_gradients(transform: Callable[[Any], Any]) -> Iterator[None]:
+    """Each ``stop_gradient`` the program calls itself returns ``transform(its output)`` in the block.
+
+    ``tf.stop_gradient`` (however the program imported it) runs ``gen_array_ops.stop_gradient``
+    through the module, so that is where it is caught; whose call it is comes from the stack."""
+    from tensorflow.python.ops import gen_array_ops
+
+    real = gen_array_ops.stop_gradient
+
+    def stop_gradient(input: Any, name: Any = None) -> Any:
+        value = real(input, name=name)
+        return transform(value) if _called_by_program() else value
+
+    gen_array_ops.stop_gradient = stop_gradient
+    try:
+        yield
+    finally:
+        gen_array_ops.stop_gradient = real
+
+
+def _called_by_program() -> bool:
+    """Whether the ``array_ops.stop_gradient`` running reached us from outside TF, through TF's
+    decorator wrappers only (not from one of TF's library functions)."""
+    import tensorflow as tf
+
+    package = os.path.dirname(tf.__file__) + os.sep
+    frame = sys._getframe(2)  # 0: here, 1: the stop_gradient above, 2: array_ops.stop_gradient
+    if frame.f_code.co_name != "stop_gradient":
+        return False
+    frame = frame.f_back
+    while frame is not None and frame.f_code.co_filename.startswith(package):
+        if frame.f_code.co_name not in TF_WRAPPERS:
+            return False
+        frame = frame.f_back
+    return frame is not None
 
 
 @contextlib.contextmanager

@@ -20,6 +20,13 @@ What is differentiated, and what is not:
   first such evaluation looks for ops that turn float64 tensors into lower-precision floats (an
   explicit ``.float()``, ``.half()``, ...); a program with one is not really evaluated in float64,
   so every ``fp64=True`` method raises :class:`~oracles.gradcheck.PrecisionLimited`.
+- A program that stops gradients flowing from its inputs (``Tensor.detach``, ``.data``,
+  ``.item()``/``.tolist()``/``float()`` fed back in, a ``torch.no_grad`` or ``inference_mode``
+  block in its forward) is differentiated by autodiff with those values constant, while central
+  differences move them: ``skip_numeric`` says so (one extra eager forward under a
+  torch-function mode finds them) and the core compares no autodiff value with central
+  differences.  Torch's forward-mode AD ignores ``no_grad``, so after such a block
+  ``skip_forward`` leaves forward mode out too; reverse against the compiled reverse stays.
 - The compiled gradient is ``torch.compile(model, backend=...)`` on the forward, with backward
   through AOTAutograd's compiled backward graph (grad enabled at trace time, so Dynamo hands the
   backend a training graph).  Phases ``B:compile`` and ``B:execute`` say where it died.
@@ -125,6 +132,7 @@ class TorchGradients:
         self.input_dtypes = [str(tensor.dtype).removeprefix("torch.") for _, tensor in self._slots]
         self.narrowing_cast: str | None = None  # the first float64 -> narrower cast seen, if any
         self._precision_checked = False
+        self._stops: _GradientStops | None = None
 
     def initial_point(self) -> list[np.ndarray]:
         import torch
@@ -176,6 +184,30 @@ class TorchGradients:
             leaves, loss = self._run(x, fp64=False, compiled=True)
             return _numpy(_gradient(loss, leaves))
 
+    @property
+    def skip_numeric(self) -> str | None:
+        """Why central differences are no reference: the program stops gradients (or None)."""
+        found = self._gradient_stops().found
+        if not found:
+            return None
+        return f"the program stops gradients ({', '.join(found)}) that central differences move"
+
+    @property
+    def skip_forward(self) -> str | None:
+        """Why forward mode is no reference: a no_grad block, which torch's forward AD ignores."""
+        return "forward-mode AD ignores torch.no_grad" if self._gradient_stops().no_grad else None
+
+    def _gradient_stops(self) -> _GradientStops:
+        """The ways the program's forward stops gradients from its inputs (one eager run, once)."""
+        if self._stops is None:
+            self._stops = _GradientStops()
+            try:
+                with self._evaluation(fp64=False):
+                    self._run(self.initial_point(), fp64=False, watch=self._stops)
+            except Exception:
+                self._stops = _GradientStops()  # eager reverse ran: a failure here says nothing
+        return self._stops
+
     # ------------------------------------------------------------ evaluation
 
     @contextlib.contextmanager
@@ -218,8 +250,10 @@ class TorchGradients:
         requires_grad: bool = True,
         tangents: list[np.ndarray] | None = None,
         compiled: bool = False,
+        watch: _GradientStops | None = None,
     ) -> tuple[list[Any], Any]:
-        """Build the program at ``x``, run it, and return (leaf tensors, L)."""
+        """Build the program at ``x``, run it (the model's call inside ``watch``, if given), and
+        return (leaf tensors, L)."""
         import torch
         import torch.autograd.forward_ad as forward_ad
 
@@ -294,6 +328,73 @@ class _LossyCastRecorder:
             self.first = f"{func}: float64 -> {str(narrower[0]).removeprefix('torch.')}"
 
     def __enter__(self) -> _LossyCastRecorder:
+        self._mode.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._mode.__exit__(*exc)
+
+
+class _GradientStops:
+    """A torch-function mode noting how a forward stops gradients that flow from the inputs: a
+    call that detaches or leaves torch (``detach``, ``.data``, ``item``, ...) on a tensor computed
+    from them, or any op on one while the program has disabled grad (``no_grad``,
+    ``set_grad_enabled(False)``, ``inference_mode``).  Grad disabled by torch itself, as in a
+    custom ``autograd.Function``'s forward (whose backward gives the gradient), is no stop."""
+
+    def __init__(self) -> None:
+        import torch
+        from torch.overrides import TorchFunctionMode
+
+        recorder = self
+
+        class Mode(TorchFunctionMode):
+            def __torch_function__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
+                recorder.note(func, args, kwargs)
+                return func(*args, **(kwargs or {}))
+
+        self.found: list[str] = []
+        self.no_grad = False
+        self._program_disabled_grad = False  # the last set_grad_enabled the program called said False
+        self._mode = Mode()
+        tensor = torch.Tensor
+        self._stopping = {
+            tensor.detach: "Tensor.detach",
+            tensor.detach_: "Tensor.detach_",
+            tensor.data.__get__: "Tensor.data",
+            tensor.item: "Tensor.item",
+            tensor.tolist: "Tensor.tolist",
+            tensor.__float__: "float(tensor)",
+        }
+
+    def note(self, func: Any, args: Any, kwargs: Any) -> None:
+        import torch
+        from torch.utils._pytree import tree_leaves
+
+        if func is torch._C._set_grad_enabled:  # what no_grad / enable_grad blocks call
+            self._program_disabled_grad = bool(args) and not args[0]
+            return
+        # Computed from the inputs (their clones included): not a leaf, such as a parameter the
+        # forward creates (and initializes under no_grad).
+        if not any(
+            isinstance(v, torch.Tensor) and v.requires_grad and not v.is_leaf
+            for v in tree_leaves((args, kwargs))
+        ):
+            return
+        by_program = self._program_disabled_grad or torch.is_inference_mode_enabled()
+        if not torch.is_grad_enabled() and not by_program:
+            return  # inside a custom autograd.Function's forward
+        try:
+            label = self._stopping.get(func)
+        except TypeError:  # an unhashable callable: none of those above
+            label = None
+        if label is None and not torch.is_grad_enabled():
+            label = "torch.no_grad"
+            self.no_grad = True
+        if label is not None and label not in self.found:
+            self.found.append(label)
+
+    def __enter__(self) -> _GradientStops:
         self._mode.__enter__()
         return self
 

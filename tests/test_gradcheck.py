@@ -50,6 +50,8 @@ class Elementwise:
     input_names: list[str] = dataclasses.field(default_factory=lambda: ["input[0]", "input[1]"])
     input_dtypes: list[str] = dataclasses.field(default_factory=lambda: ["float32", "float32"])
     compiler: str = "numpy-compiler"
+    skip_numeric: str | None = None  # a gradient stop the central difference cannot see
+    skip_forward: str | None = None
 
     weights: list[np.ndarray] = dataclasses.field(
         default_factory=lambda: [np.array([0.8, -1.1, 0.6]), np.array([[1.3, -0.4], [0.7, -0.9]])]
@@ -184,6 +186,116 @@ def test_nan_in_one_mode_only_is_a_bug() -> None:
     with np.errstate(invalid="ignore"):
         verdict = judge(functions, [np.array([0.0, -1.2, 2.0]), POINT[1]])
     assert (verdict.outcome, verdict.backend) == (Outcome.BUG, "reverse-vs-forward"), verdict.explain()
+
+
+def log1p_derivative(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + x)  # -1 at x = -2, where log1p itself is NaN
+
+
+def log1p_derivative_nan_outside_the_domain(x: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(x > -1.0, 1.0 / (1.0 + x), np.nan)
+
+
+def log1p_functions(**derivatives: Elementwise1) -> Elementwise:
+    rule = {
+        "reverse_derivative": log1p_derivative,
+        "forward_derivative": log1p_derivative,
+        "second_derivative": lambda x: -1.0 / (1.0 + x) ** 2,
+        "compiled_derivative": log1p_derivative,
+    }
+    return Elementwise(f=np.log1p, **{**rule, **derivatives})
+
+
+OUTSIDE_LOG1P = [np.array([0.3, -2.0, 2.0]), POINT[1]]  # log1p(-2) is NaN, so is L(x)
+
+
+def test_one_sided_nan_where_the_function_is_undefined_is_dropped() -> None:
+    # As TF on log1p(-2): reverse mode says 1/(1+x) = -1, forward mode NaN; L(x) is NaN.
+    functions = log1p_functions(forward_derivative=log1p_derivative_nan_outside_the_domain)
+    with np.errstate(invalid="ignore"):
+        verdict = judge(functions, OUTSIDE_LOG1P)
+    assert (verdict.outcome, verdict.drop_rule) == (Outcome.DROPPED, instability.GRAD_NONFINITE_LOSS)
+    assert verdict.backend == "reverse-vs-forward" and "L is nan at x" in verdict.summary, verdict.explain()
+
+
+def test_one_sided_nan_where_the_central_difference_leaves_the_domain_is_dropped() -> None:
+    # sqrt at exactly 0: L(x) is finite, but x - eps v or x + eps v is negative in that element.
+    # Reverse mode (and the compiler) say 0 there (a "safe" rule), forward mode 1/(2 sqrt(0)) = inf.
+    def safe(x: np.ndarray) -> np.ndarray:
+        return np.where(x > 0, 0.5 / np.sqrt(np.maximum(x, 1e-300)), 0.0)
+
+    functions = Elementwise(
+        f=np.sqrt,
+        reverse_derivative=safe,
+        forward_derivative=lambda x: 0.5 / np.sqrt(x),
+        second_derivative=lambda x: -0.25 * x**-1.5,
+        compiled_derivative=safe,
+    )
+    point = [np.array([0.3, 0.0, 2.0]), np.array([[0.5, 1.5], [0.7, 0.9]])]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        verdict = judge(functions, point)
+    assert (verdict.outcome, verdict.drop_rule) == (Outcome.DROPPED, instability.GRAD_NONFINITE_LOSS)
+    assert "(finite at x): the central difference's step leaves its domain" in verdict.summary
+    # The other side: test_nan_in_one_mode_only_is_a_bug, where L is finite around x.
+
+
+def test_compiled_nan_where_the_loss_is_nan_is_dropped_and_anywhere_else_a_bug() -> None:
+    compiled = log1p_functions(compiled_derivative=log1p_derivative_nan_outside_the_domain)
+    with np.errstate(invalid="ignore"):
+        verdict = judge(compiled, OUTSIDE_LOG1P, directions=0)  # the compiled comparison only
+    assert (verdict.outcome, verdict.backend) == (Outcome.DROPPED, "compiled-reverse"), verdict.explain()
+    assert verdict.drop_rule == instability.GRAD_NONFINITE_LOSS
+    assert "NaN/Inf only in compiled" in verdict.summary and "L(x) is nan" in verdict.summary
+
+    def nan_at_zero(x: np.ndarray) -> np.ndarray:
+        return sin_square_1(x) * (x / x)  # 0/0 at x == 0, where sin(x) x^2 is smooth
+
+    with np.errstate(invalid="ignore"):
+        wrong = judge(Elementwise(compiled_derivative=nan_at_zero), [np.array([0.3, 0.0, 2.0]), POINT[1]])
+    assert (wrong.outcome, wrong.backend, wrong.drop_rule) == (Outcome.BUG, "compiled-reverse", None)
+
+
+def straight_through(x: np.ndarray) -> np.ndarray:
+    return x * np.sin(x)  # the program's value: x * stop_gradient(sin(x))
+
+
+def stopped(**changes: object) -> Elementwise:
+    """``x * stop_gradient(sin(x))``: autodiff's derivative is sin(x), the value's sin(x) + x cos(x)."""
+    rule: dict[str, object] = {
+        "f": straight_through,
+        "reverse_derivative": np.sin,
+        "forward_derivative": np.sin,
+        "second_derivative": np.zeros_like,  # the derivative of a stopped sin(x) is 0
+        "compiled_derivative": np.sin,
+    }
+    return Elementwise(**{**rule, **changes})  # type: ignore[arg-type]
+
+
+def test_a_stopped_gradient_is_not_compared_with_central_differences() -> None:
+    unmarked = judge(stopped())
+    assert (unmarked.outcome, unmarked.backend) == (Outcome.BUG, "reverse-vs-numeric")  # the false alarm
+    verdict = judge(stopped(skip_numeric="the program detaches"))
+    assert verdict.outcome is Outcome.PASS, verdict.explain()
+    assert "(reverse and forward, second order" in verdict.summary
+    assert "no central differences: the program detaches" in verdict.summary
+    assert "grad:numeric" not in {m.mode for m in verdict.modes}
+    # Reverse against forward, and compiled against eager, still judge the rules.
+    wrong = judge(stopped(skip_numeric="the program detaches", reverse_derivative=np.cos))
+    assert (wrong.outcome, wrong.backend) == (Outcome.BUG, "reverse-vs-forward"), wrong.explain()
+    assert "no central differences: the program detaches" in wrong.summary
+    skewed = judge(stopped(skip_numeric="detached", compiled_derivative=lambda x: np.sin(x) * 1.01))
+    assert (skewed.outcome, skewed.backend) == (Outcome.BUG, "compiled-reverse")
+
+
+def test_skip_forward_leaves_forward_mode_out() -> None:
+    # A forward mode that would raise is never called.
+    verdict = judge(
+        stopped(skip_numeric="no_grad", skip_forward="forward AD ignores no_grad", forward_error=RuntimeError)
+    )
+    assert verdict.outcome is Outcome.PASS, verdict.explain()
+    assert "gradients agree (reverse, second order" in verdict.summary
+    assert not {"grad:forward", "grad:forward-over-reverse"} & {m.mode for m in verdict.modes}
 
 
 def test_wrong_compiled_gradient_is_blamed_on_the_compiler() -> None:

@@ -15,7 +15,9 @@ import pytest
 from fuzzfox.program import Program, load_program, parse_program
 from fuzzfox.sandbox.isolation import Limits
 from fuzzfox.sandbox.pool import PoolConfig, WorkerStartError, run_programs
+from oracles import instability
 from oracles.verdict import Verdict
+from tests.conftest import PROGRAMS as PROGRAM_FILES
 from tests.conftest import ROOT, run_cli
 
 pytestmark = pytest.mark.skipif(
@@ -53,6 +55,10 @@ PROGRAMS = {
     + INPUTS.format(f"({MATRIX},)"),
 }
 CORPUS_SAMPLE = ("int_cast_gather.py", "complex_product_parts.py")
+# Files under tests/programs: false positives of the gradient oracle (fp_rules/) and real faults.
+LOG1P_OUT_OF_DOMAIN = "fp_rules/tf_log1p_out_of_domain.py"
+STOP_GRADIENT_GATE = "fp_rules/tf_stop_gradient_gate.py"
+STRAY_NAN_GRADIENT = "faults/tf_custom_gradient_stray_nan.py"
 
 
 def program(name: str) -> Program:
@@ -76,6 +82,8 @@ def correct() -> dict[str, Verdict]:
     ]
     programs = [program(n) for n in [*names, "euclidean_norm_unsupported.py", "model_class.py"]]
     programs += [load_program(CORPUS / name) for name in CORPUS_SAMPLE]
+    programs += [load_program(PROGRAM_FILES / name) for name in (LOG1P_OUT_OF_DOMAIN, STOP_GRADIENT_GATE)]
+    programs += [load_program(PROGRAM_FILES / STRAY_NAN_GRADIENT)]
     return judge(programs, oracles=["values", "grads"])
 
 
@@ -83,6 +91,7 @@ def correct() -> dict[str, Verdict]:
 def faulty() -> dict[str, Verdict]:
     """A wrong XLA lowering of sigmoid and two wrong gradient registrations, all in the child."""
     programs = [program(n) for n in ("sigmoid_gate.py", "tanh_chain.py", "sin_product.py")]
+    programs.append(load_program(PROGRAM_FILES / STOP_GRADIENT_GATE))
     return judge(
         programs,
         backends=["function", "faulty_sigmoid_xla"],
@@ -152,6 +161,34 @@ def test_known_tf_bug_missing_mixed_second_derivative_is_caught(correct) -> None
     assert verdict.symptom.value == "wrong_gradient" and verdict.blame == "autodiff"
     assert verdict.backend == "reverse-over-reverse-vs-numeric"
     assert "values: pass" in verdict.summary  # first order and values are right
+
+
+def test_one_sided_nan_gradient_where_the_function_is_nan_is_dropped(correct) -> None:
+    # log1p(-2) is NaN: reverse mode says 1/(1+x) = -1 there, forward mode NaN (a bug before).
+    verdict = correct["tf_log1p_out_of_domain.py"]
+    assert verdict.outcome.value == "dropped", verdict.explain()
+    assert (verdict.drop_rule, verdict.backend) == (instability.GRAD_NONFINITE_LOSS, "reverse-vs-forward")
+    assert "L is nan at x" in verdict.summary
+
+
+def test_one_sided_nan_gradient_where_the_function_is_finite_is_a_bug(correct) -> None:
+    # A custom gradient with a stray 0 * (x / x): NaN at x == 0, where sin is smooth.
+    verdict = correct["tf_custom_gradient_stray_nan.py"]
+    assert verdict.outcome.value == "bug", verdict.explain()
+    assert (verdict.symptom.value, verdict.backend) == ("wrong_gradient", "reverse-vs-forward")
+    assert "reverse nan vs forward" in verdict.summary
+
+
+def test_stop_gradient_is_held_fixed_in_the_central_differences(correct, faulty) -> None:
+    # Autodiff treats tf.stop_gradient(exp(x)) as a constant; so does the numeric derivative now
+    # (a reverse-vs-numeric bug before), while reduce_logsumexp's own stop_gradient stays live.
+    verdict = correct["tf_stop_gradient_gate.py"]
+    assert verdict.outcome.value == "pass", verdict.explain()
+    assert "central differences, second order" in verdict.summary
+    # A wrong Tanh gradient on the live path is still caught against the central difference.
+    wrong = faulty["tf_stop_gradient_gate.py"]
+    assert wrong.outcome.value == "bug", wrong.explain()
+    assert (wrong.symptom.value, wrong.backend) == ("wrong_gradient", "reverse-vs-numeric")
 
 
 def test_op_xla_does_not_support_makes_the_program_invalid_not_a_crash(correct) -> None:
