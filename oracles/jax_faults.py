@@ -4,7 +4,8 @@ A faulty compiled backend (a name in the ``backends`` setting, for the values or
 
 - ``faulty_sin_xla``: ``jax.jit`` with ``sin`` lowered to ``sin(x) * (1 + 1e-3)`` while the
   program is traced and compiled (JAX's caches cleared on both sides of that window); op-by-op
-  runs happen outside it and keep the real lowering, so only the compiled result is off.
+  runs happen outside it and keep the real lowering, so only the compiled result is off;
+- ``faulty_sign_zero_xla``: ``sign(0)`` lowered to 1, the same way: wrong only at exact zeros.
 
 Faulty autodiff rules (names in the ``jax_faults`` setting), applied in the forked child just
 before its program runs, so neither the worker nor any other program sees them:
@@ -51,6 +52,28 @@ def faulty_sin_xla() -> Iterator[None]:
         jax.clear_caches()
 
 
+@contextlib.contextmanager
+def faulty_sign_zero_xla() -> Iterator[None]:
+    """``jax.jit`` with ``sign(0)`` lowered to 1 (``x >= 0 ? 1 : -1``), as a rewrite that assumed
+    ``x != 0`` would compute it: only an input with exact zeros shows it."""
+    import jax
+    import jax.numpy as jnp
+    from jax._src.interpreters import mlir
+    from jax._src.lax import lax as lax_internal
+
+    entry = mlir._lowerings[lax_internal.sign_p]
+    jax.clear_caches()
+    mlir.register_lowering(
+        lax_internal.sign_p,
+        mlir.lower_fun(lambda x: jnp.where(x >= 0, 1, -1).astype(x.dtype), multiple_results=False),
+    )
+    try:
+        yield
+    finally:
+        mlir._lowerings[lax_internal.sign_p] = entry
+        jax.clear_caches()
+
+
 def _select_n_transpose_10993() -> None:
     import numpy as np
     from jax._src import ad_util
@@ -85,6 +108,7 @@ def _sin_rules_negated() -> None:
 
 FAULTY_BACKENDS: dict[str, Callable[[], contextlib.AbstractContextManager[None]]] = {
     "faulty_sin_xla": faulty_sin_xla,
+    "faulty_sign_zero_xla": faulty_sign_zero_xla,
 }
 RULE_FAULTS: dict[str, Callable[[], None]] = {
     "select_n_transpose_10993": _select_n_transpose_10993,

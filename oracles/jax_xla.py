@@ -13,6 +13,15 @@ numpy arrays) is run
   stages so the phase log can tell tracing (``xla:trace``), lowering and XLA's compile
   (``xla:compile``) from running the executable (``xla:execute``).
 
+A compiled backend that raises while ``jax.jit`` traces the program (phase ``B:trace``) with one
+of JAX's own checks of how the program uses its API (:data:`NOT_VALID_JAX`: a ``fori_loop``,
+``while_loop`` or ``scan`` carry that changes dtype, weak type, shape or structure across an
+iteration, ``cond`` branches of different types, a shape computed from traced values) makes the
+program ``invalid``: op by op, lax control flow runs as a Python loop and every value is
+concrete, so nothing performs those checks, and the program is not valid JAX.  The same words
+raised while lowering, compiling or running (``B:compile``, ``B:execute``) stay a crash bug, as
+does any other exception at trace time.
+
 ``make_inputs`` is called once (numpy's global RNG seeded first); every run gets the same
 arrays.  JAX arrays are immutable, so unlike torch there are no inputs-after-the-run to compare.
 Leaves are built with ``oracles.compare.Leaf`` and the decision is ``oracles.judge.judge``'s,
@@ -23,16 +32,18 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
+from oracles import boundary
 from oracles.compare import Leaf
-from oracles.judge import Run, exception_info, failed_compiled_run, judge
+from oracles.judge import Run, exception_info, failed_compiled_run, judge, judge_draws
 from oracles.phases import PhaseLog
-from oracles.verdict import ModeResult, Outcome, Verdict
+from oracles.verdict import ExceptionInfo, ModeResult, Outcome, Verdict
 
 XLA = "xla"
 MAX_TEXT = 200
@@ -48,6 +59,16 @@ UNTRACEABLE = frozenset(
         "NonConcreteBooleanIndexError",
     }
 )
+# JAX's own checks of a program's use of its API that run only while a function is traced (see
+# the module docstring): raised at ``B:trace`` they say the program is not valid JAX.
+NOT_VALID_JAX = re.compile(
+    r"must have (?:identical|equal|the same|same) (?:output )?(?:types|pytree structure|type structure)"
+    r"|output (?:pytree structure|shapes) must match"
+    r"|type-changing mutations not allowed"
+    r"|Shapes must be 1D sequences of concrete values of integer type"
+    r"|Reverse-mode differentiation does not work for lax\.while_loop"
+)
+TRACE_STEP = "trace"
 
 
 @dataclasses.dataclass
@@ -56,6 +77,7 @@ class JaxProgram:
 
     function: Callable[..., Any]
     make_inputs: Callable[[], Any]
+    constants: tuple[float, ...] = ()  # the program's numeric literals, for the "constants" draw
 
 
 @dataclasses.dataclass
@@ -63,6 +85,7 @@ class JaxOracleOptions:
     backends: tuple[str, ...] = (XLA,)
     eager_reruns: int = 2
     seed: int = 0
+    draws: tuple[str, ...] = ()  # boundary input draws (oracles.boundary.DRAWS) after the recorded inputs
 
 
 def known_backends() -> list[str]:
@@ -122,41 +145,84 @@ def check(program: JaxProgram, options: JaxOracleOptions, phases: PhaseLog | Non
     except Exception as error:
         eager = Run(ModeResult("eager", False, 0.0, exception=exception_info(error)))
         return judge(eager, [], None, [])
-    eager = run_eager(program.function, inputs, "eager")
+    drawn = [
+        boundary.draw_inputs(inputs, draw, options.seed + index, program.constants)
+        for index, draw in enumerate(options.draws)
+    ]
+    eager = run_eager(program.function, inputs, "eager", drawn)
     reruns: list[Run] = []
     fp64: Run | None = None
     if eager.ok:
         phases.enter("eager-rerun")
         reruns = [run_eager(program.function, inputs, "eager-rerun") for _ in range(options.eager_reruns)]
         phases.enter("eager-fp64")
-        fp64 = run_eager(program.function, tuple(to_fp64(v) for v in inputs), "eager-fp64")
-    compiled = [run_compiled(program.function, inputs, name, phases) for name in options.backends]
+        fp64 = run_eager(program.function, widened(inputs), "eager-fp64", [widened(d) for d in drawn])
+    compiled: list[Run] = []
+    failed_in: dict[str, str] = {}  # backend -> the phase it raised in
+    for name in options.backends:
+        compiled.append(run_compiled(program.function, inputs, name, phases, drawn))
+        if not compiled[-1].ok:
+            failed_in[name] = phases.current
     verdict = judge(eager, reruns, fp64, compiled)
-    if verdict.is_bug and verdict.exception is not None and verdict.exception.type in UNTRACEABLE:
-        verdict.outcome = Outcome.INVALID
-        verdict.summary = f"the program cannot be traced by jax.jit ({verdict.exception.type})"
+    if verdict.outcome is Outcome.PASS and drawn:
+        verdict = judge_draws(options.draws, eager, reruns, fp64, compiled) or verdict
+    if verdict.is_bug and verdict.backend is not None:
+        why = not_valid_jax(verdict.exception, failed_in.get(verdict.backend))
+        if why:
+            verdict.outcome = Outcome.INVALID
+            verdict.summary = why
     verdict.seconds = time.monotonic() - started
     return verdict
 
 
-def run_eager(function: Callable[..., Any], inputs: tuple[Any, ...], name: str) -> Run:
+def not_valid_jax(error: ExceptionInfo | None, phase: str | None) -> str | None:
+    """Why an exception a jitted run raised in ``phase`` says the program, not the compiler, is at
+    fault (the verdict's summary), or None: a value-dependent trace (:data:`UNTRACEABLE`, at any
+    phase) or one of JAX's API checks failing while tracing (:data:`NOT_VALID_JAX`, at ``B:trace``
+    only: the same words from lowering or XLA are a compiler's)."""
+    if error is None:
+        return None
+    if error.type in UNTRACEABLE:
+        return f"the program cannot be traced by jax.jit ({error.type})"
+    traced = phase is not None and phase.rpartition(":")[2] == TRACE_STEP
+    if traced and NOT_VALID_JAX.search(error.message):
+        first_line = (error.message.strip().splitlines() or [""])[0][:MAX_TEXT]
+        return f"the program is not valid JAX: jax.jit's trace rejects it ({error.type}: {first_line})"
+    return None
+
+
+def widened(inputs: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(to_fp64(value) for value in inputs)
+
+
+def run_eager(
+    function: Callable[..., Any], inputs: tuple[Any, ...], name: str, drawn: Sequence[tuple[Any, ...]] = ()
+) -> Run:
+    """Op by op on the inputs, then on each input draw (``Run.draws``)."""
     import jax
+
+    def call(arguments: tuple[Any, ...]) -> Any:
+        with jax.disable_jit():
+            return jax.block_until_ready(function(*(as_jax(value) for value in arguments)))
 
     started = time.monotonic()
     try:
-        arguments = tuple(as_jax(value) for value in inputs)
-        with jax.disable_jit():
-            output = jax.block_until_ready(function(*arguments))
-        leaves = to_leaves(output, "out")
+        leaves = to_leaves(call(inputs), "out")
     except Exception as error:
         return Run(ModeResult(name, False, time.monotonic() - started, exception=exception_info(error)))
-    return Run(ModeResult(name, True, time.monotonic() - started), leaves)
+    seconds = time.monotonic() - started
+    return Run(ModeResult(name, True, seconds), leaves, [_drawn_run(call, d, name) for d in drawn])
 
 
 def run_compiled(
-    function: Callable[..., Any], inputs: tuple[Any, ...], backend: str, phases: PhaseLog
+    function: Callable[..., Any],
+    inputs: tuple[Any, ...],
+    backend: str,
+    phases: PhaseLog,
+    drawn: Sequence[tuple[Any, ...]] = (),
 ) -> Run:
-    """``jax.jit`` through its stages (trace, lower + compile, execute), each a phase."""
+    """``jax.jit`` through its stages (trace, lower + compile, execute), each a phase; then the
+    same executable on each input draw (same shapes and dtypes: no recompile)."""
     import jax
 
     from oracles.jax_faults import FAULTY_BACKENDS
@@ -165,7 +231,7 @@ def run_compiled(
     faulty = FAULTY_BACKENDS.get(backend)
     try:
         with faulty() if faulty else contextlib.nullcontext():
-            phases.enter(f"{backend}:trace")
+            phases.enter(f"{backend}:{TRACE_STEP}")
             traced = jax.jit(function).trace(*inputs)
             phases.enter(f"{backend}:compile")
             executable = traced.lower().compile()
@@ -174,7 +240,21 @@ def run_compiled(
         leaves = to_leaves(output, "out")
     except Exception as error:
         return failed_compiled_run(backend, started, phases, error)
-    return Run(ModeResult(backend, True, time.monotonic() - started), leaves)
+    seconds = time.monotonic() - started
+
+    def call(arguments: tuple[Any, ...]) -> Any:
+        return jax.block_until_ready(executable(*arguments))
+
+    return Run(ModeResult(backend, True, seconds), leaves, [_drawn_run(call, d, backend) for d in drawn])
+
+
+def _drawn_run(call: Callable[[tuple[Any, ...]], Any], inputs: tuple[Any, ...], name: str) -> Run:
+    started = time.monotonic()
+    try:
+        leaves = to_leaves(call(inputs), "out")
+    except Exception as error:
+        return Run(ModeResult(name, False, time.monotonic() - started, exception=exception_info(error)))
+    return Run(ModeResult(name, True, time.monotonic() - started), leaves)
 
 
 def to_leaves(value: Any, path: str) -> list[Leaf]:

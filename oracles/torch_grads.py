@@ -269,13 +269,16 @@ class TorchGradients:
         for index, leaf in enumerate(leaves):
             leaf.requires_grad_(requires_grad)
             if tangents is not None:
-                leaf = forward_ad.make_dual(leaf, torch.from_numpy(tangents[index]).to(leaf.dtype))
+                tangent = torch.from_numpy(np.array(tangents[index], dtype=np.float64))  # 0-d: a numpy scalar
+                leaf = forward_ad.make_dual(leaf, tangent.to(leaf.dtype))
             arguments.append(leaf.clone())
         inputs = _substitute(inputs, "input", dict(zip(self.input_names, arguments, strict=True)))
         if compiled:
             model = torch.compile(model, backend=staged_backend(self.compiler, self.phases))
         torch.manual_seed(self.seed)
-        return leaves, self._loss(model(*inputs))
+        with watch or contextlib.nullcontext():
+            output = model(*inputs)
+        return leaves, self._loss(output)
 
     def _loss(self, output: Any) -> Any:
         import torch
@@ -290,7 +293,10 @@ class TorchGradients:
                 continue  # integer and bool outputs carry no gradient
             for part_index, part in enumerate(parts):
                 weights = np.random.default_rng([self.seed, index, part_index]).standard_normal(part.shape)
-                loss = loss + (part.to(torch.float64) * torch.from_numpy(weights)).sum()
+                loss = (
+                    loss
+                    + (part.to(torch.float64) * torch.from_numpy(np.asarray(weights, dtype=np.float64))).sum()
+                )
         return loss
 
 
@@ -470,7 +476,9 @@ def _dot(tensors: list[Any], arrays: list[np.ndarray]) -> Any:
 
     total = torch.zeros((), dtype=torch.float64)
     for tensor, array in zip(tensors, arrays, strict=True):
-        total = total + (tensor.to(torch.float64) * torch.from_numpy(array)).sum()
+        total = (
+            total + (tensor.to(torch.float64) * torch.from_numpy(np.asarray(array, dtype=np.float64))).sum()
+        )
     return total
 
 
@@ -484,4 +492,5 @@ def _tangent(scalar: Any) -> float:
 def _numpy(tensors: list[Any]) -> list[np.ndarray]:
     import torch
 
-    return [tensor.detach().to(torch.float64).numpy().copy() for tensor in tensors]
+    # force: a gradient autograd knows to be zero is a ZeroTensor, which .numpy() refuses
+    return [tensor.detach().to(torch.float64).numpy(force=True).copy() for tensor in tensors]

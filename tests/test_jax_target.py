@@ -13,11 +13,12 @@ import textwrap
 
 import pytest
 
-from fuzzfox.program import Program, parse_program
+from fuzzfox.program import Program, load_program, parse_program
 from fuzzfox.sandbox.isolation import Limits
 from fuzzfox.sandbox.pool import PoolConfig, WorkerStartError, run_programs
 from oracles import instability
-from oracles.verdict import Outcome, Symptom, Verdict
+from oracles.verdict import Outcome, Stage, Symptom, Verdict
+from tests.conftest import PROGRAMS as PROGRAM_FILES
 from tests.conftest import ROOT, run_cli
 
 pytestmark = pytest.mark.skipif(
@@ -69,6 +70,23 @@ PROGRAMS = {
         def make_inputs():
             return (np.ones(3, np.float32),)
     """,
+    # A straight-through product: autodiff holds stop_gradient(exp(x)) constant, and so does the
+    # numeric derivative (the float64 evaluations freeze it); logsumexp's own stop_gradient stays.
+    "stop_gradient_gate.py": """
+        def fn(x):
+            return jnp.sin(x) * lax.stop_gradient(jnp.exp(x)) + jax.nn.logsumexp(x)
+
+        def make_inputs():
+            return (np.linspace(-2.0, 2.0, 6).astype(np.float32),)
+    """,
+    # sign(x) * (|x| + 1): sign(0) matters only at exact zeros, which a linspace of 6 never hits.
+    "sign_magnitude.py": """
+        def fn(x):
+            return jnp.sign(x) * (jnp.abs(x) + 1.0)
+
+        def make_inputs():
+            return (np.linspace(-2.0, 2.0, 6).astype(np.float32),)
+    """,
     # A Python float output: jit returns a float64 array for it, which must not be a dtype bug.
     "python_scalar_output.py": """
         def fn(x):
@@ -85,16 +103,16 @@ def jax_program(name: str) -> Program:
 
 
 def judge(names: list[str], **settings: object) -> dict[str, Verdict]:
+    """Verdicts by name; a name with a slash is a file under tests/programs."""
+    programs = [load_program(PROGRAM_FILES / n) if "/" in n else jax_program(n) for n in names]
     config = PoolConfig("jax-xla", dict(settings), jobs=1, limits=Limits(timeout_s=120))
-    return {p.name: v for p, v in run_programs(config, [jax_program(n) for n in names])}
+    return {p.name: v for p, v in run_programs(config, programs)}
 
 
 def test_correct_programs_pass_both_oracles_and_the_filters_drop_what_they_should() -> None:
-    verdicts = judge(
-        ["select_uint32.py", "sin_chain.py", "bfloat16_round_trip.py", "relu_at_zero.py", "python_if.py"],
-        oracles=["values", "grads"],
-    )
-    for name in ("select_uint32.py", "sin_chain.py"):
+    names = ["select_uint32.py", "sin_chain.py", "bfloat16_round_trip.py", "relu_at_zero.py", "python_if.py"]
+    verdicts = judge([*names, "stop_gradient_gate.py"], oracles=["values", "grads"])
+    for name in ("select_uint32.py", "sin_chain.py", "stop_gradient_gate.py"):
         assert verdicts[name].outcome is Outcome.PASS, verdicts[name].explain()
         assert "gradients agree" in verdicts[name].summary
     assert "lax.select_n.transpose" in verdicts["select_uint32.py"].triggers
@@ -131,11 +149,14 @@ def test_issue_10993_and_a_negated_sin_jvp_are_wrong_gradients_named_by_the_righ
 
 
 def test_a_rule_wrong_in_both_modes_is_caught_only_by_the_central_difference() -> None:
-    verdict = judge(["sin_chain.py"], oracles=["grads"], jax_faults=["sin_rules_negated"])["sin_chain.py"]
-    assert verdict.outcome is Outcome.BUG and verdict.symptom is Symptom.WRONG_GRADIENT, verdict.explain()
-    assert verdict.backend == "reverse-vs-numeric"
-    assert "also failed: forward-vs-numeric" in verdict.summary
-    assert "reverse-vs-forward" not in verdict.summary  # the two modes agree with each other
+    names = ["sin_chain.py", "stop_gradient_gate.py"]
+    verdicts = judge(names, oracles=["grads"], jax_faults=["sin_rules_negated"])
+    for name in names:  # next to a held stop_gradient too
+        verdict = verdicts[name]
+        assert verdict.outcome is Outcome.BUG and verdict.symptom is Symptom.WRONG_GRADIENT, verdict.explain()
+        assert verdict.backend == "reverse-vs-numeric"
+        assert "also failed: forward-vs-numeric" in verdict.summary
+        assert "reverse-vs-forward" not in verdict.summary  # the two modes agree with each other
 
 
 def test_a_wrong_compiled_value_is_blamed_on_its_backend_and_xla_passes() -> None:
@@ -147,6 +168,30 @@ def test_a_wrong_compiled_value_is_blamed_on_its_backend_and_xla_passes() -> Non
     assert [m.mode for m in verdict.modes if m.ok][-2:] == ["xla", "faulty_sin_xla"]
     scalar = verdicts["python_scalar_output.py"]
     assert scalar.outcome is Outcome.PASS, scalar.explain()
+
+
+def test_a_type_check_failing_in_jits_trace_is_an_invalid_program_and_in_lowering_a_crash() -> None:
+    fori, while_grad, lowering = (
+        "fp_rules/jax_fori_carry_widens.py",
+        "fp_rules/jax_while_loop_grad.py",
+        "faults/jax_lowering_type_error.py",
+    )
+    verdicts = judge([fori, while_grad, lowering], oracles=["values", "grads"])
+    # A fori_loop carry widened by its body: op by op nothing checks it, jit's trace raises (a
+    # values crash bug before).
+    carry = verdicts["jax_fori_carry_widens.py"]
+    assert carry.outcome is Outcome.INVALID, carry.explain()
+    assert "not valid JAX: jax.jit's trace rejects it (TypeError: scan body function carry" in carry.summary
+    # Reverse mode through a while_loop: differentiable op by op, rejected by jit(grad)'s trace.
+    loop = verdicts["jax_while_loop_grad.py"]
+    assert loop.outcome is Outcome.INVALID, loop.explain()
+    assert loop.summary.startswith("grads: the program is not valid JAX") and "values: pass" in loop.summary
+    # The same words from a lowering rule (an injected compiler fault) stay a crash at compilation.
+    crash = verdicts["jax_lowering_type_error.py"]
+    assert (crash.outcome, crash.symptom, crash.stage) == (Outcome.BUG, Symptom.CRASH, Stage.COMPILATION)
+    assert crash.backend == "xla" and "must have identical types" in crash.summary
+    assert "| grads: bug: compiled-reverse: the compiled gradient raises" in crash.summary
+    assert [m.stage for m in crash.modes if m.mode == "grad:compiled"] == [Stage.COMPILATION]
 
 
 @pytest.mark.parametrize(
@@ -183,3 +228,14 @@ def test_the_seed_corpus_has_no_bug_candidates_under_values_and_grads(tmp_path) 
     count = len(list(corpus.glob("*.py")))
     assert count >= 25
     assert f"{count} programs: {count} pass, 0 bug" in result.stdout
+
+
+def test_a_fault_at_exact_zeros_is_caught_only_by_the_zeros_input_draw() -> None:
+    faulty = {"backends": ["xla", "faulty_sign_zero_xla"]}
+    recorded_only = judge(["sign_magnitude.py"], input_draws=0, **faulty)["sign_magnitude.py"]
+    assert recorded_only.outcome is Outcome.PASS, recorded_only.explain()
+    caught = judge(["sign_magnitude.py"], **faulty)["sign_magnitude.py"]  # all draws by default
+    assert (caught.outcome, caught.symptom, caught.draw) == (Outcome.BUG, Symptom.WRONG_VALUE, "zeros")
+    assert caught.backend == "faulty_sign_zero_xla"
+    correct = judge(["sign_magnitude.py"])["sign_magnitude.py"]
+    assert correct.outcome is Outcome.PASS, correct.explain()

@@ -35,7 +35,8 @@ def judge(names: list[str], backends: list[str], oracles: list[str]) -> dict[str
 @pytest.fixture(scope="module")
 def under_inductor() -> dict[str, Verdict]:
     faults = ["grad_wrong_backward.py", "grad_wrong_jvp.py", "uint8_neg_lt.py"]
-    names = ["sigmoid_gate.py", "bf16_round_trip.py", *(f"faults/{name}" for name in faults)]
+    harness = ["fp_rules/torch_scalar_input.py", "fp_rules/torch_zero_second_derivative.py"]
+    names = ["sigmoid_gate.py", "bf16_round_trip.py", *(f"faults/{name}" for name in faults), *harness]
     return judge(names, ["aot_eager", "inductor"], BOTH)
 
 
@@ -51,6 +52,15 @@ def test_correct_program_passes_values_and_gradients(under_inductor: dict[str, V
     modes = {m.mode for m in verdict.modes}
     assert {"inductor", "grad:forward", "grad:forward-over-reverse", "grad:compiled"} <= modes
     assert "grads: pass: gradients agree" in verdict.summary
+
+
+@pytest.mark.parametrize("name", ["torch_scalar_input.py", "torch_zero_second_derivative.py"])
+def test_a_zero_dim_input_and_a_zero_tensor_gradient_are_no_harness_crash(
+    under_inductor: dict[str, Verdict], name: str
+) -> None:
+    """Both were 'crash' bugs of our own harness in a campaign on unpatched torch."""
+    verdict = under_inductor[name]
+    assert verdict.outcome is Outcome.PASS, verdict.explain()
 
 
 def test_wrong_custom_backward_is_caught_by_reverse_vs_numeric(under_inductor: dict[str, Verdict]) -> None:
@@ -159,3 +169,53 @@ def test_integer_outputs_are_skipped_and_complex_outputs_enter_by_parts() -> Non
     reverse = float(functions.reverse(x, fp64=True)[0] @ v[0])
     assert reverse != 0.0
     assert functions.forward(x, v, fp64=True) == pytest.approx(reverse, rel=1e-12)
+
+
+def test_a_program_that_stops_gradients_is_not_compared_with_central_differences() -> None:
+    names = ["fp_rules/torch_detach_gate.py", "faults/grad_wrong_backward_detached.py"]
+    verdicts = judge(names, ["aot_eager"], ["grads"])
+    # x * sin(x).detach() and a torch.no_grad block: a reverse-vs-forward bug before (forward AD
+    # ignores no_grad, and central differences move what autodiff holds).
+    gate = verdicts["torch_detach_gate.py"]
+    assert gate.outcome is Outcome.PASS, gate.explain()
+    stops = "no central differences: the program stops gradients (torch.no_grad, Tensor.detach)"
+    assert stops in gate.summary
+    assert "no forward: forward-mode AD ignores torch.no_grad" in gate.summary
+    modes = {m.mode for m in gate.modes}
+    assert "grad:compiled" in modes and not {"grad:forward", "grad:numeric"} & modes
+    # A wrong custom backward next to a detach: reverse against forward still catches it.
+    wrong = verdicts["grad_wrong_backward_detached.py"]
+    assert (wrong.outcome, wrong.backend) == (Outcome.BUG, "reverse-vs-forward"), wrong.explain()
+    assert "(no central differences: the program stops gradients (Tensor.detach)" in wrong.summary
+
+
+@pytest.mark.parametrize(
+    ("fn_source", "numeric", "forward"),
+    [
+        ("def fn(x):\n    return x * x.detach().sin()", "Tensor.detach", None),
+        ("def fn(x):\n    return x / x.abs().max().item()", "Tensor.item", None),
+        (
+            "def fn(x):\n    with torch.no_grad():\n        s = x.cos()\n    return x * s",
+            "torch.no_grad",
+            "no_grad",
+        ),
+        # A module built in the forward initializes its parameters under no_grad: no stop.
+        ("def fn(x):\n    return torch.nn.Linear(3, 3)(x).sin()", None, None),
+        # A custom Function's forward runs with grad off (torch's doing): its backward is the rule.
+        (
+            "class Twice(torch.autograd.Function):\n"
+            "    @staticmethod\n    def forward(ctx, x):\n        return x.detach() * 2\n"
+            "    @staticmethod\n    def backward(ctx, g):\n        return g * 2\n"
+            "def fn(x):\n    return Twice.apply(x).sin()",
+            None,
+            None,
+        ),
+    ],
+)
+def test_gradient_stops_are_found_where_the_program_makes_them(
+    fn_source: str, numeric: str | None, forward: str | None
+) -> None:
+    functions = torch_functions(fn_source, "(torch.randn(3),)")
+    assert (numeric is None) == (functions.skip_numeric is None), functions.skip_numeric
+    assert numeric is None or numeric in functions.skip_numeric
+    assert (forward is None) == (functions.skip_forward is None), functions.skip_forward
