@@ -126,6 +126,37 @@ def judge(
     return verdict
 
 
+def judge_draws(
+    draws: tuple[str, ...],
+    eager: Run,
+    reruns: list[Run],
+    fp64: Run | None,
+    compiled: list[Run],
+    precision: str | None = None,
+) -> Verdict | None:
+    """The first input draw (``Run.draws``, in the order of ``draws``) on which a compiled backend
+    is wrong, judged like the recorded inputs; None if none is.
+
+    A draw eager raises on left the program's domain and is skipped; nothing is judged when eager
+    disagrees with itself on the recorded inputs (a draw has no re-runs of its own)."""
+    if not all(identical(eager.leaves or [], r.leaves or []) for r in reruns if r.ok):
+        return None
+    for index, draw in enumerate(draws):
+        drawn_eager = eager.draws[index] if index < len(eager.draws) else None
+        if drawn_eager is None or not drawn_eager.ok:
+            continue
+        reference = fp64.draws[index] if fp64 is not None and index < len(fp64.draws) else None
+        drawn = [run.draws[index] for run in compiled if index < len(run.draws)]
+        verdict = judge(drawn_eager, [], reference, drawn, precision)
+        if verdict.outcome is Outcome.BUG:
+            verdict.draw = draw
+            verdict.summary += f" (on the {draw!r} input draw)"
+            verdict.modes = [eager.mode, *(r.mode for r in reruns), *([fp64.mode] if fp64 else [])]
+            verdict.modes += [run.mode for run in compiled]
+            return verdict
+    return None
+
+
 def _describe(error: ExceptionInfo | None) -> str:
     if error is None:
         return "failed"

@@ -49,13 +49,14 @@ import contextlib
 import dataclasses
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
+from oracles import boundary
 from oracles.compare import Leaf
-from oracles.judge import Run, eager_runs, exception_info, failed_compiled_run, judge
+from oracles.judge import Run, eager_runs, exception_info, failed_compiled_run, judge, judge_draws
 from oracles.phases import PhaseLog
 from oracles.verdict import ExceptionInfo, ModeResult, Outcome, Symptom, Verdict
 
@@ -83,6 +84,7 @@ class TfProgram:
 
     fn: Callable[..., Any]
     make_inputs: Callable[[], Any]
+    constants: tuple[float, ...] = ()  # the program's numeric literals, for the "constants" draw
 
 
 @dataclasses.dataclass
@@ -90,6 +92,7 @@ class TfOracleOptions:
     backends: tuple[str, ...] = DEFAULT_BACKENDS
     eager_reruns: int = 2
     seed: int = 0
+    draws: tuple[str, ...] = ()  # boundary input draws (oracles.boundary.DRAWS) after the recorded inputs
 
 
 class InputsError(TypeError):
@@ -106,13 +109,19 @@ def check(program: TfProgram, options: TfOracleOptions, phases: PhaseLog | None 
     """Judge one program; raises nothing the program raises (that becomes the verdict)."""
     phases = phases or PhaseLog()
     started = time.monotonic()
+    drawn = _drawn_arrays(program, options)
     eager, reruns, fp64 = eager_runs(
-        lambda fp64, name: _run_eager(program, options.seed, fp64=fp64, name=name),
+        lambda fp64, name: _run_eager(
+            program, options.seed, fp64=fp64, name=name, drawn=[] if name == "eager-rerun" else drawn
+        ),
         options.eager_reruns,
         phases,
     )
-    compiled = [_run_compiled(program, options.seed, name, phases) for name in options.backends]
-    verdict = _unsupported_is_invalid(judge(eager, reruns, fp64, compiled))
+    compiled = [_run_compiled(program, options.seed, name, phases, drawn) for name in options.backends]
+    verdict = judge(eager, reruns, fp64, compiled)
+    if verdict.outcome is Outcome.PASS and drawn:
+        verdict = judge_draws(options.draws, eager, reruns, fp64, compiled) or verdict
+    verdict = _unsupported_is_invalid(verdict)
     verdict.seconds = time.monotonic() - started
     return verdict
 
@@ -180,7 +189,42 @@ def _prepared(program: TfProgram, seed: int, fp64: bool) -> list[Any]:
     return tensors(arrays)
 
 
-def _run_eager(program: TfProgram, seed: int, fp64: bool, name: str = "eager") -> Run:
+def _drawn_arrays(program: TfProgram, options: TfOracleOptions) -> list[list[np.ndarray]]:
+    """Each input draw's arrays ([] when there are none, or make_inputs fails: eager says so)."""
+    if not options.draws:
+        return []
+    try:
+        arrays = tuple(input_arrays(program, options.seed))
+    except Exception:
+        return []
+    return [
+        list(boundary.draw_inputs(arrays, draw, options.seed + index, program.constants))
+        for index, draw in enumerate(options.draws)
+    ]
+
+
+def _drawn_runs(
+    call: Callable[..., Any], drawn: list[list[np.ndarray]], seed: int, fp64: bool, name: str
+) -> list[Run]:
+    """``call`` on each input draw (widened for the referee), TF's seed reset before each."""
+    import tensorflow as tf
+
+    runs = []
+    for arrays in drawn:
+        started = time.monotonic()
+        try:
+            tf.random.set_seed(seed)
+            inputs = tensors([widen(array) for array in arrays] if fp64 else arrays)
+            runs.append(Run(ModeResult(name, True, 0.0), to_leaves(call(*inputs), "out")))
+        except Exception as error:
+            runs.append(Run(ModeResult(name, False, 0.0, exception=exception_info(error))))
+        runs[-1].mode.seconds = time.monotonic() - started
+    return runs
+
+
+def _run_eager(
+    program: TfProgram, seed: int, fp64: bool, name: str = "eager", drawn: Sequence[list[np.ndarray]] = ()
+) -> Run:
     name = "eager-fp64" if fp64 else name
     started = time.monotonic()
     try:
@@ -188,10 +232,17 @@ def _run_eager(program: TfProgram, seed: int, fp64: bool, name: str = "eager") -
         leaves = to_leaves(program.fn(*inputs), "out")
     except Exception as error:
         return Run(ModeResult(name, False, time.monotonic() - started, exception=exception_info(error)))
-    return Run(ModeResult(name, True, time.monotonic() - started), leaves)
+    seconds = time.monotonic() - started
+    return Run(
+        ModeResult(name, True, seconds), leaves, _drawn_runs(program.fn, list(drawn), seed, fp64, name)
+    )
 
 
-def _run_compiled(program: TfProgram, seed: int, backend: str, phases: PhaseLog) -> Run:
+def _run_compiled(
+    program: TfProgram, seed: int, backend: str, phases: PhaseLog, drawn: Sequence[list[np.ndarray]] = ()
+) -> Run:
+    """Trace (and compile) once, run on the inputs, then on each input draw (same signature: the
+    same trace)."""
     started = time.monotonic()
     try:
         inputs = _prepared(program, seed, fp64=False)
@@ -204,9 +255,11 @@ def _run_compiled(program: TfProgram, seed: int, backend: str, phases: PhaseLog)
                 function.experimental_get_compiler_ir(*inputs)(stage="optimized_hlo")
             phases.enter(f"{backend}:execute")
             leaves = to_leaves(function(*inputs), "out")
+            seconds = time.monotonic() - started
+            runs = _drawn_runs(function, list(drawn), seed, False, backend)
     except Exception as error:
         return failed_compiled_run(backend, started, phases, error)
-    return Run(ModeResult(backend, True, time.monotonic() - started), leaves)
+    return Run(ModeResult(backend, True, seconds), leaves, runs)
 
 
 @contextlib.contextmanager

@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from oracles import boundary, instability
-from oracles.compare import Leaf, identical
-from oracles.judge import Run, eager_runs, exception_info, failed_compiled_run, judge
+from oracles.compare import Leaf
+from oracles.judge import Run, eager_runs, exception_info, failed_compiled_run, judge, judge_draws
 from oracles.phases import PhaseLog
 from oracles.verdict import ModeResult, Outcome, Symptom, Verdict
 
@@ -71,42 +71,14 @@ def check(program: TorchProgram, options: TorchOracleOptions, phases: PhaseLog |
     ]
     verdict = judge(eager, reruns, fp64, compiled, lowest_precision(casts))
     if verdict.outcome is Outcome.PASS and options.draws:
-        verdict = _judge_draws(options.draws, eager, reruns, fp64, compiled, casts) or verdict
+        verdict = (
+            judge_draws(options.draws, eager, reruns, fp64, compiled, lowest_precision(casts)) or verdict
+        )
     if verdict.outcome is Outcome.BUG and verdict.symptom is Symptom.WRONG_VALUE and casts:
         verdict = _recheck_with_emulated_casts(program, options, phases, eager, fp64, verdict, casts)
     verdict.seconds = time.monotonic() - started
     torch._dynamo.reset()
     return verdict
-
-
-def _judge_draws(
-    draws: tuple[str, ...],
-    eager: Run,
-    reruns: list[Run],
-    fp64: Run | None,
-    compiled: list[Run],
-    casts: list[str],
-) -> Verdict | None:
-    """The first input draw on which a compiled backend is wrong, judged like the recorded inputs.
-
-    A draw eager raises on is invalid (the draw left the program's domain) and skipped; nothing
-    is judged when eager disagrees with itself (a draw has no re-runs of its own)."""
-    if not all(identical(eager.leaves or [], r.leaves or []) for r in reruns if r.ok):
-        return None
-    for index, draw in enumerate(draws):
-        drawn_eager = eager.draws[index] if index < len(eager.draws) else None
-        if drawn_eager is None or not drawn_eager.ok:
-            continue
-        reference = fp64.draws[index] if fp64 is not None and index < len(fp64.draws) else None
-        drawn = [run.draws[index] for run in compiled if index < len(run.draws)]
-        verdict = judge(drawn_eager, [], reference, drawn, lowest_precision(casts))
-        if verdict.outcome is Outcome.BUG:
-            verdict.draw = draw
-            verdict.summary += f" (on the {draw!r} input draw)"
-            verdict.modes = [eager.mode, *(r.mode for r in reruns), *([fp64.mode] if fp64 else [])]
-            verdict.modes += [run.mode for run in compiled]
-            return verdict
-    return None
 
 
 def draw_inputs(

@@ -90,14 +90,24 @@ def require_entry_function(module: types.ModuleType, target: str) -> None:
 
 
 def oracle_options(options_class: type[OracleOptions], settings: dict[str, Any]) -> OracleOptions:
-    """A values oracle's options (backends, eager_reruns, seed) from worker settings, the class's
-    defaults where a setting is absent (every target's options class has those three fields)."""
+    """A values oracle's options (backends, eager_reruns, seed, draws) from worker settings, the
+    class's defaults where a setting is absent (every target's options class has those fields)."""
     defaults: Any = options_class
     return options_class(
         backends=tuple(settings.get("backends") or defaults.backends),
         eager_reruns=int(settings.get("eager_reruns", defaults.eager_reruns)),
         seed=int(settings.get("seed", defaults.seed)),
+        draws=input_draws(settings),
     )
+
+
+def input_draws(settings: dict[str, Any]) -> tuple[str, ...]:
+    """The boundary input draws a program is also judged on (``oracles.boundary``): the first
+    ``settings["input_draws"]`` of them, all by default, none with 0."""
+    from oracles.boundary import DRAWS
+
+    count = settings.get("input_draws")
+    return DRAWS if count is None else DRAWS[: int(count)]
 
 
 def program_constants(source: str) -> tuple[float, ...]:

@@ -37,6 +37,7 @@ from fuzzfox.targets.base import (
     check_known,
     load_program_module,
     oracle_options,
+    program_constants,
     require_entry_function,
 )
 from oracles.phases import PhaseLog
@@ -89,7 +90,9 @@ class JaxXlaTarget(Target):
             return namespace
         inject_rule_faults(list(settings.get("jax_faults") or []))
         function = getattr(namespace, ENTRY_FUNCTION)
-        oracle_program = jax_xla.JaxProgram(function, getattr(namespace, INPUTS_FUNCTION))
+        oracle_program = jax_xla.JaxProgram(
+            function, getattr(namespace, INPUTS_FUNCTION), program_constants(program.source)
+        )
         seed = int(settings.get("seed", 0))
         oracles = settings.get("oracles") or ["values"]
         verdicts = []

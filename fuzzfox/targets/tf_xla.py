@@ -35,6 +35,7 @@ from fuzzfox.targets.base import (
     check_known,
     load_program_module,
     oracle_options,
+    program_constants,
     require_entry_function,
 )
 from oracles.judge import exception_info
@@ -95,7 +96,11 @@ class TfXlaTarget(Target):
         if isinstance(namespace, Verdict):
             return namespace
         function = getattr(namespace, ENTRY_FUNCTION)
-        oracle_program = TfProgram(fn=function, make_inputs=getattr(namespace, INPUTS_FUNCTION))
+        oracle_program = TfProgram(
+            fn=function,
+            make_inputs=getattr(namespace, INPUTS_FUNCTION),
+            constants=program_constants(program.source),
+        )
         options = oracle_options(TfOracleOptions, settings)
         oracles = settings.get("oracles") or DEFAULT_ORACLES
         with gradient_faults(list(settings.get("tf_faults") or [])), gradients_used() as used:

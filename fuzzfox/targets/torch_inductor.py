@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -89,9 +88,7 @@ class TorchInductorTarget(Target):
             config=program.config,
             constants=program_constants(program.source),
         )
-        options = dataclasses.replace(
-            oracle_options(TorchOracleOptions, settings), draws=input_draws(settings)
-        )
+        options = oracle_options(TorchOracleOptions, settings)
         oracles = settings.get("oracles") or list(DEFAULT_ORACLES)
         if self.probe is None:
             return _judge(oracle_program, options, oracles, phases)
@@ -121,15 +118,6 @@ def _judge(
     grad_options = GradOptions(seed=options.seed)
     grads = torch_grads.check(program, options.backends[-1], options.seed, phases, grad_options)
     return grads if values is None else combine(values, grads)
-
-
-def input_draws(settings: dict[str, Any]) -> tuple[str, ...]:
-    """The boundary input draws a program is also judged on (``oracles.boundary``): the first
-    ``settings["input_draws"]`` of them, all by default, none with 0."""
-    from oracles.boundary import DRAWS
-
-    count = settings.get("input_draws")
-    return DRAWS if count is None else DRAWS[: int(count)]
 
 
 def check_program_config(config: dict[str, Any]) -> None:
