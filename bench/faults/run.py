@@ -539,6 +539,131 @@ def command_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if good == len(checks) - skipped else EXIT_FAILED
 
 
+# -- seeds ----------------------------------------------------------------------------------
+
+SEEDS_RESULT = "seeds.json"
+
+
+def corpus_verdicts(store: Path) -> dict[str, dict[str, Any]]:
+    """Program file name -> outcome, symptom and input draw of its verdict (a ``fuzzfox run`` store)."""
+    db = sqlite3.connect(store / DATABASE)
+    try:
+        rows = db.execute(
+            "SELECT p.path, r.outcome, r.symptom, v.verdict FROM runs r "
+            "JOIN programs p ON p.id = r.program_id JOIN verdicts v ON v.run_id = r.id"
+        ).fetchall()
+    finally:
+        db.close()
+    return {
+        Path(path or "?").name: {
+            "outcome": outcome,
+            "symptom": symptom,
+            "draw": json.loads(verdict).get("draw"),
+        }
+        for path, outcome, symptom, verdict in rows
+    }
+
+
+def judge_corpus(target: str, store: Path, env: dict[str, str], log: Path, args: argparse.Namespace) -> dict:
+    corpus = args.seeds or [ROOT / "corpus" / target]
+    command = ["run", *map(str, corpus), "--target", target, "--oracle", "values", "--jobs", str(args.jobs)]
+    code = fuzzfox(
+        [*command, "--input-draws", str(args.input_draws), "--campaign", str(store), "--quiet"], env, log
+    )
+    if code not in (0, 1):
+        raise BenchError(f"fuzzfox run failed (exit {code}): {last_error(log)}")
+    return corpus_verdicts(store)
+
+
+def seeds_one(fault: Fault, unpatched: dict[str, dict[str, Any]], args: argparse.Namespace) -> dict[str, Any]:
+    """The seed corpus judged with the fault applied: which programs it turns into bug candidates
+    (programs already failing unpatched do not count), on the recorded inputs or only on a draw."""
+    where = args.out / fault.id
+    patched_cache = where / "cache-patched"
+    started = time.monotonic()
+    try:
+        seeds = [args.out / "cache" / "unpatched", default_cache_dir()]
+        with applied(fault, where / "shadow", fuzzfox_environment(patched_cache, seeds)) as (_, env):
+            patched = judge_corpus(fault.target, where / "store", env, where / "fuzzfox.log", args)
+    finally:
+        shutil.rmtree(patched_cache, ignore_errors=True)
+        shutil.rmtree(where / "store", ignore_errors=True)
+    caught = {
+        name: verdict
+        for name, verdict in patched.items()
+        if verdict["outcome"] == "bug" and unpatched.get(name, {}).get("outcome") != "bug"
+    }
+    on_recorded = sorted(name for name, verdict in caught.items() if verdict["draw"] is None)
+    on_draws_only = {name: verdict["draw"] for name, verdict in caught.items() if verdict["draw"] is not None}
+    return {
+        "fault": fault.id,
+        "kind": fault.kind,
+        "input_draws": args.input_draws,
+        "fuzzfox_commit": fuzzfox_commit(),
+        "programs": len(patched),
+        "caught_on_recorded_inputs": on_recorded,
+        "caught_only_on_a_draw": on_draws_only,
+        "found_without_draws": bool(on_recorded),
+        "found_with_draws": bool(caught),
+        "seconds": round(time.monotonic() - started, 1),
+    }
+
+
+def command_seeds(args: argparse.Namespace) -> int:
+    selected = [f for f in load_faults(args.fault, args.framework) if not missing_reason(f)]
+    faults = [f for f in selected if f.kind != "wrong_gradient"]  # draws apply to the values oracle
+    if len(faults) < len(selected):
+        note(
+            f"{len(selected) - len(faults)} wrong_gradient faults left out (draws are for the values oracle)"
+        )
+    if not faults:
+        raise BenchError("no wrong_value or crash fault of an installed framework selected")
+    results = []
+    unpatched: dict[str, dict[str, dict[str, Any]]] = {}
+    for index, fault in enumerate(faults, 1):
+        done = args.out / fault.id / SEEDS_RESULT
+        if done.exists():
+            results.append(json.loads(done.read_text()))
+            continue
+        if fault.target not in unpatched:
+            note(f"{fault.target}: the seed corpus on the installed framework")
+            env = fuzzfox_environment(args.out / "cache" / "unpatched", [default_cache_dir()])
+            store = args.out / f"unpatched-{fault.target}"
+            unpatched[fault.target] = judge_corpus(fault.target, store, env, args.out / "unpatched.log", args)
+        note(f"[{index}/{len(faults)}] {fault.id}: the seed corpus with the fault applied")
+        result = seeds_one(fault, unpatched[fault.target], args)
+        done.write_text(json.dumps(result, indent=2))
+        recorded, drawn = len(result["caught_on_recorded_inputs"]), len(result["caught_only_on_a_draw"])
+        note(
+            f"[{index}/{len(faults)}] {fault.id}: caught by {recorded} seeds, by {drawn} more only on a draw"
+        )
+        results.append(result)
+    rows = [
+        [
+            r["fault"],
+            r["kind"],
+            len(r["caught_on_recorded_inputs"]),
+            ", ".join(sorted(set(r["caught_only_on_a_draw"].values()))) or "-",
+            "yes" if r["found_without_draws"] else "no",
+            "yes" if r["found_with_draws"] else "no",
+        ]
+        for r in results
+    ]
+    print(
+        table(
+            ["fault", "kind", "seeds caught", "draws that caught more", "found (no draws)", "found (draws)"],
+            rows,
+        )
+    )
+    without = sum(r["found_without_draws"] for r in results)
+    with_draws = sum(r["found_with_draws"] for r in results)
+    print(
+        f"\nthe seed corpus alone (values oracle) finds {without}/{len(results)} faults on its recorded "
+        f"inputs, {with_draws}/{len(results)} with input draws"
+    )
+    return EXIT_OK
+
+
 # -- run ------------------------------------------------------------------------------------
 
 
@@ -1241,6 +1366,18 @@ def build_parser() -> argparse.ArgumentParser:
     campaign_options(baseline)
     report = commands.add_parser("report", help="the table per fault and the totals of a run's results")
     report.add_argument("--out", type=Path, required=True, metavar="DIR")
+    seeds = commands.add_parser(
+        "seeds",
+        help="per fault: the seed corpus alone (no campaign), values oracle, with input draws; which "
+        "faults its recorded inputs expose and which only a draw does",
+    )
+    selection(seeds)
+    seeds.add_argument("--out", type=Path, required=True, metavar="DIR", help="results directory")
+    seeds.add_argument("--jobs", type=positive(int), default=2, help="sandbox workers (default: %(default)s)")
+    seeds.add_argument("--input-draws", type=int, default=7, metavar="K", help="input draws (default: 7)")
+    seeds.add_argument(
+        "--seeds", nargs="+", type=Path, metavar="PATH", help="the corpus (default: corpus/<target>)"
+    )
     compare = commands.add_parser(
         "compare", help="before/after of one change: the faults run in both results directories"
     )
@@ -1258,6 +1395,7 @@ def main(argv: list[str] | None = None) -> int:
         "baseline": command_baseline,
         "report": command_report,
         "compare": command_compare,
+        "seeds": command_seeds,
     }
     try:
         return commands[args.command](args)
