@@ -119,8 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=range(len(DRAWS) + 1),
         metavar="K",
         help="after its one compile, also run each program on the first K boundary-valued input "
-        f"draws ({', '.join(DRAWS)}); 0: the recorded inputs only (default: %(default)s; "
-        "torch-inductor only for now)",
+        f"draws ({', '.join(DRAWS)}); 0: the recorded inputs only (default: %(default)s)",
     )
     run.add_argument(
         "--inductor-config",
