@@ -205,7 +205,7 @@ def _run_eager(
         model, inputs = _build(program, seed, fp64)
         drawn_inputs = draw_inputs(program, seed, draws, fp64)
         torch.set_default_dtype(torch.float64 if fp64 else previous)
-        lifted = _lifted_casts() if fp64 else contextlib.nullcontext()
+        lifted = lifted_casts() if fp64 else contextlib.nullcontext()
         with _grad_mode(program.mode), _cast_recorder(casts), lifted:
             output = model(*inputs)
             leaves = to_leaves(output, "out") + to_leaves(inputs, "input")
@@ -325,7 +325,7 @@ def lowest_precision(casts: list[str]) -> str | None:
 
 
 @contextlib.contextmanager
-def _lifted_casts() -> Iterator[None]:
+def lifted_casts() -> Iterator[None]:
     """Keep the referee in float64: an op asked for a lower float precision (``x.half()``,
     ``x.to(torch.float32)``, ``torch.zeros(..., dtype=torch.bfloat16)``, ``sum(dtype=...)``) gets
     float64 (complex128) instead.

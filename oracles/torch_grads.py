@@ -16,9 +16,10 @@ What is differentiated, and what is not:
   draws the same mask in every mode), and runs with grad enabled: an ``inference`` program is
   differentiated anyway.  A differentiable input reaches the program as a clone of the leaf
   tensor, so in-place ops on inputs stay differentiable.
-- ``fp64=True`` casts the model and inputs to float64 and makes float64 the default dtype.  The
-  first such evaluation looks for ops that turn float64 tensors into lower-precision floats (an
-  explicit ``.float()``, ``.half()``, ...); a program with one is not really evaluated in float64,
+- ``fp64=True`` casts the model and inputs to float64, makes float64 the default dtype, and lifts
+  the casts the program asks for (``.float()``, ``.half()``, ``.to(torch.bfloat16)``) to float64,
+  as the values referee does.  The first such evaluation looks for ops that still turn float64
+  tensors into lower-precision floats; a program with one is not really evaluated in float64,
   so every ``fp64=True`` method raises :class:`~oracles.gradcheck.PrecisionLimited`.
 - A program that stops gradients flowing from its inputs (``Tensor.detach``, ``.data``,
   ``.item()``/``.tolist()``/``float()`` fed back in, a ``torch.no_grad`` or ``inference_mode``
@@ -47,7 +48,7 @@ from oracles import instability
 from oracles.gradcheck import GradOptions, ModeNotImplemented, PrecisionLimited, check_gradients
 from oracles.judge import exception_info
 from oracles.phases import PhaseLog
-from oracles.torch_compiled import TorchProgram, _build, staged_backend
+from oracles.torch_compiled import TorchProgram, _build, lifted_casts, staged_backend
 from oracles.verdict import Outcome, Verdict
 
 
@@ -219,13 +220,19 @@ class TorchGradients:
         previous = torch.get_default_dtype()
         torch.set_default_dtype(torch.float64 if fp64 else previous)
         try:
-            with torch.enable_grad(), _missing_derivative_is_not_implemented():
+            lifted = lifted_casts() if fp64 else contextlib.nullcontext()
+            with torch.enable_grad(), _missing_derivative_is_not_implemented(), lifted:
                 yield
         finally:
             torch.set_default_dtype(previous)
 
     def _check_precision(self) -> None:
-        """Raise PrecisionLimited if the program, run in float64, casts to a lower precision."""
+        """Raise PrecisionLimited if the program, run in float64, still casts to a lower precision.
+
+        Float64 evaluations lift the casts a program asks for by ``dtype=`` (``x.half()``,
+        ``.to(torch.float32)``: ``torch_compiled.lifted_casts``), so they differentiate the
+        program computed in float64 throughout, a fair reference; what lifting cannot reach
+        (a tensor built from Python numbers with a dtype, say) still narrows."""
         import torch
 
         if not self._precision_checked:
@@ -234,7 +241,7 @@ class TorchGradients:
             torch.set_default_dtype(torch.float64)
             try:
                 model, inputs = _build(self.program, self.seed, fp64=True)
-                with _LossyCastRecorder() as recorder, torch.no_grad():
+                with lifted_casts(), _LossyCastRecorder() as recorder, torch.no_grad():
                     model(*inputs)
             finally:
                 torch.set_default_dtype(previous)
