@@ -17,9 +17,12 @@ SUMMARY_WIDTH = 70
 TRIAGE_EPILOG = """\
 Every run recorded with outcome bug is a candidate. Candidates with the same signature (symptom,
 stage, backend, exception type, normalized message and top framework frames; for wrong values the
-ops and optimizations that survive minimization) form one cluster. Each new cluster's
-representative is re-run --reruns times in fresh sandboxes under the settings it was found with,
-then minimized while the bug holds. Results go to DIR/fuzzfox.sqlite; running triage again after
+ops and optimizations that survive minimization) form one cluster; every comparison of the eager
+autodiff modes (reverse-vs-numeric, forward-vs-numeric, ...) counts as one site, autodiff, while
+compiled-reverse stays apart. Clusters are listed most severe kind first (1 wrong result, 2 crash,
+3 status, 4 timeout), then by members, then first seen. Each new cluster's representative is
+re-run --reruns times in fresh sandboxes under the settings it was found with, then minimized
+while the bug holds. Results go to DIR/fuzzfox.sqlite; running triage again after
 more fuzzing only handles what is new.
 
 examples:
@@ -118,8 +121,20 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
         print(pd.DataFrame(rows).to_string(index=False))
 
 
+def _by_kind(clusters: list[Any]) -> str:
+    """``2 wrong result, 1 crash``: clusters per kind, in the ranking's order."""
+    from fuzzfox.triage.severity import kind_of
+
+    counts: dict[str, int] = {}
+    for cluster in clusters:
+        kind = kind_of(cluster.signature.symptom)
+        counts[kind] = counts.get(kind, 0) + 1
+    return ", ".join(f"{count} {kind}" for kind, count in counts.items())
+
+
 def command_triage(args: argparse.Namespace, note: Any) -> int:
     from fuzzfox.triage.reproduce import TriageOptions, triage
+    from fuzzfox.triage.severity import ranked, severity_label
 
     options = TriageOptions(
         reruns=args.reruns,
@@ -129,13 +144,14 @@ def command_triage(args: argparse.Namespace, note: Any) -> int:
         jobs=args.jobs,
     )
     started = time.monotonic()
-    clusters = triage(args.campaign, options, note)
+    clusters = ranked(triage(args.campaign, options, note))
     rows = []
     for cluster in clusters:
         minimized = cluster.minimized
         rows.append(
             {
                 "cluster": cluster.id,
+                "severity": severity_label(cluster.signature.symptom),
                 "bug": cluster.signature.title()[:SUMMARY_WIDTH],
                 "members": len(cluster.members),
                 "reproduced": f"{cluster.reproduced}/{cluster.attempts}" if cluster.attempts else "-",
@@ -150,20 +166,23 @@ def command_triage(args: argparse.Namespace, note: Any) -> int:
     _print_table(rows)
     candidates = sum(len(c.members) for c in clusters)
     print(
-        f"\n{candidates} bug candidates in {len(clusters)} clusters "
-        f"({time.monotonic() - started:.0f}s); store: {args.campaign}"
+        f"\n{candidates} bug candidates in {len(clusters)} clusters ({_by_kind(clusters)}; "
+        f"{time.monotonic() - started:.0f}s); store: {args.campaign}"
     )
     return EXIT_CLEAN
 
 
 def command_recheck(args: argparse.Namespace, note: Any) -> int:
     from fuzzfox.triage.reproduce import FIXED, recheck
+    from fuzzfox.triage.severity import rank_key, severity_label
 
     results = recheck(args.campaign, args.backends, args.reruns, args.jobs, note)
+    results.sort(key=lambda result: rank_key(result[0]))
     _print_table(
         [
             {
                 "cluster": cluster.id,
+                "severity": severity_label(cluster.signature.symptom),
                 "bug": cluster.signature.title()[:SUMMARY_WIDTH],
                 "status": outcome.status,
                 "framework": outcome.framework_version,

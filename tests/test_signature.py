@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
+
 from fuzzfox.triage.signature import (
+    AUTODIFF_SITE,
     Signature,
+    bug_site,
     framework_frames,
     message_similarity,
     normalize_message,
@@ -14,7 +18,9 @@ from fuzzfox.triage.signature import (
     same_bug,
     signature_of,
 )
+from oracles.gradcheck import GradOptions, check_gradients
 from oracles.verdict import ExceptionInfo, Outcome, Stage, Symptom, Verdict
+from tests.test_gradcheck import POINT, Elementwise, sin_square_1, sin_square_2
 
 FRAMES = [
     "fuzzfox/targets/torch_inductor.py:88 in run_program",
@@ -170,3 +176,218 @@ def test_wrong_values_group_when_one_op_set_contains_the_other() -> None:
     # a smaller variant shows the bug as long as symptom, stage and backend hold
     assert reproduces(disjoint_ops, core)
     assert not reproduces(dataclasses.replace(core, backend="inductor"), core)
+
+
+# -- one bug, one cluster: a lowering crash reached with dim=-1 and with dim=-2 ------------------
+
+# The innermost frames of a failed Inductor lowering; the second spelling is the same code in a
+# patched copy of torch (bench/faults puts one first on PYTHONPATH), which must count as torch.
+LOWERING_FRAMES = [
+    "oracles/torch_compiled.py:172 in _run_compiled",
+    "torch/_inductor/graph.py:1518 in call_function",
+    "torch/_inductor/graph.py:1495 in call_function",
+    "torch/_inductor/lowering.py:521 in wrapped",
+    "torch/_inductor/lowering.py:7290 in sum_",
+]
+SHADOW = "/tmp/faults/torch-lowering-sum/shadow/"
+SHADOW_FRAMES = [frame if frame.startswith("oracles/") else SHADOW + frame for frame in LOWERING_FRAMES]
+
+# Operator dumps as torch 2.13 printed them for ``(x + 1).sum(dim=-1)`` and for
+# ``torch.tanh(x).sum(dim=-2, keepdim=True) * 2`` (the IR of the producer, the program's own line).
+SUM_OF_ADD = """\
+  target: aten.sum.dim_IntList
+  args[0]: TensorBox(StorageBox(
+    Pointwise(
+      'cpu',
+      torch.float32,
+      def inner_fn(index):
+          i0, i1 = index
+          tmp0 = ops.load(arg0_1, i1 + 8 * i0)
+          tmp1 = ops.constant(1, torch.float32)
+          tmp2 = tmp0 + tmp1
+          return tmp2
+      ,
+      ranges=[4, 8],
+      origin_node=add,
+      origins=OrderedSet([add]),
+      stack_traces = {,
+        File "/tmp/programs/a.py", line 20, in forward,
+          return (x + 1).sum(dim=-1),
+                 ^^^^^^^^^^^^^^^^^^^^,
+      ,
+      }
+    )
+  ))
+  args[1]: [-1]"""
+SUM_OF_TANH = """\
+  target: aten.sum.dim_IntList
+  args[0]: TensorBox(StorageBox(
+    Pointwise(
+      'cpu',
+      torch.float32,
+      def inner_fn(index):
+          i0, i1 = index
+          tmp0 = ops.load(arg0_1, i1 + 8 * i0)
+          tmp1 = ops.tanh(tmp0)
+          return tmp1
+      ,
+      ranges=[4, 8],
+      origin_node=tanh,
+      origins=OrderedSet([tanh]),
+      stack_traces = {,
+        File "/tmp/programs/b.py", line 21, in forward,
+          return torch.tanh(x).sum(dim=-2, keepdim=True) * 2,
+                 ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^,
+      ,
+      }
+    )
+  ))
+  args[1]: [-2]
+  args[2]: True"""
+
+
+def lowering_crash(inner: str, operator: str, frames: list[str] = LOWERING_FRAMES) -> Verdict:
+    """The verdict of an Inductor lowering that raised, its message worded as torch 2.13 words it:
+    LoweringException repeats its message and operator dump, then quotes the program
+    (torch/_inductor/exc.py), and InductorError prefixes the type."""
+    message = f"{inner}\n{operator}"
+    message += f'{message}\nFound from : \n   File "/tmp/programs/p.py", line 9, in forward\n    return y\n'
+    message = f"LoweringException: {message}\n\n\nSet TORCHDYNAMO_VERBOSE=1 for the internal stack trace"
+    return Verdict(
+        Outcome.BUG,
+        "inductor: crash at compilation",
+        symptom=Symptom.CRASH,
+        stage=Stage.COMPILATION,
+        backend="inductor",
+        exception=ExceptionInfo("InductorError", message, frames),
+    )
+
+
+def test_a_lowering_crash_reached_with_dim_minus_one_and_minus_two_is_one_bug() -> None:
+    minus_one = signature_of(lowering_crash("AssertionError: reduction over negative dims [-1]", SUM_OF_ADD))
+    minus_two = signature_of(
+        lowering_crash("AssertionError: reduction over negative dims [-2]", SUM_OF_TANH, SHADOW_FRAMES)
+    )
+    # the operator dump (the producer's IR, the program's line) and the trailer are not the bug
+    expected = (
+        "LoweringException: AssertionError: reduction over negative dims <shape> target: aten.sum.dim_IntList"
+    )
+    assert minus_one.message == minus_two.message == expected
+    assert (
+        minus_one.frames
+        == minus_two.frames
+        == (
+            "torch/_inductor/graph.py in call_function",
+            "torch/_inductor/lowering.py in wrapped",
+            "torch/_inductor/lowering.py in sum_",
+        )
+    )
+    assert same_bug(minus_one, minus_two) and reproduces(minus_two, minus_one)
+
+    # genuinely different crashes stay apart: another complaint, another op's lowering, another
+    # exception type, another raise site
+    other_words = signature_of(lowering_crash("AssertionError: negative padding [-1, 2]", SUM_OF_ADD))
+    other_op = signature_of(
+        lowering_crash(
+            "AssertionError: reduction over negative dims [-1]",
+            SUM_OF_ADD.replace("aten.sum.dim_IntList", "aten.amax.default"),
+        )
+    )
+    other_type = signature_of(lowering_crash("IndexError: reduction over negative dims [-1]", SUM_OF_ADD))
+    other_frames = signature_of(
+        lowering_crash(
+            "AssertionError: reduction over negative dims [-1]",
+            SUM_OF_TANH,
+            [*LOWERING_FRAMES[:-1], "torch/_inductor/lowering.py:5287 in constant_pad_nd"],
+        )
+    )
+    other_exception = dataclasses.replace(minus_one, exception_type="BackendCompilerFailed")
+    for different in (other_words, other_op, other_type, other_frames, other_exception):
+        assert not same_bug(minus_one, different), different.message
+        assert not same_bug(minus_two, different), different.message
+
+
+def test_trailers_that_quote_the_program_are_cut_and_the_message_is_cut_after_normalizing() -> None:
+    failed_node = (
+        "backend='inductor' raised:\nRuntimeError: The size of tensor a (6) must match the size of "
+        "tensor b (4) at non-singleton dimension 0\nWhile executing %div_tensor_1 : [num_users=1] = "
+        "call_function[target=torch.ops.aten.div.Tensor](args = (%arg1_1, %expand_default_1), kwargs = {})"
+    )
+    assert normalize_message(failed_node) == (
+        "backend='inductor' raised: RuntimeError: The size of tensor a <shape> must match the size of "
+        "tensor b <shape> at non-singleton dimension <n>"
+    )
+    # a longer number must not move the cut (MESSAGE_CHARS) through the words after it
+    short, longer = (
+        "x" * 470 + f" {number} end of the message that names the bug" for number in (1, -12345678)
+    )
+    assert (
+        normalize_message(short)
+        == normalize_message(longer)
+        == ("x" * 470 + " <n> end of the message that names the bug")[:500]
+    )
+
+
+# -- one wrong derivative rule, one cluster: whichever autodiff comparison saw it ------------------
+
+PRODUCT_PROGRAM = """\
+# target: torch-inductor
+import torch
+
+
+def fn(x, y):
+    return torch.sin(x) * x * x + torch.sin(y) * y * y
+
+
+def make_inputs():
+    return (torch.randn(3), torch.randn(2, 2))
+"""
+
+
+def gradient_verdict(functions: Elementwise) -> Verdict:
+    """A verdict of the real gradient oracle core (oracles/gradcheck.py) on derivative code."""
+    verdict = check_gradients(functions, POINT, GradOptions())  # type: ignore[arg-type]
+    assert verdict.outcome is Outcome.BUG and verdict.symptom is Symptom.WRONG_GRADIENT, verdict.explain()
+    return verdict
+
+
+def test_a_wrong_derivative_rule_seen_by_reverse_forward_or_second_order_is_one_bug() -> None:
+    half_product_rule = gradient_verdict(Elementwise(reverse_derivative=lambda x: np.cos(x) * x**2))
+    forward_off = gradient_verdict(Elementwise(forward_derivative=lambda x: 1.01 * sin_square_1(x)))
+    second_off = gradient_verdict(Elementwise(second_derivative=lambda x: 1.5 * sin_square_2(x)))
+    compiled_off = gradient_verdict(Elementwise(compiled_derivative=lambda x: 1.5 * sin_square_1(x)))
+    comparisons = [v.backend for v in (half_product_rule, forward_off, second_off, compiled_off)]
+    assert comparisons == [
+        "reverse-vs-numeric",
+        "forward-vs-numeric",
+        "reverse-over-reverse-vs-numeric",
+        "compiled-reverse",
+    ]
+    reverse, forward, second, compiled = (
+        signature_of(v, PRODUCT_PROGRAM) for v in (half_product_rule, forward_off, second_off, compiled_off)
+    )
+    assert reverse.site() == forward.site() == second.site() == AUTODIFF_SITE
+    assert same_bug(reverse, forward) and same_bug(forward, second) and same_bug(second, reverse)
+    assert reproduces(forward, reverse)  # minimizing may make another mode fail first
+    assert reverse.backend == "reverse-vs-numeric"  # the comparison itself is still recorded
+    # a wrong compiled backward graph is a compiler bug, not a derivative rule
+    assert compiled.site() == "compiled-reverse"
+    for eager in (reverse, forward, second):
+        assert not same_bug(eager, compiled) and not reproduces(compiled, eager)
+    # once minimized, different ops are different rules whichever mode saw them
+    sin_rule = dataclasses.replace(reverse, ops=("torch.sin",))
+    tanh_rule = dataclasses.replace(forward, ops=("torch.tanh",))
+    assert not same_bug(sin_rule, tanh_rule)
+    assert same_bug(sin_rule, dataclasses.replace(forward, ops=(".sin", ".mul")))
+
+
+def test_sites_of_backends_and_comparisons() -> None:
+    for comparison in (
+        "reverse-vs-forward",
+        "forward-over-reverse-vs-numeric",
+        "reverse-over-reverse-vs-forward-over-reverse",
+        "forward-over-reverse",  # a crash in that eager mode
+    ):
+        assert bug_site(comparison) == AUTODIFF_SITE
+    for backend in ("compiled-reverse", "inductor", "aot_eager", "xla", "faulty_sigmoid", ""):
+        assert bug_site(backend) == backend

@@ -128,11 +128,14 @@ class ReportData:
     generators: pd.DataFrame  # per generator of the campaign loop (empty for a `fuzzfox run` store)
     bugs: list[BugEntry]
     unclustered: pd.DataFrame  # bug candidates triage has not put in a cluster yet
+    # ``bugs`` is ranked by fuzzfox.triage.severity: wrong results, crashes, status, timeouts;
+    # within a kind most members first, then first seen.
     notes: list[str]
 
 
 def gather(campaign: Path) -> ReportData:
     from fuzzfox.triage.clusters import load_clusters
+    from fuzzfox.triage.severity import ranked
 
     db = open_store(campaign)
     try:
@@ -141,7 +144,7 @@ def gather(campaign: Path) -> ReportData:
         configs = _configs(db)
         target = next(iter(configs.values()), {}).get("target") or stats.get("target")
         cover = coverage(db, target, stats.get("optimizations_total"))
-        clusters = sorted(load_clusters(campaign), key=lambda c: (c.first_seen, c.id))
+        clusters = ranked(load_clusters(campaign))  # most severe kind first, as triage lists them
         clustered_runs = {m.run_id for c in clusters for m in c.members}
         unclustered = _unclustered(db, clustered_runs)
         if len(unclustered):

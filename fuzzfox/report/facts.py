@@ -7,6 +7,7 @@ import pandas as pd
 from fuzzfox.report.coverage import Coverage
 from fuzzfox.report.data import BugEntry, Summary
 from fuzzfox.report.fmt import duration, number, percent, when
+from fuzzfox.triage.severity import SEVERITY, severity_label
 
 MEMBERS_SHOWN = 20
 
@@ -84,6 +85,7 @@ def bug_rows(bug: BugEntry) -> list[tuple[str, str]]:
     )
     return [
         ("signature", signature.key()),
+        ("severity", f"{severity_label(signature.symptom)} (of {len(SEVERITY)}: {_kinds()})"),
         ("symptom", signature.symptom),
         ("stage", signature.stage or "-"),
         ("backend", signature.backend or "-"),
@@ -100,6 +102,10 @@ def bug_rows(bug: BugEntry) -> list[tuple[str, str]]:
         ("framework", f"{bug.target} {bug.version}"),
         ("reproducer", bug.script_path),
     ]
+
+
+def _kinds() -> str:
+    return ", ".join(f"{rank} {kind}" for rank, (kind, _) in enumerate(SEVERITY, 1))
 
 
 def rechecks_frame(bug: BugEntry) -> pd.DataFrame:

@@ -17,8 +17,10 @@ from fuzzfox.report.fmt import number, percent, when
 from fuzzfox.report.issue import expected_vs_actual, recorded_for
 from fuzzfox.report.plot import timeline_svg
 from fuzzfox.report.reproducer import SETTINGS_MARKER
+from fuzzfox.triage.severity import severity, severity_label
 
 TRIGGERED_SHOWN = 40
+LOUDEST_BAD = 2  # severities up to this one (wrong results, crashes) get the red badge
 STATUS_CLASS = {"fixed": "good", "still failing": "bad", "changed": "warn"}
 
 STYLE = """
@@ -136,6 +138,11 @@ def render_html(data: ReportData) -> str:
     ]
     if not data.bugs:
         body.append("<p><em>No bug clusters: the campaign found no bug that triage has grouped.</em></p>")
+    else:
+        body.append(
+            "<p><em>Most severe kind first (wrong results, crashes, status, timeouts); within a kind, "
+            "most members first.</em></p>"
+        )
     body += [_bug_section(index, bug) for index, bug in enumerate(data.bugs, 1)]
     if len(data.unclustered):
         body += ["<h2>Bug candidates not clustered yet</h2>", _table(data.unclustered)]
@@ -163,7 +170,11 @@ def _script(script: str) -> str:
 def _bug_section(index: int, bug: BugEntry) -> str:
     cluster = bug.cluster
     signature = cluster.signature
-    badges = [f'<span class="badge bad">{escape(signature.symptom)}</span>']
+    loud = "bad" if severity(signature.symptom) <= LOUDEST_BAD else "warn"
+    badges = [
+        f'<span class="badge {loud}">{escape(severity_label(signature.symptom))}</span>',
+        f'<span class="badge bad">{escape(signature.symptom)}</span>',
+    ]
     if signature.stage:
         badges.append(f'<span class="badge">{escape(signature.stage)}</span>')
     for recheck in cluster.rechecks[-1:]:

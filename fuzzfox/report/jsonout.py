@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from fuzzfox.report.data import BugEntry, ReportData
+from fuzzfox.triage.severity import kind_of, severity
 
 SCHEMA_VERSION = 1
 
@@ -36,6 +37,8 @@ def _bug(bug: BugEntry) -> dict[str, Any]:
     return {
         "id": cluster.id,
         "title": signature.title(),
+        "kind": kind_of(signature.symptom),
+        "severity": severity(signature.symptom),  # 1 most severe; "bugs" is in this order
         "signature": {**dataclasses.asdict(signature), "key": signature.key()},
         "members": [dataclasses.asdict(m) for m in cluster.members],
         "first_seen": cluster.first_seen,

@@ -8,6 +8,7 @@ from fuzzfox.report.data import BugEntry, ReportData
 from fuzzfox.report.facts import bug_rows, coverage_line, members_frame, rechecks_frame, summary_rows
 from fuzzfox.report.fmt import fenced, markdown_table, when
 from fuzzfox.report.issue import expected_vs_actual, recorded_for
+from fuzzfox.triage.severity import kind_of
 
 TRIGGERED_SHOWN = 40
 TIMELINE_FILE = "timeline.svg"
@@ -51,6 +52,11 @@ def render_markdown(data: ReportData) -> str:
         f"_Source: {data.timeline.source}._",
         f"## Bugs ({len(data.bugs)})",
     ]
+    if data.bugs:
+        lines.append(
+            "_Most severe kind first (wrong results, crashes, status, timeouts); within a kind, most "
+            "members first._"
+        )
     if not data.bugs:
         lines.append("_No bug clusters: the campaign found no bug that triage has grouped._")
     for index, bug in enumerate(data.bugs, 1):
@@ -63,7 +69,7 @@ def render_markdown(data: ReportData) -> str:
 def _bug_section(index: int, bug: BugEntry) -> list[str]:
     cluster = bug.cluster
     lines = [
-        f"### {index}. {cluster.signature.title()}",
+        f"### {index}. [{kind_of(cluster.signature.symptom)}] {cluster.signature.title()}",
         f"Cluster `{cluster.id}`: {cluster.verdict.summary}",
         _pairs(bug_rows(bug), "field", "value"),
         "#### Expected vs actual",

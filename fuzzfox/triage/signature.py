@@ -6,19 +6,35 @@ silent mismatches (wrong value, shape, dtype, gradient) there is no exception to
 signature carries the optimizations the program triggered and the ops (call names) of the
 program instead.
 
+What a message keeps (``normalize_message``): its first paragraph, cut where the framework starts
+quoting the program (Inductor's ``args[i]:`` dump of every argument's IR after ``target: <op>``,
+``Found from``, ``While executing``, ``Original traceback``, ``from user code``): those parts carry
+the program's own source lines, constants and producers, so one lowering bug reached by
+``x.sum(dim=-1)`` and by ``tanh(x).sum(dim=-2, keepdim=True)`` used to differ in half its words.
+Paths, addresses, shapes, generated names, hashes and numbers (negative ones too) become
+placeholders.  A frame counts as the framework's when its path has a framework root as a
+directory (``.../site-packages/torch/...`` or a patched copy's ``.../shadow/torch/...``).
+
 Grouping rule (``same_bug``; symmetric):
 
-- both signatures have the same symptom, stage and backend; then
-- a crash, status or timeout: same exception type, same top frames, and messages that are equal
-  after normalization or whose token sets have a Jaccard index of at least ``MESSAGE_JACCARD``;
+- both signatures have the same symptom, stage and site; the site is the backend, except that
+  every comparison of the gradient oracle's *eager* autodiff modes (``reverse-vs-numeric``,
+  ``forward-vs-numeric``, ``reverse-vs-forward``, the second-order ones, a crash in ``forward``...)
+  is one site, ``autodiff``: one wrong derivative rule shows in every mode that uses it, and the
+  oracle names whichever comparison failed first.  The compiled gradient (``compiled-reverse``: a
+  compiler bug in the backward graph) stays its own site, as does every compiled backend; then
+- a crash, status or timeout: same exception type, same top frames, the same exception types
+  named in the message (a wrapper such as ``InductorError`` says ``LoweringException: IndexError:
+  ...``), and messages that are equal after normalization or whose token sets have a Jaccard
+  index of at least ``MESSAGE_JACCARD``;
 - a silent mismatch: of the two op sets one contains the other (ops compared by their last
   name, so ``x.sigmoid()``, ``torch.sigmoid`` and ``F.sigmoid`` are one op), and of the two
   optimization sets one contains the other.  An empty set contains nothing and is contained in everything:
   a cluster whose representative has not been minimized yet has empty sets (unknown), so it
-  groups by symptom, stage and backend alone until minimization says which ops the bug needs.
+  groups by symptom, stage and site alone until minimization says which ops the bug needs.
 
 ``reproduces`` is the looser test for a re-run or a smaller variant of a known bug: a silent
-mismatch needs only the same symptom, stage and backend (minimization removes ops), a crash
+mismatch needs only the same symptom, stage and site (minimization removes ops), a crash
 must be the same bug by the rule above.
 """
 
@@ -41,6 +57,21 @@ TOP_FRAMES = 3
 MESSAGE_CHARS = 500
 # Frames in these packages count; ours (fuzzfox/, oracles/) and the program's do not.
 FRAMEWORK_ROOTS = ("torch/", "jax/", "jaxlib/", "tensorflow/")
+# The gradient oracle's eager autodiff modes (oracles/gradcheck.py), which its comparisons name
+# as "<mode>-vs-<mode>" or "<mode>-vs-numeric"; "compiled-reverse" is the compiler's, not one of them.
+# (also "reverse-fp64", the fp64 reference; "numeric", the central difference; "autodiff", a fallback)
+AUTODIFF_MODES = frozenset(
+    {"reverse", "forward", "reverse-over-reverse", "forward-over-reverse"}
+    | {"reverse-fp64", "numeric", "autodiff"}
+)
+AUTODIFF_SITE = "autodiff"
+
+_FRAMEWORK_FRAME = re.compile(rf"^(?:.*?/)?((?:{'|'.join(re.escape(root) for root in FRAMEWORK_ROOTS)}).*)$")
+# Where a message stops describing the bug and starts quoting the program (a line that begins so).
+_PROGRAM_QUOTE = re.compile(
+    r"^[ \t]*(?:args\[\d+\]:|kwargs:|Found from\b|While executing\b|Original traceback:|from user code:)",
+    re.MULTILINE,
+)
 
 _ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:[\w.@+~-]+/)*[\w.@+~-]+")
 _HEX = re.compile(r"\b0x[0-9a-fA-F]+\b")
@@ -59,6 +90,7 @@ _GENERATED_NAME = re.compile(
 _HASH = re.compile(r"\b(?=\w*\d)[0-9a-z]{20,}\b")
 _NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?(?![\w])")
 _SPACE = re.compile(r"\s+")
+_NAMED_TYPE = re.compile(r"\b([A-Z]\w*(?:Error|Exception))\s*:")
 _LINE_NUMBER = re.compile(r":\d+ in ")
 
 
@@ -76,6 +108,10 @@ class Signature:
     def key(self) -> str:
         text = json.dumps(self.to_dict(), sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+    def site(self) -> str:
+        """Where the bug is, for grouping: the backend, or ``autodiff`` for any eager-mode comparison."""
+        return bug_site(self.backend)
 
     def title(self) -> str:
         where = f"{self.symptom} at {self.stage} in {self.backend or '?'}"
@@ -105,27 +141,42 @@ def is_silent(signature: Signature) -> bool:
     return signature.symptom.startswith("wrong_")
 
 
+def bug_site(backend: str) -> str:
+    """``autodiff`` for the gradient oracle's eager modes and their comparisons, else the backend."""
+    modes = backend.split("-vs-")
+    return AUTODIFF_SITE if all(mode in AUTODIFF_MODES for mode in modes) else backend
+
+
 def normalize_message(message: str) -> str:
     """The part of an error message that names the bug, not this particular program or run.
 
-    Keeps the first paragraph (Dynamo appends hints after a blank line), then replaces paths,
-    hex addresses, shapes, generated kernel/buffer names, hashes and numbers with placeholders.
+    Keeps the first paragraph (Dynamo appends hints after a blank line) up to where it quotes the
+    program (see the module docstring), then replaces paths, hex addresses, shapes, generated
+    kernel/buffer names, hashes and numbers with placeholders; at most ``MESSAGE_CHARS`` of the
+    result are kept (cut after normalizing, so a longer number does not move the cut).
     """
-    paragraph = message.strip().split("\n\n", 1)[0][:MESSAGE_CHARS]
-    text = _ABSOLUTE_PATH.sub("<path>", paragraph)
+    paragraph = message.strip().split("\n\n", 1)[0]
+    quote = _PROGRAM_QUOTE.search(paragraph)
+    text = paragraph[: quote.start()] if quote else paragraph
+    text = _ABSOLUTE_PATH.sub("<path>", text)
     text = _HEX.sub("<hex>", text)
     text = _SHAPE.sub("<shape>", text)
     text = _GENERATED_NAME.sub("<name>", text)
     text = _HASH.sub("<hash>", text)
     text = _NUMBER.sub("<n>", text)
-    return _SPACE.sub(" ", text).strip()
+    return _SPACE.sub(" ", text).strip()[:MESSAGE_CHARS]
+
+
+def named_types(message: str) -> frozenset[str]:
+    """The exception types a message names as ``Type: ...`` (what a wrapper exception wraps)."""
+    return frozenset(_NAMED_TYPE.findall(message))
 
 
 def framework_frames(frames: list[str], limit: int = TOP_FRAMES) -> tuple[str, ...]:
-    """The innermost ``limit`` frames inside a framework, as ``file in function`` (no line numbers:
-    they move between versions while the bug stays)."""
-    inside = [_LINE_NUMBER.sub(" in ", frame) for frame in frames if frame.startswith(FRAMEWORK_ROOTS)]
-    return tuple(inside[-limit:])
+    """The innermost ``limit`` frames inside a framework, as ``file in function`` from the framework's
+    root on (no line numbers: they move between versions while the bug stays)."""
+    inside = [match[1] for frame in frames if (match := _FRAMEWORK_FRAME.match(frame))]
+    return tuple(_LINE_NUMBER.sub(" in ", frame) for frame in inside[-limit:])
 
 
 def message_similarity(first: str, second: str) -> float:
@@ -229,9 +280,13 @@ def _op_names(ops: tuple[str, ...]) -> set[str]:
     return {op.rsplit(".", 1)[-1] for op in ops}
 
 
+def _where(signature: Signature) -> tuple[str, str, str]:
+    return signature.symptom, signature.stage, signature.site()
+
+
 def same_bug(first: Signature, second: Signature) -> bool:
     """The grouping rule of the module docstring."""
-    if (first.symptom, first.stage, first.backend) != (second.symptom, second.stage, second.backend):
+    if _where(first) != _where(second):
         return False
     if is_silent(first):
         return _nested(_op_names(first.ops), _op_names(second.ops)) and _nested(
@@ -240,6 +295,7 @@ def same_bug(first: Signature, second: Signature) -> bool:
     return (
         first.exception_type == second.exception_type
         and first.frames == second.frames
+        and named_types(first.message) == named_types(second.message)
         and (
             first.message == second.message
             or message_similarity(first.message, second.message) >= MESSAGE_JACCARD
@@ -250,9 +306,5 @@ def same_bug(first: Signature, second: Signature) -> bool:
 def reproduces(observed: Signature, expected: Signature) -> bool:
     """Whether a re-run or a smaller variant shows the expected bug (see the module docstring)."""
     if is_silent(expected):
-        return (observed.symptom, observed.stage, observed.backend) == (
-            expected.symptom,
-            expected.stage,
-            expected.backend,
-        )
+        return _where(observed) == _where(expected)
     return same_bug(observed, expected)
