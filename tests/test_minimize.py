@@ -21,7 +21,9 @@ from tests.conftest import judge_in_sandbox, requires_torch
 
 HEADER = "# target: torch-inductor\n# optimization: pointwise_fusion\n# origin: test\n# parent: -\n"
 
-GATED_MODEL = HEADER + '''import math
+GATED_MODEL = (
+    HEADER
+    + """import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -47,9 +49,10 @@ class Model(nn.Module):
 
 def make_inputs():
     return (torch.randn(8, 16), torch.randn(8, 32))
-'''
+"""
+)
 
-SMALLEST_GATED_MODEL = '''import torch
+SMALLEST_GATED_MODEL = """import torch
 import torch.nn as nn
 
 
@@ -60,7 +63,7 @@ class Model(nn.Module):
 
 def make_inputs():
     return (torch.randn(1, 1),)
-'''
+"""
 
 
 def body(program: Program) -> str:
@@ -241,7 +244,9 @@ def test_dead_code_removal_is_turned_off_when_it_loses_the_bug() -> None:
 # ------------------------------------------------------------------------------ real eager torch
 
 
-LAYER_PROGRAM = HEADER + '''import torch
+LAYER_PROGRAM = (
+    HEADER
+    + """import torch
 
 
 class Model(torch.nn.Module):
@@ -258,7 +263,8 @@ class Model(torch.nn.Module):
 
 def make_inputs():
     return (torch.randn(8, 16),)
-'''
+"""
+)
 
 
 def runs_eagerly_with_linear_and_sigmoid(program: Program) -> bool:
@@ -340,7 +346,9 @@ def test_helpers_loops_branches_and_unused_inputs_go() -> None:
 # ------------------------------------------------------------------------------ the real sandbox
 
 
-SIGMOID_FN = HEADER + '''import math
+SIGMOID_FN = (
+    HEADER
+    + """import math
 import torch
 import torch.nn.functional as F
 
@@ -357,10 +365,13 @@ def fn(x, y):
 
 def make_inputs():
     return (torch.randn(4, 8), torch.randn(4, 8))
-'''
+"""
+)
 
 
-SIGMOID_MODEL = HEADER + '''import math
+SIGMOID_MODEL = (
+    HEADER
+    + """import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -388,7 +399,8 @@ class Model(nn.Module):
 
 def make_inputs():
     return (torch.randn(8, 16), torch.randn(8, 32))
-'''
+"""
+)
 
 FAULTY = ("aot_eager", "faulty_sigmoid")
 

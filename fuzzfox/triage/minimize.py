@@ -325,4 +325,3 @@ def _split(size: int, parts: int) -> list[list[int]]:
     """``range(size)`` cut into ``parts`` contiguous chunks of nearly equal length."""
     bounds = [size * k // parts for k in range(parts + 1)]
     return [list(range(bounds[k], bounds[k + 1])) for k in range(parts)]
-
