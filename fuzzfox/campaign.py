@@ -253,7 +253,7 @@ class Campaign:
         self.publish("seeding")
         self.run_seeds()
         for batch in self.feedback.unfinished_batches():
-            if self._budget_spent():
+            if self.stop:
                 break
             self.note(f"resuming round {batch.round} ({batch.generator} for {batch.optimization})")
             self._judge_and_feed_back(batch)
@@ -342,7 +342,7 @@ class Campaign:
         pending = [p for p in seeds if p.id not in recorded]
         if pending:
             self.note(f"judging {len(pending)} seed program(s) ({len(seeds) - len(pending)} already judged)")
-        for program, verdict in self._execute(pending, "seed"):
+        for program, verdict in self._execute(pending, "seed", budgeted=True):
             recorded[program.id] = verdict
         added = self.feedback.seed((p, recorded[p.id].triggers) for p in seeds if p.id in recorded)
         if added:
@@ -464,14 +464,17 @@ class Campaign:
         )
         return RoundResult(batch, judged, outcome.new_in_pool)
 
-    def _execute(self, programs: list[Program], what: str) -> Iterator[tuple[Program, Verdict]]:
+    def _execute(
+        self, programs: list[Program], what: str, budgeted: bool = False
+    ) -> Iterator[tuple[Program, Verdict]]:
         """Judge programs ``jobs`` at a time, recording each verdict; stop between chunks on a stop
-        request or a spent budget (the seed corpus too: a short budget is not overrun by the seeds;
-        what was not judged is judged when the campaign is resumed)."""
+        request, and with ``budgeted`` (the seed corpus, which may take longer than a short
+        budget) also on a spent budget: what was not judged is judged on resume.  A round's batch
+        is small and is finished once started, so a campaign that ends leaves none open."""
         assert self.executor is not None, "run() outside running()"
         chunk = max(1, self.options.jobs)
         for start in range(0, len(programs), chunk):
-            if self._budget_spent():
+            if self.stop or (budgeted and self._budget_spent()):
                 return
             for program, verdict in self.executor.run(programs[start : start + chunk]):
                 self.store.record(program, self.key, verdict)

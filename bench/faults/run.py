@@ -823,7 +823,7 @@ def campaign_arguments(target: str, campaign: Path, args: argparse.Namespace) ->
     """``fuzzfox campaign`` as a user would run it without an LLM: mutation and synthesis, the
     campaign's own default oracles unless --oracle names others (the same for every fault).
     A campaign that exists is resumed with the minutes its budget has left (at least 0.01 min:
-    fuzzfox checks the budget between the programs it judges)."""
+    fuzzfox checks the budget between seeds and between rounds)."""
     minutes = max(args.minutes - minutes_spent(campaign), 0.01)
     arguments = ["campaign", "--campaign", str(campaign), "--target", target, "--llm", "none"]
     arguments += ["--minutes", f"{minutes:.2f}", "--seed", str(args.seed), "--jobs", str(args.jobs)]
