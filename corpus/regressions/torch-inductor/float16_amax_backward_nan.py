@@ -9,7 +9,7 @@
 # oracle: values,grads
 # confirmed: torch 2.13.0+cpu
 # issue: -
-# description: the Inductor-compiled backward of a float16 (x * 1.5).amax(dim=1, keepdim=True) on CPU gives NaN in every row but the first (eager's gradient is finite: the scaled argmax gets the cotangent); float32, or amax without the scale, is right (found by a campaign on unpatched torch, minimized by hand)
+# description: the Inductor-compiled backward of a float16 (x * 1.5).amax(dim=1, keepdim=True) on CPU gives NaN in every row but the first (eager's gradient is finite: the scaled argmax gets the cotangent); float32, or amax without the scale, is right; x.cos().amin() in float16 gives an all-NaN compiled gradient too (found by two campaigns on unpatched torch, minimized by hand)
 import torch
 
 
