@@ -25,6 +25,30 @@ import math
 import random
 from collections.abc import Callable, Collection, Iterator
 
+from fuzzfox.generation.literals import (
+    call_name as _call_name,
+)
+from fuzzfox.generation.literals import (
+    elements_of as _elements_of,
+)
+from fuzzfox.generation.literals import (
+    int_value as _int_value,
+)
+from fuzzfox.generation.literals import (
+    is_int as _is_int,
+)
+from fuzzfox.generation.literals import (
+    is_number as _is_number,
+)
+from fuzzfox.generation.literals import (
+    keyword as _keyword,
+)
+from fuzzfox.generation.literals import (
+    number as _number,
+)
+from fuzzfox.generation.literals import (
+    stored_names as _stored_names,
+)
 from fuzzfox.program import (
     ENTRY_CLASS,
     ENTRY_FUNCTION,
@@ -1383,39 +1407,8 @@ def _is_method(node: ast.AST, name: str) -> bool:
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == name
 
 
-def _call_name(node: ast.AST | None) -> str | None:
-    if not isinstance(node, ast.Call):
-        return None
-    func = node.func
-    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-
-
-def _keyword(call: ast.Call, name: str) -> ast.expr | None:
-    return next((k.value for k in call.keywords if k.arg == name), None)
-
-
 def _keyword_node(keywords: list[ast.keyword], *names: str) -> ast.keyword | None:
     return next((k for k in keywords if k.arg in names), None)
-
-
-def _elements_of(node: ast.AST) -> list[ast.AST]:
-    return list(node.elts) if isinstance(node, (ast.Tuple, ast.List)) else [node]
-
-
-def _is_int(node: ast.AST) -> bool:
-    return isinstance(node, ast.Constant) and type(node.value) is int
-
-
-def _int_value(node: ast.AST) -> int | None:
-    if _is_int(node):
-        return node.value  # type: ignore[attr-defined]
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and _is_int(node.operand):
-        return -node.operand.value  # type: ignore[attr-defined]
-    return None
-
-
-def _is_number(node: ast.AST) -> bool:
-    return isinstance(node, ast.Constant) and type(node.value) in (int, float) and math.isfinite(node.value)
 
 
 def _is_float_literal(node: ast.AST) -> bool:
@@ -1426,16 +1419,6 @@ def _is_float_literal(node: ast.AST) -> bool:
 
 def _is_range(node: ast.AST) -> bool:
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range"
-
-
-def _stored_names(target: ast.AST) -> list[str]:
-    return [n.id for n in ast.walk(target) if isinstance(n, ast.Name)]
-
-
-def _number(value: int | float) -> ast.expr:
-    if value < 0:
-        return ast.UnaryOp(ast.USub(), ast.Constant(-value))
-    return ast.Constant(value)
 
 
 def _method(receiver: ast.expr, name: str, *args: ast.expr | int) -> ast.Call:

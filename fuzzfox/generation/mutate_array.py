@@ -39,6 +39,30 @@ from collections.abc import Callable, Collection, Iterator
 
 from fuzzfox.generation import array_ops as ops
 from fuzzfox.generation.array_ops import ArrayOp
+from fuzzfox.generation.literals import (
+    call_name as _call_name,
+)
+from fuzzfox.generation.literals import (
+    elements_of as _elements_of,
+)
+from fuzzfox.generation.literals import (
+    int_value as _int_value,
+)
+from fuzzfox.generation.literals import (
+    is_int as _is_int,
+)
+from fuzzfox.generation.literals import (
+    is_number as _is_number,
+)
+from fuzzfox.generation.literals import (
+    keyword as _keyword,
+)
+from fuzzfox.generation.literals import (
+    number as _number,
+)
+from fuzzfox.generation.literals import (
+    stored_names as _stored_names,
+)
 from fuzzfox.generation.mutate import mutant_program
 from fuzzfox.program import (
     ENTRY_FUNCTION,
@@ -1220,33 +1244,6 @@ def _set_keyword(call: ast.Call, name: str, value: ast.expr) -> None:
     call.keywords.append(ast.keyword(name, value))
 
 
-def _call_name(node: ast.AST | None) -> str | None:
-    if not isinstance(node, ast.Call):
-        return None
-    func = node.func
-    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-
-
-def _keyword(call: ast.Call, name: str) -> ast.expr | None:
-    return next((k.value for k in call.keywords if k.arg == name), None)
-
-
-def _elements_of(node: ast.AST) -> list[ast.AST]:
-    return list(node.elts) if isinstance(node, (ast.Tuple, ast.List)) else [node]
-
-
-def _is_int(node: ast.AST) -> bool:
-    return isinstance(node, ast.Constant) and type(node.value) is int
-
-
-def _int_value(node: ast.AST | None) -> int | None:
-    if node is not None and _is_int(node):
-        return node.value  # type: ignore[attr-defined]
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and _is_int(node.operand):
-        return -node.operand.value  # type: ignore[attr-defined]
-    return None
-
-
 def _number_value(node: ast.AST) -> float | None:
     if _is_number(node):
         return node.value  # type: ignore[attr-defined]
@@ -1255,19 +1252,5 @@ def _number_value(node: ast.AST) -> float | None:
     return None
 
 
-def _is_number(node: ast.AST) -> bool:
-    return isinstance(node, ast.Constant) and type(node.value) in (int, float) and math.isfinite(node.value)
-
-
 def _is_text(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, str)
-
-
-def _stored_names(target: ast.AST) -> list[str]:
-    return [n.id for n in ast.walk(target) if isinstance(n, ast.Name)]
-
-
-def _number(value: int | float) -> ast.expr:
-    if value < 0:
-        return ast.UnaryOp(ast.USub(), ast.Constant(-value))
-    return ast.Constant(value)
