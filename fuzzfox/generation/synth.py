@@ -253,6 +253,12 @@ def synthesize(seed: int, count: int, optimization: str = "") -> list[Program]:
 
 
 def _draw_programs(seed: int, examples: int, optimization: str) -> list[Program]:
+    return draw_programs(op_graphs(optimization), seed, examples)
+
+
+def draw_programs(strategy: st.SearchStrategy[Program], seed: int, examples: int) -> list[Program]:
+    """Up to ``examples`` programs drawn from ``strategy`` by hypothesis, reproducibly from ``seed``
+    (generation only: no database, shrinking or health checks)."""
     drawn: list[Program] = []
 
     @hypothesis_seed(seed)
@@ -265,7 +271,7 @@ def _draw_programs(seed: int, examples: int, optimization: str) -> list[Program]
         suppress_health_check=list(HealthCheck),
         verbosity=Verbosity.quiet,
     )
-    @given(op_graphs(optimization))
+    @given(strategy)
     def collect(program: Program) -> None:
         drawn.append(program)
 

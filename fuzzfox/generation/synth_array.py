@@ -28,13 +28,11 @@ import dataclasses
 import math
 from collections.abc import Sequence
 
-from hypothesis import HealthCheck, Phase, Verbosity, given, settings
-from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
 from fuzzfox.generation import array_ops as ops
 from fuzzfox.generation.array_ops import ArrayOp
-from fuzzfox.generation.synth import broadcast_shapes
+from fuzzfox.generation.synth import broadcast_shapes, draw_programs
 from fuzzfox.program import Program, parse_program
 
 Shape = tuple[int, ...]
@@ -639,21 +637,4 @@ def aimed(target: str, optimization: str | None) -> bool:
 
 
 def _draw_programs(target: str, seed: int, examples: int, optimization: str | None) -> list[Program]:
-    drawn: list[Program] = []
-
-    @hypothesis_seed(seed)
-    @settings(
-        max_examples=examples,
-        database=None,
-        phases=[Phase.generate],
-        deadline=None,
-        derandomize=False,
-        suppress_health_check=list(HealthCheck),
-        verbosity=Verbosity.quiet,
-    )
-    @given(array_graphs(target, optimization))
-    def collect(program: Program) -> None:
-        drawn.append(program)
-
-    collect()
-    return drawn
+    return draw_programs(array_graphs(target, optimization), seed, examples)
