@@ -8,8 +8,17 @@
   when not running as root.  When the program's process ends, the kernel kills everything it
   left in its namespace.  Where the kernel refuses namespaces, programs still run, and the
   worker reports ``isolation: none``.
+- A confined filesystem (``filesystem.py``): read-only everywhere, secrets and other runs
+  hidden, a size-capped scratch as the working, home and temp directory.
+- An unprivileged user: when fuzzfox runs as root, each worker's programs run as a uid of their
+  own (no name, no groups, no capabilities), so root-only files stay unreadable and the process
+  cap counts only that worker's program.
 - Resource limits: address space (a 100 GB allocation fails instead of swapping), CPU seconds,
-  file size, no core files, and a private working and temp directory.
+  file size, processes and threads, no core files.
+
+Where the kernel refuses a part, programs still run with what it allows, and the worker says
+which part is missing (``isolation: partial (...)`` or ``none (...)``, shown by ``fuzzfox
+status`` and the report).
 """
 
 from __future__ import annotations
@@ -23,6 +32,8 @@ import traceback
 from collections.abc import Callable
 from typing import NoReturn
 
+from fuzzfox.sandbox.filesystem import FilesystemView, enter
+
 CLONE_NEWNS = 0x00020000
 CLONE_NEWIPC = 0x08000000
 CLONE_NEWUSER = 0x10000000
@@ -30,7 +41,9 @@ CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
 MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 2, 4, 8, 1 << 14, 1 << 18
 PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4  # setuid clears it, which would make /proc/self/fd root's
 PR_SET_NO_NEW_PRIVS = 38
+SANDBOX_UID_BASE = 1_500_000_000  # + the worker's pid: a uid no account on the machine has
 
 # Names a program may inherit; everything else in the campaign's environment stays behind.
 ALLOWED_ENVIRONMENT = frozenset(
@@ -44,6 +57,20 @@ class Limits:
     memory_bytes: int = 16 << 30  # address space; torch maps ~3-4 GB before any work
     file_bytes: int = 1 << 30
     open_files: int = 1024
+    scratch_bytes: int = 1 << 30  # the program's writable tmpfs: its files and compiled kernels
+    processes: int = 512  # processes and threads of one program (only enforced for a non-root uid)
+    confine: bool = True  # filesystem view and uid drop; off: namespaces only (to measure the cost)
+
+
+@dataclasses.dataclass(frozen=True)
+class Confinement:
+    """How far one program is shut in, beyond the namespaces.
+
+    ``view`` None leaves the filesystem as it is; ``uid`` None keeps the worker's user.
+    """
+
+    view: FilesystemView | None
+    uid: int | None
 
 
 def scrubbed_environment(parent: dict[str, str], extra: dict[str, str]) -> dict[str, str]:
@@ -67,6 +94,7 @@ def apply_limits(limits: Limits) -> None:
     )
     cap(resource.RLIMIT_FSIZE, limits.file_bytes)
     cap(resource.RLIMIT_NOFILE, limits.open_files)
+    cap(resource.RLIMIT_NPROC, limits.processes)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
@@ -105,8 +133,8 @@ def die_with_parent() -> None:
         os._exit(1)
 
 
-def run_isolated(body: Callable[[], None]) -> NoReturn:
-    """Run ``body`` in new namespaces; never returns.  Call it in a freshly forked child.
+def run_isolated(body: Callable[[], None], confinement: Confinement) -> NoReturn:
+    """Run ``body`` in new namespaces, confined; never returns.  Call it in a freshly forked child.
 
     The first process in a new PID namespace is its init, and the kernel ignores signals an
     init sends itself (``os.abort()`` would surface as a segfault).  So a minimal init (PID 1)
@@ -118,23 +146,29 @@ def run_isolated(body: Callable[[], None]) -> NoReturn:
     if uid != 0:
         flags |= CLONE_NEWUSER
     if not _unshare(flags):
-        _run_body(body)
+        _run_body(body, None)
     if uid != 0:
         _write("/proc/self/setgroups", "deny")
         _write("/proc/self/uid_map", f"{uid} {uid} 1")
         _write("/proc/self/gid_map", f"{gid} {gid} 1")
+    if confinement.view is not None:
+        try:
+            enter(confinement.view)
+        except OSError as error:
+            os.write(2, f"fuzzfox sandbox: {error}\n".encode())
+            os._exit(71)
     status_read, status_write = os.pipe()
     init = os.fork()
     if init == 0:
         os.close(status_read)
-        _namespace_init(body, status_write)
+        _namespace_init(body, confinement.uid, status_write)
     os.close(status_write)
     _, init_status = os.waitpid(init, 0)
     reported = os.read(status_read, 32)
     _end_like(int(reported) if reported else init_status)
 
 
-def _namespace_init(body: Callable[[], None], status_write: int) -> NoReturn:
+def _namespace_init(body: Callable[[], None], uid: int | None, status_write: int) -> NoReturn:
     die_with_parent()
     try:
         _mount_private_proc()
@@ -145,7 +179,7 @@ def _namespace_init(body: Callable[[], None], status_write: int) -> NoReturn:
     if program == 0:
         os.close(status_write)
         die_with_parent()
-        _run_body(body)
+        _run_body(body, uid)
     _, status = os.waitpid(program, 0)
     os.write(status_write, str(status).encode())
     os._exit(0)  # init leaving ends every process left in the namespace
@@ -159,13 +193,23 @@ def _end_like(status: int) -> NoReturn:
     os._exit(os.waitstatus_to_exitcode(status))
 
 
-def _run_body(body: Callable[[], None]) -> NoReturn:
+def _run_body(body: Callable[[], None], uid: int | None) -> NoReturn:
     _c().prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
     try:
+        if uid is not None:
+            _become(uid)
         body()
     except BaseException:
         traceback.print_exc()
     os._exit(70)  # body exits itself on success; getting here means it failed
+
+
+def _become(uid: int) -> None:
+    """Drop to ``uid`` for good: no supplementary groups, no way back, no capabilities left."""
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+    _c().prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
 
 
 def namespaces_available() -> bool:
@@ -178,3 +222,78 @@ def namespaces_available() -> bool:
         os._exit(0 if _unshare(flags) else 1)
     _, status = os.waitpid(pid, 0)
     return os.waitstatus_to_exitcode(status) == 0
+
+
+def choose_confinement(
+    view: FilesystemView, uid: int | None, needed: tuple[str, ...]
+) -> tuple[Confinement, str]:
+    """The strongest confinement this machine allows, and how to describe it to the user.
+
+    Tries, each in a throwaway child that checks a program could still work (``needed`` paths
+    readable, the scratch and kernel cache writable, /dev/null there): the view and the uid,
+    then the view as the current user, then the namespaces alone.
+    """
+    if not namespaces_available():
+        return Confinement(None, None), "none (the kernel refuses new namespaces)"
+    attempts = [
+        (Confinement(view, uid), "full"),
+        (Confinement(view, None), "partial (programs run as root: {reason})"),
+        (Confinement(None, None), "partial (filesystem not confined: {reason})"),
+    ]
+    if uid is None:  # not root: programs already run as the campaign's unprivileged user
+        attempts = attempts[1:]
+        attempts[0] = (attempts[0][0], "full")
+    previous = ""
+    for confinement, label in attempts:
+        reason = _try_confinement(confinement, needed)
+        if not reason:
+            return confinement, label.format(reason=previous)
+        previous = reason
+    return Confinement(None, None), f"partial (filesystem not confined: {previous})"
+
+
+def _try_confinement(confinement: Confinement, needed: tuple[str, ...]) -> str:
+    """Empty if a program confined so could run; else what failed."""
+    report_read, report_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(report_read)
+
+        def check() -> None:
+            try:
+                _check_usable(confinement, needed)
+            except OSError as error:
+                os.write(report_write, str(error).encode()[:500])
+                os._exit(1)
+            os._exit(0)
+
+        die_with_parent()
+        os.dup2(report_write, 2)  # where run_isolated says why it could not build the view
+        run_isolated(check, confinement)
+    os.close(report_write)
+    _, status = os.waitpid(pid, 0)
+    with os.fdopen(report_read, "rb") as report:
+        message = report.read().decode(errors="replace")
+    if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
+        return ""
+    message = message.strip().removeprefix("fuzzfox sandbox: ")
+    return message or f"the confined test program ended with status {status}"
+
+
+def _check_usable(confinement: Confinement, needed: tuple[str, ...]) -> None:
+    if confinement.uid is not None and os.geteuid() != confinement.uid:
+        raise OSError(0, f"still uid {os.geteuid()}")
+    for path in needed:
+        if os.path.isdir(path):
+            os.listdir(path)
+        else:
+            open(path, "rb").close()
+    with open(os.devnull, "w") as null:
+        null.write("x")
+    view = confinement.view
+    if view is None:
+        return
+    for directory in (view.scratch, *view.caches):
+        probe = directory / ".fuzzfox-write-check"
+        probe.write_text("x")
+        probe.unlink()

@@ -50,6 +50,8 @@ class PoolConfig:
     limits: Limits = dataclasses.field(default_factory=Limits)
     cache_dir: Path = dataclasses.field(default_factory=default_cache_dir)
     log_dir: Path | None = None
+    # Directories programs must not see (a campaign's own); the cache dir and $HOME always are.
+    private_paths: tuple[Path, ...] = ()
 
 
 class WorkerProcess:
@@ -94,6 +96,7 @@ class WorkerProcess:
                 "target": self.config.target,
                 "settings": self.config.settings,
                 "limits": dataclasses.asdict(self.config.limits),
+                "private": [str(p) for p in (self.config.cache_dir, *self.config.private_paths)],
             }
         )
         reply = self._receive(START_TIMEOUT_S)

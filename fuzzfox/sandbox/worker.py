@@ -10,6 +10,7 @@ or runs out of memory becomes a verdict; the worker itself carries on.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import select
@@ -22,11 +23,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from fuzzfox.program import Program
+from fuzzfox.sandbox.filesystem import plan_view
 from fuzzfox.sandbox.isolation import (
+    SANDBOX_UID_BASE,
+    Confinement,
     Limits,
     apply_limits,
+    choose_confinement,
     die_with_parent,
-    namespaces_available,
     run_isolated,
 )
 from fuzzfox.targets import SettingsError, Target, get_target
@@ -35,6 +39,7 @@ from oracles.phases import PhaseLog, last_phase
 from oracles.verdict import Verdict
 
 PHASE_FD = 3
+VERDICT_FD = 4  # the verdict leaves through a descriptor: the program's directory is its own tmpfs
 OUTPUT_TAIL = 4000
 VERDICT_FILE = "verdict.json"
 PHASE_FILE = "phase.log"
@@ -74,11 +79,19 @@ def _tail(path: Path, limit: int = OUTPUT_TAIL) -> str:
 
 
 class Worker:
-    def __init__(self, target: Target, settings: dict[str, Any], limits: Limits, scratch: Path) -> None:
+    def __init__(
+        self,
+        target: Target,
+        settings: dict[str, Any],
+        limits: Limits,
+        scratch: Path,
+        confinement: Confinement,
+    ) -> None:
         self.target = target
         self.settings = settings
         self.limits = limits
         self.scratch = scratch
+        self.confinement = confinement
 
     def run(self, program: Program) -> Verdict:
         private = Path(tempfile.mkdtemp(prefix="program-", dir=self.scratch))
@@ -125,23 +138,31 @@ class Worker:
             _redirect_io(private)
             os.chdir(private)
             os.environ["HOME"] = os.environ["TMPDIR"] = str(private)
+            if self.confinement.uid is not None:  # getpass.getuser() asks the environment first
+                os.environ["USER"] = os.environ["LOGNAME"] = "fuzzfox-sandbox"
             tempfile.tempdir = str(private)
+            confinement = self.confinement
+            if confinement.view is not None:
+                confinement = dataclasses.replace(
+                    confinement, view=dataclasses.replace(confinement.view, scratch=private)
+                )
         except BaseException:
             os._exit(72)
-        run_isolated(lambda: self._judge(program, private))
+        run_isolated(lambda: self._judge(program), confinement)
 
-    def _judge(self, program: Program, private: Path) -> None:
+    def _judge(self, program: Program) -> None:
         verdict = self.target.run_program(program, self.settings, PhaseLog(PHASE_FD))
-        partial = private / (VERDICT_FILE + ".partial")
-        partial.write_text(verdict.to_json())
-        partial.rename(private / VERDICT_FILE)
+        data = verdict.to_json().encode()
+        while data:
+            data = data[os.write(VERDICT_FD, data) :]
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(0)
 
 
 def _redirect_io(private: Path) -> None:
-    """stdin from /dev/null, stdout+stderr to a file, the phase log on fd 3, nothing else open.
+    """stdin from /dev/null, stdout+stderr to a file, the phase log on fd 3, the verdict on fd 4,
+    nothing else open.
 
     Closing every other descriptor matters: the worker's protocol pipes must not be reachable
     from the program, or it could forge verdicts for other programs.
@@ -149,11 +170,13 @@ def _redirect_io(private: Path) -> None:
     devnull = os.open(os.devnull, os.O_RDONLY)
     output = os.open(private / OUTPUT_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     phase = os.open(private / PHASE_FILE, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    verdict = os.open(private / VERDICT_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.dup2(devnull, 0)
     os.dup2(output, 1)
     os.dup2(output, 2)
     os.dup2(phase, PHASE_FD)
-    os.closerange(PHASE_FD + 1, os.sysconf("SC_OPEN_MAX"))
+    os.dup2(verdict, VERDICT_FD)
+    os.closerange(VERDICT_FD + 1, os.sysconf("SC_OPEN_MAX"))
 
 
 def _kill_group(pid: int) -> None:
@@ -178,9 +201,22 @@ def main() -> int:
     except (SettingsError, ValueError) as error:
         _send(protocol, {"error": str(error)})
         return 2
-    info["isolation"] = "namespaces" if namespaces_available() else "none"
+    limits = Limits(**hello["limits"])
+    uid = SANDBOX_UID_BASE + os.getpid() if os.geteuid() == 0 else None
+    view = plan_view(
+        Path(tempfile.mkdtemp(prefix="probe-", dir=scratch)),
+        limits.scratch_bytes,
+        [scratch.parent, *map(Path, hello.get("private", []))],
+        target.compiler_caches(),
+        target.compiler_lock_dirs(),
+        uid if uid is not None else os.geteuid(),
+    )
+    if limits.confine:
+        confinement, info["isolation"] = choose_confinement(view, uid, tuple(map(str, view.exposed)))
+    else:
+        confinement, info["isolation"] = Confinement(None, None), "partial (confinement turned off)"
     _send(protocol, {"ready": True, "info": info})
-    worker = Worker(target, hello["settings"], Limits(**hello["limits"]), scratch)
+    worker = Worker(target, hello["settings"], limits, scratch, confinement)
     try:
         for line in sys.stdin:
             request = json.loads(line)

@@ -13,6 +13,7 @@ import importlib.metadata
 import importlib.util
 import types
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from fuzzfox.program import ENTRY_FUNCTION, INPUTS_FUNCTION, Program
@@ -53,6 +54,16 @@ class Target(abc.ABC):
     @abc.abstractmethod
     def run_program(self, program: Program, settings: dict[str, Any], phases: PhaseLog) -> Verdict:
         """Judge one program (in the sandboxed child)."""
+
+    def compiler_caches(self) -> tuple[Path, ...]:
+        """Directories the compiler reads and writes across programs (kernel caches), after
+        ``prepare_worker``: the sandbox shows each to a program copy-on-write."""
+        return ()
+
+    def compiler_lock_dirs(self) -> tuple[Path, ...]:
+        """Directories of the compiler's lock files inside its caches: each program sees them
+        empty (programs share no files, so no lock; a lock left by another user is unwritable)."""
+        return ()
 
 
 def check_known(what: str, requested: Iterable[str], known: Iterable[str]) -> None:

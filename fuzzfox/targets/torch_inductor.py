@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fuzzfox.program import ENTRY_CLASS, ENTRY_FUNCTION, INPUTS_FUNCTION, Program
@@ -71,6 +72,17 @@ class TorchInductorTarget(Target):
 
             self.probe = TriggerProbe()
         return {"torch": torch.__version__}
+
+    def compiler_caches(self) -> tuple[Path, ...]:
+        from torch._inductor.codecache import _HEADER_DIR
+        from torch._inductor.runtime.cache_dir_utils import cache_dir
+
+        return (Path(cache_dir()), Path(_HEADER_DIR))
+
+    def compiler_lock_dirs(self) -> tuple[Path, ...]:
+        from torch._inductor.codecache import get_lock_dir
+
+        return (Path(get_lock_dir()),)
 
     def run_program(self, program: Program, settings: dict[str, Any], phases: PhaseLog) -> Verdict:
         from oracles.torch_compiled import TorchOracleOptions, TorchProgram
