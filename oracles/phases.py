@@ -9,6 +9,7 @@ unbuffered line, so the last line survives any death of the process.
 from __future__ import annotations
 
 import os
+import re
 
 from oracles.verdict import Stage
 
@@ -16,6 +17,7 @@ EAGER_PHASES = frozenset({"load", "eager", "eager-rerun", "eager-fp64"})
 # The gradient oracle's phases are ``grad:<mode>``; all but the compiled gradient run no compiler.
 GRADIENT_PREFIX = "grad:"
 GRADIENT_COMPILED_PHASE = "grad:compiled"
+PHASE_LINE = re.compile(r"[\w.-]+(:[\w.-]+)?")
 
 
 class PhaseLog:
@@ -53,5 +55,7 @@ def stage_of(phase: str) -> Stage | None:
 
 
 def last_phase(text: str) -> str:
-    lines = [line for line in text.splitlines() if line.strip()]
+    """The last well-formed phase line; anything else on the descriptor (a program can write to
+    it: it runs in the oracle's process) is not a phase."""
+    lines = [line for line in text.splitlines() if PHASE_LINE.fullmatch(line)]
     return lines[-1] if lines else "load"

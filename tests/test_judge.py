@@ -7,6 +7,7 @@ import numpy as np
 from oracles import instability
 from oracles.compare import Leaf
 from oracles.judge import Run, judge, verdict_from_abnormal_exit
+from oracles.phases import last_phase
 from oracles.verdict import ExceptionInfo, ModeResult, Outcome, Stage, Symptom, Verdict
 
 
@@ -122,3 +123,12 @@ def test_verdict_round_trips_through_json() -> None:
     again = Verdict.from_json(verdict.to_json())
     assert again == verdict
     assert "crash at execution in inductor" in again.explain()
+
+
+def test_a_program_writing_garbage_on_the_phase_descriptor_does_not_make_a_compiler_phase() -> None:
+    # The hostile write_open_descriptors.py wrote a forged verdict line to every descriptor; its
+    # crash at load was judged a compiler crash, because the line held a colon.
+    log = 'load\n{"verdict": {"outcome": "pass"}}\n'
+    assert last_phase(log) == "load"
+    assert last_phase("load\neager\ninductor:compile\n") == "inductor:compile"
+    assert last_phase("") == "load"
