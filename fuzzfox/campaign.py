@@ -162,6 +162,7 @@ class Campaign:
         self.llm_availability: LLMAvailability | None = None
         self.current = ""
         self.last_stats: dict[str, Any] = {}
+        self.isolation = "not started"
 
     # -- set-up ------------------------------------------------------------------------
 
@@ -193,12 +194,20 @@ class Campaign:
             jobs=options.jobs,
             limits=Limits(timeout_s=options.timeout, memory_bytes=int(options.memory_gb * (1 << 30))),
             log_dir=self.directory / "logs",
+            # This campaign and its siblings (other campaigns, usually) stay out of programs' sight.
+            private_paths=(self.directory.resolve(), self.directory.resolve().parent),
         )
         with contextlib.ExitStack() as stack:
             self.executor = _make_executor(pool_config, options)
             stack.callback(self.executor.close)
             self.note(f"starting {options.jobs} sandbox worker(s)")
-            self.executor.start()
+            self.isolation = self.executor.start().get("isolation", "unknown")
+            if self.isolation != "full":
+                self.note(f"isolation: {self.isolation}")
+            with self.store.db:
+                self.store.db.execute(
+                    "INSERT OR REPLACE INTO campaign_meta VALUES ('isolation', ?)", (self.isolation,)
+                )
             self._set_up_generators(stack)
             yield self
 
@@ -497,6 +506,7 @@ class Campaign:
             current=current,
             target=self.options.target,
             campaign=str(self.directory),
+            isolation=self.isolation,
             **self._llm_stats(),
         )
         write_stats(self.directory, stats)

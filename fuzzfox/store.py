@@ -70,6 +70,8 @@ class Store:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         directory.mkdir(parents=True, exist_ok=True)
+        # Only the campaign's user may read it: sandboxed programs run as another uid.
+        directory.chmod(0o700)
         (directory / "programs").mkdir(exist_ok=True)
         self.db = sqlite3.connect(directory / DATABASE, timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")

@@ -67,6 +67,7 @@ class Summary:
     optimizations_total: int | None
     clusters: int
     unclustered: int
+    isolation: str | None  # how far the sandbox shut programs in ("full", "partial (...)")
 
     @property
     def wall_seconds(self) -> float | None:
@@ -233,9 +234,11 @@ def _summary(
     ).fetchone()
     programs, first_program = db.execute("SELECT COUNT(*), MIN(created) FROM programs").fetchone()
     started = first_program
+    isolation = None
     if _has_table(db, "campaign_meta"):
         created = _scalar(db, "SELECT value FROM campaign_meta WHERE key = 'created'")
         started = float(created) if created else started
+        isolation = _scalar(db, "SELECT value FROM campaign_meta WHERE key = 'isolation'") or None
     generated = valid = None
     if _has_table(db, "batches"):
         generated, valid = db.execute(
@@ -267,6 +270,7 @@ def _summary(
         optimizations_total=cover.total,
         clusters=clusters,
         unclustered=unclustered,
+        isolation=isolation,
     )
 
 

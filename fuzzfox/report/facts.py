@@ -35,6 +35,7 @@ def summary_rows(summary: Summary) -> list[tuple[str, str]]:
         coverage += f" ({100.0 * summary.optimizations_triggered / total:.1f}%)"
     return [
         ("state", summary.state),
+        ("sandbox isolation", summary.isolation or "not recorded (a store older than the record)"),
         ("targets (framework versions)", versions),
         ("backends compared with eager", ", ".join(summary.backends) or "-"),
         ("started", when(summary.started)),
