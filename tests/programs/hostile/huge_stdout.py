@@ -1,0 +1,30 @@
+# target: torch-inductor
+# description: hostile: writes 2 GB to stdout
+
+import torch
+
+
+def attempt():
+    import sys
+
+    block = "y" * (1 << 24)
+    for _ in range(128):
+        sys.stdout.write(block)
+    return "wrote 2 GB to stdout"
+
+
+try:
+    RESULT = attempt()
+except BaseException as error:  # what stopped it is the result
+    RESULT = f"stopped: {type(error).__name__}: {error}"
+print(f"HOSTILE RESULT: {RESULT}", flush=True)
+raise RuntimeError("hostile program done")
+
+
+class Model(torch.nn.Module):
+    def forward(self, x):
+        return x * 2
+
+
+def make_inputs():
+    return (torch.randn(2),)

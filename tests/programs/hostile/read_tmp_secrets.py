@@ -1,0 +1,35 @@
+# target: torch-inductor
+# description: hostile: reads every file under /tmp and prints it
+import os
+
+import torch
+
+
+def attempt():
+    read = []
+    for dirpath, _, files in os.walk("/tmp"):
+        for name in files:
+            try:
+                with open(os.path.join(dirpath, name), "rb") as handle:
+                    print("TMP FILE", name, handle.read(4096))
+                read.append(name)
+            except OSError:
+                pass
+    return f"read {len(read)} files under /tmp: {read[:10]}"
+
+
+try:
+    RESULT = attempt()
+except BaseException as error:  # what stopped it is the result
+    RESULT = f"stopped: {type(error).__name__}: {error}"
+print(f"HOSTILE RESULT: {RESULT}", flush=True)
+raise RuntimeError("hostile program done")
+
+
+class Model(torch.nn.Module):
+    def forward(self, x):
+        return x * 2
+
+
+def make_inputs():
+    return (torch.randn(2),)
