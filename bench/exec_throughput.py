@@ -2,6 +2,8 @@
 
 (a) fuzzfox: sandbox worker (torch imported once, warm), one isolated forked child per
     program, the full oracle (eager x3, fp64, aot_eager, inductor, judgement).
+(a'') the same without the filesystem confinement and the uid drop (namespaces and rlimits
+    only): ``a/a-open`` is the confinement's cost.
 (b) a fresh ``python`` process per program running the same oracle in-process: the
     WhiteFox / nablaFuzz harness style (pays the torch import and Inductor's cold start each time).
 (c) the floor: one warm process, no isolation and no judgement, doing the same compiles and
@@ -118,13 +120,14 @@ def fresh_kernels(template: Path, destination: Path) -> Path:
     return destination
 
 
-def measure_fuzzfox(programs: list[Program], cache: Path, template: Path, probe: bool) -> tuple[float, float]:
+def measure_fuzzfox(
+    programs: list[Program], cache: Path, template: Path, probe: bool, confine: bool = True
+) -> tuple[float, float]:
     """(seconds including the pool's start, seconds from the first program sent)."""
     fresh_kernels(template, cache / "inductor")
     settings = {"probe": probe}
-    pool = LocalPool(
-        PoolConfig("torch-inductor", settings, jobs=1, limits=Limits(timeout_s=300), cache_dir=cache)
-    )
+    limits = Limits(timeout_s=300, confine=confine)
+    pool = LocalPool(PoolConfig("torch-inductor", settings, jobs=1, limits=limits, cache_dir=cache))
     started = time.monotonic()
     pool.start()
     running = time.monotonic()
@@ -170,9 +173,9 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="use only the first N programs")
     parser.add_argument(
         "--modes",
-        default="a,a-noprobe,b,c",
+        default="a,a-noprobe,a-open,b,c",
         type=lambda text: set(text.split(",")),
-        help="which of a, a-noprobe, b, c to measure (default: all)",
+        help="which of a, a-noprobe, a-open, b, c to measure (default: all)",
     )
     args = parser.parse_args()
     paths = discover(args.paths)
@@ -196,6 +199,11 @@ def main() -> None:
                 programs, cache, template, probe=False
             )
             print(f"(a without the probe) done in {seconds['a-noprobe+start']:.0f} s", flush=True)
+        if "a-open" in args.modes:
+            seconds["a-open+start"], seconds["a-open"] = measure_fuzzfox(
+                programs, cache, template, probe=True, confine=False
+            )
+            print(f"(a without confinement) done in {seconds['a-open+start']:.0f} s", flush=True)
         if "b" in args.modes:
             seconds["b"] = measure_fresh_processes(paths, cache, fresh_kernels(template, cache / "kernels-b"))
             print(f"(b) done in {seconds['b']:.0f} s", flush=True)
@@ -205,6 +213,7 @@ def main() -> None:
     labels = {
         "a": "(a) fuzzfox executor, probe on ",
         "a-noprobe": "(a') fuzzfox executor, no probe",
+        "a-open": "(a'') executor, no confinement ",
         "b": "(b) fresh process per program ",
         "c": "(c) warm floor, no checks      ",
     }
@@ -214,6 +223,8 @@ def main() -> None:
                 f"; {rate[name + '+start']:.1f}/min counting worker start" if name + "+start" in rate else ""
             )
             print(f"{label} {rate[name]:6.1f} programs/min ({seconds[name]:.0f} s{extra})")
+    if "a" in rate and "a-open" in rate:
+        print(f"a/a-open = {rate['a'] / rate['a-open']:.2f} (the confinement's cost; goal: close to 1)")
     for numerator in ("a", "a-noprobe"):
         for denominator, goal in (("b", 3.0), ("c", 0.7)):
             if numerator in rate and denominator in rate:
