@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from fuzzfox.sandbox.pool import LocalPool, PoolConfig, default_cache_dir
-from tests.conftest import HOSTILE, ROOT, requires_torch, run_cli
+from oracles.verdict import Outcome
+from tests.conftest import HOSTILE, ROOT, judge_in_sandbox, program, requires_torch, run_cli
 
 pytestmark = requires_torch
 
@@ -173,3 +174,9 @@ def test_where_a_confinement_fails_the_worker_falls_back_and_says_why(tmp_path) 
     assert "cache-that-is-a-file" in isolation
     good, isolation = choose_confinement(dataclasses.replace(view, caches=()), None, ())
     assert (good.view is not None, isolation) == (True, "full")
+
+
+def test_a_program_reads_its_own_source_though_its_file_is_hidden() -> None:
+    # TorchScript reads a function's source; the program's file lies in a hidden folder.
+    verdict = judge_in_sandbox([program("torchscript_helper.py")])["torchscript_helper.py"]
+    assert verdict.outcome is Outcome.PASS, verdict.explain()

@@ -131,7 +131,7 @@ def imported_sources() -> tuple[Path, ...]:
     found = set()
     for name, module in list(sys.modules.items()):
         where = getattr(module, "__file__", None)
-        if "." in name or not where:
+        if "." in name or name == "__main__" or not where:
             continue
         path = Path(os.path.realpath(where))
         if path.name == "__init__.py":

@@ -11,6 +11,7 @@ import abc
 import ast
 import importlib.metadata
 import importlib.util
+import linecache
 import types
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -81,6 +82,14 @@ def load_program_module(
     naming the exception if either raises (a program that cannot load is not a compiler bug)."""
     module = types.ModuleType("fuzzfox_program")
     module.__file__ = program.path or "<program>"
+    # The sandbox hides the program's file; source introspection (TorchScript, tracebacks,
+    # Dynamo's messages) reads it from here.
+    linecache.cache[module.__file__] = (
+        len(program.source),
+        None,
+        program.source.splitlines(keepends=True),
+        module.__file__,
+    )
     try:
         exec(compile(program.source, module.__file__, "exec"), module.__dict__)
         check(module)
