@@ -180,8 +180,9 @@ def render(stats: dict) -> str:
     if stats.get("llm_status") not in (None, "none"):
         restarts = stats.get("llm_server_restarts") or 0
         rows.append(("llm", stats["llm_status"] + (f" (server restarted {restarts}x)" if restarts else "")))
-    if stats.get("isolation") and stats["isolation"] != "full":
-        rows.append(("isolation", f"{stats['isolation']}: programs are not fully confined"))
+    if stats.get("isolation"):
+        warning = "" if stats["isolation"] == "full" else ": programs are not fully confined"
+        rows.append(("sandbox isolation", stats["isolation"] + warning))
     if stats.get("current"):
         rows.append(("now", stats["current"]))
     width = max(len(name) for name, _ in rows)
