@@ -20,8 +20,10 @@ A program is one Python file::
 The header is the leading block of ``# key: value`` comments.  ``mode`` is ``inference`` (the
 forward runs under ``no_grad``, which inference-only passes such as mkldnn fusion need) or
 ``training``; ``config`` holds compiler settings for this program, as ``KEY=VALUE`` pairs
-separated by commas.  Programs are content-addressed: the id is the sha256 of the normalized
-source, so the same program found twice is stored once.
+separated by commas; ``compile`` how a torch program is compiled (``dynamic``, ``resize``,
+``fullgraph``, ``capture_scalar_outputs``, ``capture_dynamic_output_shape_ops``: see
+``oracles.compile_settings``), pairs too.  Programs are content-addressed: the id is the sha256
+of the normalized source, so the same program found twice is stored once.
 
 A confirmed framework bug kept as a regression program (``corpus/regressions/``) adds::
 
@@ -123,6 +125,10 @@ class Program:
         return parse_settings(self.metadata.get("config", ""))
 
     @property
+    def compile_settings(self) -> dict[str, Any]:
+        return parse_settings(self.metadata.get("compile", ""))
+
+    @property
     def expectation(self) -> Expectation | None:
         """The recorded bug of a regression program (``expect: bug``), None for any other."""
         return Expectation.from_metadata(self.metadata)
@@ -218,6 +224,7 @@ def parse_program(source: str, path: str | None = None, default_target: str = ""
     if mode not in MODES:
         raise ProgramError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     parse_settings(metadata.get("config", ""))
+    parse_settings(metadata.get("compile", ""))
     Expectation.from_metadata(metadata)
     return Program(normalize_source(source), metadata, path)
 

@@ -25,6 +25,9 @@ from typing import Any
 import numpy as np
 
 DRAWS = ("zeros", "constants", "ties", "integers", "halves", "negative", "large")
+# Not a value draw: dim 0 of the batch-like inputs grown by one (their first row repeated), so a
+# compiled program meets a new size after its first call (``# compile: resize=True``).
+RESIZED = "resized"
 FALLBACK_CONSTANTS = (0.0, 1.0, -1.0, 0.5)
 LARGE_SCALE = 3.0e4
 CONSTANT_LIMIT = 16
@@ -32,9 +35,12 @@ CONSTANT_LIMIT = 16
 
 def draw_inputs(inputs: Any, draw: str, seed: int, constants: tuple[float, ...] = ()) -> Any:
     """The inputs with every floating torch tensor and numpy array rewritten by ``draw`` (a name in
-    ``DRAWS``), each from its own generator: position ``i`` of a tuple draws from ``seed * 31 + i``."""
+    ``DRAWS``), each from its own generator: position ``i`` of a tuple draws from ``seed * 31 + i``;
+    or, for ``resized``, the same values with the batch grown by one row."""
+    if draw == RESIZED:
+        return _resized(inputs)
     if draw not in DRAWS:
-        raise ValueError(f"unknown input draw {draw!r} (known: {', '.join(DRAWS)})")
+        raise ValueError(f"unknown input draw {draw!r} (known: {', '.join((*DRAWS, RESIZED))})")
     if isinstance(inputs, (list, tuple)):
         return type(inputs)(
             draw_inputs(item, draw, seed * 31 + i, constants) for i, item in enumerate(inputs)
@@ -85,3 +91,29 @@ def _constant_pool(constants: tuple[float, ...]) -> list[float]:
     """The program's constants and their negations (``x < -c`` is as common as ``x > c``)."""
     chosen = [float(c) for c in constants[:CONSTANT_LIMIT]] or list(FALLBACK_CONSTANTS)
     return sorted({value for c in chosen for value in (c, -c)})
+
+
+def _leading(value: Any) -> int | None:
+    """Dim 0 of a numpy array or torch tensor with at least one dimension."""
+    shape = getattr(value, "shape", ())
+    return int(shape[0]) if len(shape) >= 1 and hasattr(value, "dtype") else None
+
+
+def _resized(inputs: Any) -> Any:
+    """The inputs that share the most common leading size, grown by one row along dim 0."""
+    items = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+    sizes = [size for size in map(_leading, items) if size is not None]
+    if not sizes:
+        return inputs
+    batch = max(sorted(set(sizes)), key=sizes.count)
+    grown = [_grow(item) if _leading(item) == batch else item for item in items]
+    return type(inputs)(grown) if isinstance(inputs, (list, tuple)) else grown[0]
+
+
+def _grow(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return np.concatenate([value, value[:1]])
+    import torch
+
+    grown = torch.cat([value.detach(), value.detach()[:1]])
+    return grown.requires_grad_(value.requires_grad) if grown.is_floating_point() else grown

@@ -10,6 +10,10 @@ Each is a Dynamo backend that hands the graph to Inductor after breaking one thi
   gradient that only the gradient oracle can see);
 - ``faulty_sign_zero``: ``sign(0)`` is 1 instead of 0, as a rewrite that assumed ``x != 0`` would
   compute it: ``randn`` inputs never hit it; only an input with exact zeros does;
+- ``faulty_symbolic_sizes``: a graph traced with symbolic sizes (``dynamic=True``, a marked
+  dimension, or Dynamo's automatic dynamic after a recompile on a new size) has every floating
+  output off by a relative 1e-3, as a kernel that indexes with a wrong symbolic bound would;
+  static compiles are correct;
 - ``faulty_uint8_neg``: negating a uint8 tensor skips the modulo-256 wraparound (it is computed
   in int16), which reproduces pytorch#93829: ``torch.lt(torch.neg(uint8 6), uint8 4)`` is False
   eagerly (-6 wraps to 250) and was True compiled.  The installed torch has that bug fixed.
@@ -126,7 +130,32 @@ def faulty_uint8_neg(graph_module: Any, example_inputs: list[Any]) -> Callable[.
     return compile_fx(graph_module, example_inputs)
 
 
+def faulty_symbolic_sizes(graph_module: Any, example_inputs: list[Any]) -> Callable[..., Any]:
+    import torch
+    from torch._inductor.compile_fx import compile_fx
+
+    def symbolic(node: Any) -> bool:
+        value = node.meta.get("example_value", node.meta.get("val"))
+        if isinstance(value, torch.SymInt):
+            return True
+        return isinstance(value, torch.Tensor) and any(isinstance(s, torch.SymInt) for s in value.shape)
+
+    if any(symbolic(node) for node in graph_module.graph.nodes if node.op == "placeholder"):
+        output = next(node for node in graph_module.graph.nodes if node.op == "output")
+        skewed = []
+        for value in output.args[0]:
+            example = getattr(value, "meta", {}).get("example_value")
+            if isinstance(example, torch.Tensor) and example.is_floating_point():
+                with graph_module.graph.inserting_before(output):
+                    value = graph_module.graph.call_function(torch.mul, (value, 1.0 + SIGMOID_ERROR))
+            skewed.append(value)
+        output.args = (tuple(skewed), *output.args[1:])
+        graph_module.recompile()
+    return compile_fx(graph_module, example_inputs)
+
+
 FAULTY_BACKENDS: dict[str, Callable[..., Any]] = {
+    "faulty_symbolic_sizes": faulty_symbolic_sizes,
     "faulty_sigmoid": faulty_sigmoid,
     "faulty_cat_segfault": faulty_cat_segfault,
     "faulty_backward": faulty_backward,

@@ -20,6 +20,7 @@ from typing import Any
 
 from oracles import boundary, instability
 from oracles.compare import Leaf
+from oracles.compile_settings import CompileSettings, is_graph_break
 from oracles.judge import Run, eager_runs, exception_info, failed_compiled_run, judge, judge_draws
 from oracles.phases import PhaseLog
 from oracles.verdict import ModeResult, Outcome, Symptom, Verdict
@@ -37,6 +38,7 @@ class TorchProgram:
     mode: str = "inference"  # "inference": under no_grad; "training": grad enabled
     config: dict[str, Any] = dataclasses.field(default_factory=dict)  # inductor config patch
     constants: tuple[float, ...] = ()  # the program's numeric literals, for the "constants" draw
+    compile: CompileSettings = dataclasses.field(default_factory=CompileSettings)  # its "# compile:"
 
 
 @dataclasses.dataclass
@@ -54,6 +56,7 @@ def check(program: TorchProgram, options: TorchOracleOptions, phases: PhaseLog |
     phases = phases or PhaseLog()
     started = time.monotonic()
     casts: list[str] = []
+    draws = options.draws + program.compile.draws()
     eager, reruns, fp64 = eager_runs(
         lambda fp64, name: _run_eager(
             program,
@@ -61,19 +64,23 @@ def check(program: TorchProgram, options: TorchOracleOptions, phases: PhaseLog |
             fp64=fp64,
             casts=casts if name == "eager" else None,
             name=name,
-            draws=() if name == "eager-rerun" else options.draws,
+            draws=() if name == "eager-rerun" else draws,
         ),
         options.eager_reruns,
         phases,
     )
-    compiled = [
-        _run_compiled(program, options.seed, name, phases, options.draws) for name in options.backends
-    ]
-    verdict = judge(eager, reruns, fp64, compiled, lowest_precision(casts))
-    if verdict.outcome is Outcome.PASS and options.draws:
-        verdict = (
-            judge_draws(options.draws, eager, reruns, fp64, compiled, lowest_precision(casts)) or verdict
+    try:
+        compiled = [_run_compiled(program, options.seed, name, phases, draws) for name in options.backends]
+    except GraphBreakUnderFullgraph as refusal:
+        torch._dynamo.reset()
+        return Verdict(
+            Outcome.INVALID,
+            f"the program has a graph break, and its settings ask for fullgraph=True ({refusal})"[:400],
+            seconds=time.monotonic() - started,
         )
+    verdict = judge(eager, reruns, fp64, compiled, lowest_precision(casts))
+    if verdict.outcome is Outcome.PASS and draws:
+        verdict = judge_draws(draws, eager, reruns, fp64, compiled, lowest_precision(casts)) or verdict
     if verdict.outcome is Outcome.BUG and verdict.symptom is Symptom.WRONG_VALUE and casts:
         verdict = _recheck_with_emulated_casts(program, options, phases, eager, fp64, verdict, casts)
     verdict.seconds = time.monotonic() - started
@@ -232,16 +239,25 @@ def _run_compiled(
         model, inputs = _build(program, seed, fp64=False)
         drawn_inputs = draw_inputs(program, seed, draws, fp64=False)
         phases.enter(f"{backend}:trace")
-        with inductor_config.patch(program.config):
-            compiled = torch.compile(model, backend=staged_backend(backend, phases))
+        settings = program.compile
+        with inductor_config.patch(program.config), settings.dynamo_config():
+            staged = staged_backend(backend, phases)
+            compiled = torch.compile(model, backend=staged, **settings.compile_kwargs())
+            settings.mark(inputs)
             with _grad_mode(program.mode):
                 output = compiled(*inputs)
                 leaves = to_leaves(output, "out") + to_leaves(inputs, "input")
                 seconds = time.monotonic() - started
                 drawn = _draw_runs(lambda args: compiled(*args), drawn_inputs, seed, backend)
     except Exception as error:
+        if program.compile.fullgraph and is_graph_break(error):
+            raise GraphBreakUnderFullgraph(str(error).splitlines()[0] if str(error) else "") from error
         return failed_compiled_run(backend, started, phases, error)
     return Run(ModeResult(backend, True, seconds), leaves, drawn)
+
+
+class GraphBreakUnderFullgraph(Exception):
+    """The settings do not fit the program: not a verdict on the compiler."""
 
 
 def staged_backend(name: str, phases: PhaseLog) -> Callable[..., Any]:

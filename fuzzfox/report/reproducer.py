@@ -98,9 +98,11 @@ def _torch_constants(spec: ReproducerSpec) -> str:
         f"_FUZZFOX_INDUCTOR_CONFIG = {config!r}",
         f"_FUZZFOX_SEED = {int(spec.settings.get('seed', 0))!r}",
         f"_FUZZFOX_GRADIENTS = {spec.gradients!r}",
+        f"_FUZZFOX_COMPILE = {parse_settings(metadata.get('compile', ''))!r}  # the program's # compile:",
     ]
-    if spec.draw in boundary.DRAWS:
-        seed = int(spec.settings.get("seed", 0)) + boundary.DRAWS.index(spec.draw)
+    if spec.draw in (*boundary.DRAWS, boundary.RESIZED):
+        index = boundary.DRAWS.index(spec.draw) if spec.draw in boundary.DRAWS else 0
+        seed = int(spec.settings.get("seed", 0)) + index
         constants = program_constants(spec.source)
         lines += [
             f"# the bug shows on the {spec.draw!r} boundary input draw of fuzzfox's oracles.boundary:",
@@ -138,14 +140,14 @@ def _fuzzfox_reproduce() -> int:
             return type(value)(to_fp64(item) for item in value)
         return value
 
-    def build(fp64):
+    def build(fp64, draw=True):
         torch.manual_seed(_FUZZFOX_SEED)
         random.seed(_FUZZFOX_SEED)
         model = entry()
         torch.manual_seed(_FUZZFOX_SEED)
         inputs = make_inputs()
         inputs = tuple(inputs) if isinstance(inputs, (list, tuple)) else (inputs,)
-        if _FUZZFOX_DRAW is not None:
+        if _FUZZFOX_DRAW is not None and draw:
             inputs = draw_inputs(inputs, *_FUZZFOX_DRAW)
         if fp64:
             model = model.to(torch.float64) if isinstance(model, torch.nn.Module) else model
@@ -183,11 +185,31 @@ def _fuzzfox_reproduce() -> int:
         grad_mode = torch.no_grad() if _FUZZFOX_MODE == "inference" else contextlib.nullcontext()
         previous = torch.get_default_dtype()
         torch.set_default_dtype(torch.float64 if fp64 else previous)
+        settings = dict(_FUZZFOX_COMPILE)
+        dynamo_flags = {
+            key: True
+            for key in ("capture_scalar_outputs", "capture_dynamic_output_shape_ops")
+            if settings.get(key)
+        }
         try:
-            with grad_mode, inductor_config.patch(_FUZZFOX_INDUCTOR_CONFIG):
+            with grad_mode, inductor_config.patch(_FUZZFOX_INDUCTOR_CONFIG), torch._dynamo.config.patch(
+                dynamo_flags
+            ):
                 if backend is not None:
                     torch._dynamo.reset()
-                    model = torch.compile(model, backend=backend)
+                    model = torch.compile(
+                        model,
+                        backend=backend,
+                        dynamic=True if settings.get("dynamic") is True else None,
+                        fullgraph=bool(settings.get("fullgraph")),
+                    )
+                    resized = bool(_FUZZFOX_DRAW) and _FUZZFOX_DRAW[0] == "resized"
+                    first = build(fp64, draw=False)[1] if resized else inputs
+                    for value in first if settings.get("dynamic") == "marked" else ():
+                        if isinstance(value, torch.Tensor) and value.dim() >= 1 and value.shape[0] > 1:
+                            torch._dynamo.mark_dynamic(value, 0)
+                    if resized:
+                        model(*first)  # the first call sees the recorded sizes, as in the campaign
                 output = model(*inputs)
             leaves = tensors(output, "out") + tensors(inputs, "input")
             if _FUZZFOX_GRADIENTS:

@@ -85,6 +85,7 @@ class TorchInductorTarget(Target):
         return (Path(get_lock_dir()),)
 
     def run_program(self, program: Program, settings: dict[str, Any], phases: PhaseLog) -> Verdict:
+        from oracles.compile_settings import CompileSettings
         from oracles.torch_compiled import TorchOracleOptions, TorchProgram
 
         phases.enter("load")
@@ -99,6 +100,7 @@ class TorchInductorTarget(Target):
             mode=program.mode,
             config=program.config,
             constants=program_constants(program.source),
+            compile=CompileSettings.parse(program.compile_settings),
         )
         options = oracle_options(TorchOracleOptions, settings)
         oracles = settings.get("oracles") or list(DEFAULT_ORACLES)
@@ -142,10 +144,16 @@ def check_program_config(config: dict[str, Any]) -> None:
 
 
 def _check_header_config(program: Program) -> None:
+    from oracles.compile_settings import CompileSettings
+
     try:
         check_program_config(program.config)
     except SettingsError as error:
         raise ValueError(f"program header config: {error}") from None
+    try:
+        CompileSettings.parse(program.compile_settings)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"program header compile: {error}") from None
 
 
 def apply_inductor_config(config: dict[str, Any]) -> None:
