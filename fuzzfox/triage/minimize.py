@@ -5,7 +5,10 @@ Each round runs Zeller's ddmin over every statement list (compute code first, th
 ``make_inputs``, the class and the module), then greedy passes (from ``minimize_passes``): drop a
 layer, unwrap a loop or ``if``, replace a sub-expression by an operand or an input, drop an
 argument, drop an unused input, inline a single-use variable, shrink sizes, simplify floats.
-Rounds repeat until one changes nothing (a fixpoint) or the budget is spent.
+Rounds repeat until one changes nothing (a fixpoint) or the budget is spent.  Before them, the
+program's compile settings (its ``# compile:`` and ``# config:`` pairs) are bisected the way
+Inductor's ``ConfigFuzzer`` does: each pair is dropped while the bug still holds, so the
+reproducer names the smallest set of settings that fails (``dynamic=True`` alone, say).
 
 Candidates are judged in batches (``still_fails`` may run a batch in parallel); the first one of a
 batch, in the passes' order, that still fails wins, so the answers alone decide the result.  A
@@ -33,7 +36,7 @@ import tokenize
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
-from fuzzfox.program import Program, ProgramError, parse_program
+from fuzzfox.program import Program, ProgramError, parse_program, parse_settings
 from fuzzfox.triage import minimize_passes as passes
 
 BATCH_SIZE = 4  # candidates per still_fails call: parallel work for the pool, few wasted tests
@@ -41,6 +44,7 @@ LAYOUT_TOKENS = frozenset(
     {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT}
     | {tokenize.ENDMARKER, tokenize.ENCODING}
 )
+SETTINGS_FIELDS = ("compile", "config")  # header fields of KEY=VALUE pairs a failure may not need
 GREEDY_PASSES: tuple[Callable[[ast.Module], Iterator[passes.Edit]], ...] = (
     passes.layer_edits,
     passes.unwrap_edits,
@@ -153,6 +157,7 @@ class _Search:
         if self._ask([original], reserved=0) != [True]:
             return False
         self._try_cleanup()
+        self._bisect_settings()
         while not self.exhausted and self._round():
             pass
         return self.best is original or self._verify()
@@ -183,6 +188,54 @@ class _Search:
             self.best = cleaned
         elif answer == [False]:
             self.clean = False
+
+    def _bisect_settings(self) -> None:
+        """Each round: every single settings pair dropped (one batch); then all the droppable ones
+        at once, else the first; until no drop keeps the bug."""
+        while not self.exhausted:
+            pairs = [(field, key) for field in SETTINGS_FIELDS for key in self._settings(field)]
+            tries = [
+                (pair, metadata, candidate)
+                for pair in pairs
+                if (candidate := self._with_metadata(metadata := self._without({pair}))) is not None
+            ]
+            answers = self._ask([candidate for _, _, candidate in tries])
+            hits = [item for item, fails in zip(tries, answers, strict=False) if fails]
+            if not hits:
+                return
+            if len(hits) > 1:
+                metadata = self._without({pair for pair, _, _ in hits})
+                together = self._with_metadata(metadata)
+                if together is not None and self._ask([together]) == [True]:
+                    self.metadata, self.best = metadata, together
+                    continue
+            _, self.metadata, self.best = hits[0]
+
+    def _settings(self, field: str) -> dict[str, object]:
+        return parse_settings(self.metadata.get(field, ""))
+
+    def _without(self, pairs: set[tuple[str, str]]) -> dict[str, str]:
+        """The header with the given (field, key) settings pairs removed (a field left empty goes)."""
+        metadata = dict(self.metadata)
+        for field in SETTINGS_FIELDS:
+            kept = ", ".join(
+                f"{k}={v!r}" for k, v in self._settings(field).items() if (field, k) not in pairs
+            )
+            metadata.pop(field, None)
+            if kept:
+                metadata[field] = kept
+        return metadata
+
+    def _with_metadata(self, metadata: dict[str, str]) -> _Candidate | None:
+        """The best tree under other header fields, if it is a new, valid program."""
+        kept, self.metadata = self.metadata, metadata
+        try:
+            candidate = self._prepare(copy.deepcopy(self.best.tree))
+        finally:
+            self.metadata = kept
+        if candidate is None or self.answers.get(candidate.program.source) is False:
+            return None
+        return candidate
 
     def _ddmin(self, key: str) -> bool:
         """Zeller's ddmin over one statement list: keep a chunk, else drop a chunk, else refine."""
