@@ -35,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from fuzzfox.analysis import PROMPTS, AnalysisPrompt, RequirementStore, analyze, read_shipped
+from fuzzfox.compile_bandit import TARGETS as BANDIT_TARGETS
+from fuzzfox.compile_bandit import CompileBandit
 from fuzzfox.config import FIXED_ON_RESUME, NO_LLM, CampaignOptions, ConfigError, from_json, merge
 from fuzzfox.feedback import Batch, Feedback
 from fuzzfox.generation.answers import Candidate, reason_category
@@ -57,7 +59,7 @@ from fuzzfox.store import Store, config_key
 from fuzzfox.targets import get_target
 from fuzzfox.whitebox.catalog import load_catalog
 from fuzzfox.whitebox.optimization import Optimization
-from oracles.verdict import Verdict
+from oracles.verdict import Outcome, Verdict
 
 META_SCHEMA = "CREATE TABLE IF NOT EXISTS campaign_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 
@@ -133,6 +135,11 @@ class Campaign:
         self.store.db.execute(META_SCHEMA)
         self._check_resume()
         self.feedback = Feedback(self.store.db, patience=options.patience)
+        self.compile_bandit = (
+            CompileBandit(self.store.db)
+            if options.compile_settings == "bandit" and options.target in BANDIT_TARGETS
+            else None
+        )
         self.requirements = RequirementStore(directory / "fuzzfox.sqlite")
         self.settings = {
             "backends": options.backends,  # empty: the target's own
@@ -443,6 +450,8 @@ class Campaign:
         if is_llm:
             self._llm_answered()
         programs = _unique([c.program for c in candidates if c.program is not None])
+        if self.compile_bandit is not None:
+            programs = _unique([self.compile_bandit.assign(p, rng) for p in programs])
         self.store.add_programs(programs)
         rejects = [_reject(c) for c in candidates if c.program is None]
         return self.feedback.open_batch(
@@ -461,8 +470,12 @@ class Campaign:
         programs = self._programs(batch.program_ids)
         recorded = self.store.verdicts(self.key, batch.program_ids)
         pending = [p for p in programs if p.id not in recorded]
+        seen = self._triggered_so_far()
         for program, verdict in self._execute(pending, f"round {batch.round}"):
             recorded[program.id] = verdict
+            if self.compile_bandit is not None:
+                found = verdict.outcome is Outcome.BUG or bool(set(verdict.triggers) - seen)
+                self.compile_bandit.credit(program.id, found)
         if len(recorded) < len(programs):
             return None  # stopped half-way: the batch stays open and is finished on resume
         judged = [(p, recorded[p.id]) for p in programs]
@@ -472,6 +485,9 @@ class Campaign:
             f"{batch.produced} valid, {outcome.triggered} triggered it"
         )
         return RoundResult(batch, judged, outcome.new_in_pool)
+
+    def _triggered_so_far(self) -> set[str]:
+        return {row[0] for row in self.store.db.execute("SELECT DISTINCT optimization FROM triggers")}
 
     def _execute(
         self, programs: list[Program], what: str, budgeted: bool = False

@@ -105,6 +105,14 @@ def add_campaign_arguments(parser: argparse.ArgumentParser) -> None:
         "seed examples every round (one-shot, no feedback)",
     )
     add(
+        "--compile-settings",
+        choices=("bandit", "as-written"),
+        help="bandit: each generated torch program is judged under compile settings (dynamic=True, "
+        "a second call on a new size, marked dims, data-dependent capture, fullgraph, cpp_wrapper, "
+        "freezing, fusion knobs) drawn by Thompson sampling on what found bugs and new "
+        "optimizations (default); as-written: under its own header only",
+    )
+    add(
         "--optimizations",
         type=comma_list,
         metavar="A,B",

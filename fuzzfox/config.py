@@ -46,6 +46,10 @@ class CampaignOptions:
     # "thompson": k pool programs by Thompson sampling (the feedback loop); "seeds": the hand-written
     # seed examples only, every round (one-shot, no feedback: the baseline bench/ compares against)
     example_selection: str = "thompson"
+    # "bandit": each generated torch program is judged under compile settings (dynamic shapes, a
+    # second size, fullgraph, Inductor flags) drawn by Thompson sampling (fuzzfox.compile_bandit);
+    # "as-written": under its own header only
+    compile_settings: str = "bandit"
     optimizations: list[str] = dataclasses.field(default_factory=list)  # only these (default: all)
     generators: dict[str, float] = dataclasses.field(
         default_factory=lambda: {"llm": 2.0, "mutate": 1.0, "synth": 1.0}
@@ -138,6 +142,8 @@ def _check(key: str, value: Any, source: str) -> Any:
         return value
     if key == "analyze" and value not in ("missing", "never"):
         raise fail("'missing' or 'never'")
+    if key == "compile_settings" and value not in ("bandit", "as-written"):
+        raise fail("'bandit' or 'as-written'")
     if key == "example_selection" and value not in ("thompson", "seeds"):
         raise fail("'thompson' or 'seeds'")
     if key == "executor" and value not in ("local", "ray"):
