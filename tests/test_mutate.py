@@ -53,7 +53,7 @@ def test_the_registry_names_its_operators() -> None:
     assert list(OPERATORS) == [
         "shapes", "dtypes", "constants", "flip_sign", "swap_operands", "swap_unary", "swap_binary",
         "swap_reduction", "swap_softmax", "respell", "insert_permute", "insert_view", "insert_cast",
-        "insert_identity",
+        "insert_identity", "relayout_input", "data_dependent",
     ]  # fmt: skip
 
 
@@ -228,3 +228,27 @@ def test_swap_operands_swaps_order_sensitive_operands_and_clamp_bounds() -> None
         "return torch.clamp(y - x, min=-0.5, max=2.0)",
         "return torch.clamp(x - y, min=2.0, max=-0.5)",
     }
+
+
+SINE = (
+    "import torch\n\ndef fn(x):\n    return x.sin()\n\ndef make_inputs():\n    return (torch.randn(4, 6),)\n"
+)
+
+
+def test_an_input_gets_another_layout_with_the_same_shape() -> None:
+    strides = set()
+    for seed in range(12):
+        mutant = mutate(parse_program(SINE), random.Random(seed), operators=["relayout_input"])
+        assert mutant is not None
+        namespace: dict = {}
+        exec(mutant.source, namespace)
+        (x,) = namespace["make_inputs"]()
+        assert x.shape == (4, 6), mutant.source
+        strides.add(x.stride())
+    assert {(1, 4), (12, 2), (0, 1)} <= strides  # column-major, strided, expanded
+
+
+def test_a_computed_result_gets_a_data_dependent_term() -> None:
+    mutant = mutate(parse_program(SINE), random.Random(0), operators=["data_dependent"])
+    assert mutant is not None
+    assert any(word in mutant.source for word in (".item()", "> 0]", "nonzero", "unique"))

@@ -1376,6 +1376,78 @@ def insert_identity(program: ProgramAst, rng: random.Random) -> bool:
     return True
 
 
+# The same shape in another layout: a graph input with strides Inductor must index by
+# (column-major, strided, stride 0 through expand, sliced, a storage offset, channels-last), a
+# known source of lowering bugs.
+LAYOUTS_2D = (
+    "E.transpose(0, 1).contiguous().transpose(0, 1)",
+    "TORCH.stack([E, E], dim=-1)[..., 0]",
+    "E[:1].expand(E.shape)",
+    "TORCH.cat([E, E], dim=-1)[..., ::2]",
+    "TORCH.cat([E, E], dim=0)[E.shape[0]:]",
+)
+LAYOUT_4D = "E.contiguous(memory_format=TORCH.channels_last)"
+# Data-dependent values and shapes in the result: ``.item()`` (an unbacked scalar), a boolean
+# mask and ``nonzero`` (outputs of data-dependent size), ``unique``.
+DATA_DEPENDENT = (
+    "E * (E.detach().abs().amax().item() + 1.0)",
+    "E + E[E > 0].sum()",
+    "E + TORCH.nonzero(E > 0).shape[0]",
+    "E + TORCH.unique(E.detach().round()).numel()",
+)
+
+
+def _template(text: str, program: ProgramAst, expression: ast.expr) -> ast.expr:
+    """``text`` with ``E`` standing for ``expression`` and ``TORCH`` for the program's torch."""
+    torch_name = next((alias for alias, module in program.aliases.items() if module == TORCH), TORCH)
+    tree = ast.parse(text.replace("TORCH", torch_name), mode="eval").body
+
+    class Substitute(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            return copy.deepcopy(expression) if node.id == "E" else node
+
+    return Substitute().visit(tree)
+
+
+def relayout_input(program: ProgramAst, rng: random.Random) -> bool:
+    """One input of ``make_inputs`` built with the same shape in another memory layout."""
+    if program.inputs is None:
+        return False
+    returns = [n.value for n in ast.walk(program.inputs) if isinstance(n, ast.Return) and n.value]
+    elements = [e for value in returns for e in (value.elts if isinstance(value, ast.Tuple) else [value])]
+    sites = [
+        (element, len(_constructor_sizes(program, element)))
+        for element in elements
+        if program.torch_call(element) in CONSTRUCTORS and len(_constructor_sizes(program, element)) >= 2
+    ]
+    if not sites:
+        return False
+    element, rank = rng.choice(sites)
+    choices = [*LAYOUTS_2D, *((LAYOUT_4D,) if rank == 4 else ())]
+    program.replace(element, _template(rng.choice(choices), program, element))
+    return True
+
+
+def make_data_dependent(program: ProgramAst, rng: random.Random) -> bool:
+    """The entry's returned tensor combined with a data-dependent scalar or size."""
+    if program.entry is None:
+        return False
+    parameters = {a.arg for a in program.entry.args.args}
+    returns = [n for n in ast.walk(program.entry) if isinstance(n, ast.Return) and n.value is not None]
+    single = [
+        n
+        for n in returns
+        if not isinstance(n.value, (ast.Tuple, ast.List, ast.Dict, ast.Constant))
+        and not (isinstance(n.value, ast.Name) and n.value.id in parameters)  # nothing computed
+    ]
+    if not single:
+        return False
+    node = rng.choice(single)
+    assert node.value is not None
+    node.value = _template(rng.choice(DATA_DEPENDENT), program, node.value)
+    return True
+
+
 # ------------------------------------------------------------------------------------------- registry
 
 OPERATORS: dict[str, Operator] = {
@@ -1393,6 +1465,8 @@ OPERATORS: dict[str, Operator] = {
     "insert_view": insert_view,
     "insert_cast": insert_cast_round_trip,
     "insert_identity": insert_identity,
+    "relayout_input": relayout_input,
+    "data_dependent": make_data_dependent,
 }
 
 
