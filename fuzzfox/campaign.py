@@ -523,6 +523,7 @@ class Campaign:
             target=self.options.target,
             campaign=str(self.directory),
             isolation=self.isolation,
+            compile_arms=self.compile_bandit.table() if self.compile_bandit is not None else [],
             **self._llm_stats(),
         )
         write_stats(self.directory, stats)

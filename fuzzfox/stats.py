@@ -183,6 +183,10 @@ def render(stats: dict) -> str:
     if stats.get("isolation"):
         warning = "" if stats["isolation"] == "full" else ": programs are not fully confined"
         rows.append(("sandbox isolation", stats["isolation"] + warning))
+    if stats.get("compile_arms"):
+        ranked = sorted(stats["compile_arms"], key=lambda arm: (-arm[1], arm[2]))
+        tried = [f"{name} {found}/{found + missed}" for name, found, missed in ranked if found + missed]
+        rows.append(("compile settings found/tried", ", ".join(tried) or "none tried yet"))
     if stats.get("current"):
         rows.append(("now", stats["current"]))
     width = max(len(name) for name, _ in rows)
