@@ -5,7 +5,9 @@ A program's ``# compile:`` header sets them, ``KEY=VALUE`` pairs like its ``# co
 
 - ``dynamic``: ``False`` (default: static shapes, Dynamo's automatic dynamic on a recompile),
   ``True`` (``torch.compile(dynamic=True)``: every size symbolic), or ``marked``
-  (``torch._dynamo.mark_dynamic`` on dim 0 of every input larger than 1 there);
+  (``torch._dynamo.maybe_mark_dynamic`` on dim 0 of every input larger than 1 there: symbolic
+  unless the program pins that size, as a ``Linear`` on a batch of one feature would; a hard
+  ``mark_dynamic`` there raises ``ConstraintViolationError``, the user's error, not Dynamo's);
 - ``resize``: after the recorded inputs, call the compiled program again with dim 0 of the
   batch-like inputs grown by one (the ``resized`` input draw): a guard check, a recompile or a
   symbolic kernel on a new size, judged against eager on the same inputs.  A recompile is not a
@@ -69,14 +71,14 @@ class CompileSettings:
             yield
 
     def mark(self, inputs: tuple) -> None:
-        """``mark_dynamic`` dim 0 of every input tensor larger than 1 there (``dynamic=marked``)."""
+        """``maybe_mark_dynamic`` dim 0 of every input tensor larger than 1 there (``dynamic=marked``)."""
         import torch
 
         if self.dynamic != "marked":
             return
         for value in inputs:
             if isinstance(value, torch.Tensor) and value.dim() >= 1 and value.shape[0] > 1:
-                torch._dynamo.mark_dynamic(value, 0)
+                torch._dynamo.maybe_mark_dynamic(value, 0)
 
 
 def is_graph_break(error: BaseException) -> bool:

@@ -99,3 +99,16 @@ def test_a_graph_break_under_fullgraph_is_not_a_bug() -> None:
     )
     verdict = judge(program, "inductor")
     assert verdict.outcome is Outcome.INVALID and "fullgraph=True" in verdict.summary
+
+
+@requires_torch
+def test_a_marked_size_the_program_pins_is_not_a_bug() -> None:
+    # Found by the first 30-minute campaign with compile settings: a hard mark_dynamic on a batch
+    # that torch.split(x, 1) unpacks into three names raised ConstraintViolationError.
+    pinned = parse_program(
+        ROWS.format(header="# compile: dynamic=marked, resize=True\n").replace(
+            "return torch.softmax(x, dim=-1) * 3.0 + x.sum(0)",
+            "a, b, c = torch.split(x, 2, dim=0)\n        return a + c",
+        )
+    )
+    assert judge(pinned, "aot_eager").outcome is Outcome.PASS

@@ -207,7 +207,7 @@ def _fuzzfox_reproduce() -> int:
                     first = build(fp64, draw=False)[1] if resized else inputs
                     for value in first if settings.get("dynamic") == "marked" else ():
                         if isinstance(value, torch.Tensor) and value.dim() >= 1 and value.shape[0] > 1:
-                            torch._dynamo.mark_dynamic(value, 0)
+                            torch._dynamo.maybe_mark_dynamic(value, 0)
                     if resized:
                         model(*first)  # the first call sees the recorded sizes, as in the campaign
                 output = model(*inputs)
