@@ -298,12 +298,13 @@ def known_backends() -> list[str]:
     return sorted({"aot_eager", "eager", *list_backends(exclude_tags=()), *FAULTY_BACKENDS})
 
 
-LOWER_PRECISION = {"float16", "bfloat16"}
 
 
 @contextlib.contextmanager
 def _cast_recorder(casts: list[str] | None) -> Iterator[None]:
-    """Record float casts that lose precision (e.g. fp32 -> fp16) during an eager run."""
+    """Record float casts (``float32->float16``, ``float32->float64``...) during an eager run: a
+    down-cast lowers the precision the outputs carry, and so does computing in float32 and then
+    casting up (a float64 output of a float32 ``layer_norm`` is a float32 result)."""
     if casts is None:
         yield
         return
@@ -322,9 +323,7 @@ def _cast_recorder(casts: list[str] | None) -> Iterator[None]:
                 targets = float_dtypes(result)
                 for source in sources:
                     for target in targets:
-                        if target.itemsize < source.itemsize or (
-                            str(target).removeprefix("torch.") in LOWER_PRECISION and target != source
-                        ):
+                        if target != source:
                             casts.append(f"{source}->{target}".replace("torch.", ""))
             return result
 
@@ -333,11 +332,12 @@ def _cast_recorder(casts: list[str] | None) -> Iterator[None]:
 
 
 def lowest_precision(casts: list[str]) -> str | None:
-    """The lowest float precision among the casts an eager run made (``float32->float16``...)."""
+    """The lowest float precision on either side of the casts an eager run made: the target of a
+    down-cast (``float32->float16``), the source of an up-cast (``float32->float64``)."""
     from oracles.compare import FLOAT_TOLERANCES
 
-    targets = [cast.split("->")[1] for cast in casts if cast.split("->")[1] in FLOAT_TOLERANCES]
-    return max(targets, key=lambda dtype: FLOAT_TOLERANCES[dtype][0], default=None)
+    sides = [side for cast in casts for side in cast.split("->") if side in FLOAT_TOLERANCES]
+    return max(sides, key=lambda dtype: FLOAT_TOLERANCES[dtype][0], default=None)
 
 
 @contextlib.contextmanager
