@@ -1,5 +1,5 @@
 # target: torch-inductor
-# description: a float32 layer_norm cast up to float64 at the end carries float32 precision; judged by float64 tolerances it was a campaign's false positive (compiled 5e-7 off on the 'ties' draw)
+# description: a float32 layer_norm cast up to float64 carries float32 precision (a false positive)
 import torch
 import torch.nn.functional as F
 
