@@ -82,7 +82,7 @@ def check(program: TorchProgram, options: TorchOracleOptions, phases: PhaseLog |
     if verdict.outcome is Outcome.PASS and draws:
         verdict = judge_draws(draws, eager, reruns, fp64, compiled, lowest_precision(casts)) or verdict
     if verdict.outcome is Outcome.BUG and verdict.symptom is Symptom.WRONG_VALUE and casts:
-        verdict = _recheck_with_emulated_casts(program, options, phases, eager, fp64, verdict, casts)
+        verdict = _recheck_with_emulated_casts(program, options, phases, eager, fp64, verdict, casts, draws)
     verdict.seconds = time.monotonic() - started
     torch._dynamo.reset()
     return verdict
@@ -145,14 +145,20 @@ def _recheck_with_emulated_casts(
     fp64: Run | None,
     verdict: Verdict,
     casts: list[str],
+    draws: tuple[str, ...],
 ) -> Verdict:
     """Fusion may drop an fp16/bf16 round trip that eager performs (a known non-bug).
 
-    If the mismatch disappears when Inductor is told to keep those round trips, drop it.
+    If the mismatch disappears when Inductor is told to keep those round trips (on the recorded
+    inputs and every draw the verdict was judged on), drop it.
     """
     emulated = dataclasses.replace(program, config={**program.config, "emulate_precision_casts": True})
-    rerun = _run_compiled(emulated, options.seed, verdict.backend or "inductor", phases)
-    if judge(eager, [], fp64, [rerun], lowest_precision(casts)).outcome is Outcome.PASS:
+    rerun = _run_compiled(emulated, options.seed, verdict.backend or "inductor", phases, draws)
+    precision = lowest_precision(casts)
+    again = judge(eager, [], fp64, [rerun], precision)
+    if again.outcome is Outcome.PASS and draws:
+        again = judge_draws(draws, eager, [], fp64, [rerun], precision) or again
+    if again.outcome is Outcome.PASS:
         verdict.outcome = Outcome.DROPPED
         verdict.drop_rule = instability.PRECISION_CAST
         verdict.summary += f" (gone with emulate_precision_casts; casts: {', '.join(casts[:3])})"
@@ -298,8 +304,6 @@ def known_backends() -> list[str]:
     return sorted({"aot_eager", "eager", *list_backends(exclude_tags=()), *FAULTY_BACKENDS})
 
 
-
-
 @contextlib.contextmanager
 def _cast_recorder(casts: list[str] | None) -> Iterator[None]:
     """Record float casts (``float32->float16``, ``float32->float64``...) during an eager run: a
@@ -377,6 +381,7 @@ def to_leaves(value: Any, path: str) -> list[Leaf]:
     """Flatten outputs (tensors, scalars, nested tuples/lists/dicts) into comparable leaves."""
     import numpy as np
     import torch
+    from torch.utils._python_dispatch import _disable_current_modes
 
     if isinstance(value, torch.Tensor):
         tensor = value.detach()
@@ -385,14 +390,16 @@ def to_leaves(value: Any, path: str) -> list[Leaf]:
         if tensor.is_quantized:
             tensor = tensor.dequantize()
         dtype = str(value.dtype).removeprefix("torch.")
-        if tensor.is_complex():
-            array = tensor.to(torch.complex128).cpu().numpy()
-        elif tensor.is_floating_point():
-            array = tensor.to(torch.float64).cpu().numpy()
-        elif tensor.dtype == torch.bool:
-            array = tensor.cpu().numpy()
-        else:
-            array = tensor.to(torch.int64).cpu().numpy()
+        # Our own conversions are no casts of the program: outside the recorder and the lifter.
+        with _disable_current_modes():
+            if tensor.is_complex():
+                array = tensor.to(torch.complex128).cpu().numpy()
+            elif tensor.is_floating_point():
+                array = tensor.to(torch.float64).cpu().numpy()
+            elif tensor.dtype == torch.bool:
+                array = tensor.cpu().numpy()
+            else:
+                array = tensor.to(torch.int64).cpu().numpy()
         return [Leaf(path, dtype, tuple(value.shape), array)]
     if isinstance(value, bool | int | float) and not isinstance(value, torch.SymInt):
         dtype = {bool: "bool", int: "int64", float: "python_float"}[type(value)]
