@@ -470,7 +470,7 @@ class Campaign:
         programs = self._programs(batch.program_ids)
         recorded = self.store.verdicts(self.key, batch.program_ids)
         pending = [p for p in programs if p.id not in recorded]
-        seen = self._triggered_so_far()
+        seen = self._triggered_so_far() if self.compile_bandit is not None else set()
         for program, verdict in self._execute(pending, f"round {batch.round}"):
             recorded[program.id] = verdict
             if self.compile_bandit is not None:

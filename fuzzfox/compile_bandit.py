@@ -16,7 +16,7 @@ from __future__ import annotations
 import random
 import sqlite3
 
-from fuzzfox.program import Program, parse_settings, with_header
+from fuzzfox.program import Program, format_settings, parse_settings, with_header
 
 # arm -> the header pairs it adds, by field
 ARMS: dict[str, dict[str, dict[str, object]]] = {
@@ -45,8 +45,7 @@ def with_settings(program: Program, pairs: dict[str, dict[str, object]]) -> Prog
     """The program with ``pairs`` merged into its header fields (the arm's value wins)."""
     fields = {}
     for field, added in pairs.items():
-        merged = {**parse_settings(program.metadata.get(field, "")), **added}
-        fields[field] = ", ".join(f"{key}={value!r}" for key, value in merged.items())
+        fields[field] = format_settings({**parse_settings(program.metadata.get(field, "")), **added})
     return with_header(program, **fields) if fields else program
 
 

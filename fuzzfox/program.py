@@ -159,6 +159,11 @@ def parse_settings(text: str) -> dict[str, Any]:
     return settings
 
 
+def format_settings(settings: dict[str, Any]) -> str:
+    """``{"dynamic": True, "resize": True}`` -> ``"dynamic=True, resize=True"``: parse_settings inverted."""
+    return ", ".join(f"{key}={value!r}" for key, value in settings.items())
+
+
 def _top_level_split(text: str) -> list[str]:
     """Split on commas that are not inside brackets or quotes."""
     parts, current, depth, quote = [], [], 0, ""

@@ -78,9 +78,10 @@ def check(program: TorchProgram, options: TorchOracleOptions, phases: PhaseLog |
             f"the program has a graph break, and its settings ask for fullgraph=True ({refusal})"[:400],
             seconds=time.monotonic() - started,
         )
-    verdict = judge(eager, reruns, fp64, compiled, lowest_precision(casts))
+    precision = lowest_precision(casts)
+    verdict = judge(eager, reruns, fp64, compiled, precision)
     if verdict.outcome is Outcome.PASS and draws:
-        verdict = judge_draws(draws, eager, reruns, fp64, compiled, lowest_precision(casts)) or verdict
+        verdict = judge_draws(draws, eager, reruns, fp64, compiled, precision) or verdict
     if verdict.outcome is Outcome.BUG and verdict.symptom is Symptom.WRONG_VALUE and casts:
         verdict = _recheck_with_emulated_casts(program, options, phases, eager, fp64, verdict, casts, draws)
     verdict.seconds = time.monotonic() - started

@@ -36,7 +36,7 @@ import tokenize
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
-from fuzzfox.program import Program, ProgramError, parse_program, parse_settings
+from fuzzfox.program import Program, ProgramError, format_settings, parse_program, parse_settings
 from fuzzfox.triage import minimize_passes as passes
 
 BATCH_SIZE = 4  # candidates per still_fails call: parallel work for the pool, few wasted tests
@@ -216,23 +216,20 @@ class _Search:
 
     def _without(self, pairs: set[tuple[str, str]]) -> dict[str, str]:
         """The header with the given (field, key) settings pairs removed (a field left empty goes)."""
-        metadata = dict(self.metadata)
-        for field in SETTINGS_FIELDS:
-            kept = ", ".join(
-                f"{k}={v!r}" for k, v in self._settings(field).items() if (field, k) not in pairs
-            )
-            metadata.pop(field, None)
-            if kept:
-                metadata[field] = kept
+        metadata = {}
+        for field, value in self.metadata.items():
+            if field in SETTINGS_FIELDS:
+                value = format_settings(
+                    {k: v for k, v in self._settings(field).items() if (field, k) not in pairs}
+                )
+                if not value:
+                    continue
+            metadata[field] = value
         return metadata
 
     def _with_metadata(self, metadata: dict[str, str]) -> _Candidate | None:
         """The best tree under other header fields, if it is a new, valid program."""
-        kept, self.metadata = self.metadata, metadata
-        try:
-            candidate = self._prepare(copy.deepcopy(self.best.tree))
-        finally:
-            self.metadata = kept
+        candidate = self._prepare(copy.deepcopy(self.best.tree), metadata)
         if candidate is None or self.answers.get(candidate.program.source) is False:
             return None
         return candidate
@@ -288,12 +285,12 @@ class _Search:
             if edit(tree):
                 yield tag, tree
 
-    def _prepare(self, tree: ast.Module) -> _Candidate | None:
+    def _prepare(self, tree: ast.Module, metadata: dict[str, str] | None = None) -> _Candidate | None:
         """The candidate, if it may be sent: well-formed, new, and smaller than the best so far."""
         if self.clean:
             passes.remove_dead_code(tree)
         try:
-            source = self._render(tree)
+            source = self._render(tree, metadata)
         except (ValueError, RecursionError):
             return None
         if source in self.refused:
@@ -309,9 +306,11 @@ class _Search:
             return None
         return _Candidate(tree, program, key)
 
-    def _render(self, tree: ast.Module) -> str:
-        """Header, then the code, with PEP 8 blank lines around top-level definitions."""
-        lines = [f"# {key}: {value}" for key, value in self.metadata.items()]
+    def _render(self, tree: ast.Module, metadata: dict[str, str] | None = None) -> str:
+        """Header (the search's, or ``metadata``), then the code, with PEP 8 blank lines around
+        top-level definitions."""
+        header = self.metadata if metadata is None else metadata
+        lines = [f"# {key}: {value}" for key, value in header.items()]
         definition = (ast.FunctionDef, ast.ClassDef)
         previous: ast.stmt | None = None
         for statement in tree.body:
