@@ -168,11 +168,11 @@ def test_where_a_confinement_fails_the_worker_falls_back_and_says_why(tmp_path) 
     view = dataclasses.replace(
         plan_view(tmp_path / "scratch", 1 << 20, [tmp_path], (), (), os.geteuid()), caches=(not_a_folder,)
     )
-    confinement, isolation = choose_confinement(view, None, ())
+    confinement, isolation = choose_confinement(view, None)
     assert confinement == Confinement(None, None)
     assert isolation.startswith("partial (filesystem not confined: "), isolation
     assert "cache-that-is-a-file" in isolation
-    good, isolation = choose_confinement(dataclasses.replace(view, caches=()), None, ())
+    good, isolation = choose_confinement(dataclasses.replace(view, caches=()), None)
     assert (good.view is not None, isolation) == (True, "full")
 
 

@@ -88,10 +88,11 @@ def plan_view(
     puts the worker's working directory, inside fuzzfox's cache, on ``sys.path``)."""
     private = [p.resolve() for p in private]
     home = Path(pwd.getpwuid(os.geteuid()).pw_dir)
-    sources = imported_sources()
+    installed = interpreter_paths()
+    sources = imported_sources(installed)
     hidden = {p.resolve() for p in (home, Path("/tmp"), Path("/var/tmp"), Path("/run"), *private)}
-    hidden |= {p.parent for p in sources} | set(source_roots())
-    needed = [*interpreter_paths(), *sources]
+    hidden |= {p.parent for p in sources} | set(source_roots(installed))
+    needed = [*installed, *sources]
     exposed = [p for p in needed if not any(_inside(p, q) for q in private)]
     return FilesystemView(
         scratch=scratch,
@@ -116,18 +117,16 @@ def interpreter_paths() -> tuple[Path, ...]:
     return tuple(sorted({Path(os.path.realpath(p)) for p in candidates if os.path.isdir(p)}))
 
 
-def source_roots() -> tuple[Path, ...]:
-    """``sys.path`` entries outside the interpreter's installation: a checkout installed
+def source_roots(installed: tuple[Path, ...]) -> tuple[Path, ...]:
+    """``sys.path`` entries outside the interpreter's ``installed`` paths: a checkout installed
     editable, ``PYTHONPATH`` folders."""
-    installed = interpreter_paths()
     entries = {Path(os.path.realpath(p)) for p in sys.path if p and os.path.isdir(p)}
     return tuple(sorted(p for p in entries if not any(_inside(p, q) for q in installed)))
 
 
-def imported_sources() -> tuple[Path, ...]:
+def imported_sources(installed: tuple[Path, ...]) -> tuple[Path, ...]:
     """The top-level packages (folders) and modules (files) this process imported from outside
-    the interpreter's installation (fuzzfox itself, installed editable, and its ``oracles``)."""
-    installed = interpreter_paths()
+    the interpreter's ``installed`` paths (fuzzfox itself, installed editable, and ``oracles``)."""
     found = set()
     for name, module in list(sys.modules.items()):
         where = getattr(module, "__file__", None)

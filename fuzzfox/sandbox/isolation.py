@@ -224,13 +224,11 @@ def namespaces_available() -> bool:
     return os.waitstatus_to_exitcode(status) == 0
 
 
-def choose_confinement(
-    view: FilesystemView, uid: int | None, needed: tuple[str, ...]
-) -> tuple[Confinement, str]:
+def choose_confinement(view: FilesystemView, uid: int | None) -> tuple[Confinement, str]:
     """The strongest confinement this machine allows, and how to describe it to the user.
 
-    Tries, each in a throwaway child that checks a program could still work (``needed`` paths
-    readable, the scratch and kernel cache writable, /dev/null there): the view and the uid,
+    Tries, each in a throwaway child that checks a program could still work (what the view
+    exposes readable, the scratch and caches writable, /dev/null there): the view and the uid,
     then the view as the current user, then the namespaces alone.
     """
     if not namespaces_available():
@@ -245,14 +243,14 @@ def choose_confinement(
         attempts[0] = (attempts[0][0], "full")
     previous = ""
     for confinement, label in attempts:
-        reason = _try_confinement(confinement, needed)
+        reason = _try_confinement(confinement)
         if not reason:
             return confinement, label.format(reason=previous)
         previous = reason
     return Confinement(None, None), f"partial (filesystem not confined: {previous})"
 
 
-def _try_confinement(confinement: Confinement, needed: tuple[str, ...]) -> str:
+def _try_confinement(confinement: Confinement) -> str:
     """Empty if a program confined so could run; else what failed."""
     report_read, report_write = os.pipe()
     pid = os.fork()
@@ -261,7 +259,7 @@ def _try_confinement(confinement: Confinement, needed: tuple[str, ...]) -> str:
 
         def check() -> None:
             try:
-                _check_usable(confinement, needed)
+                _check_usable(confinement)
             except OSError as error:
                 os.write(report_write, str(error).encode()[:500])
                 os._exit(1)
@@ -280,19 +278,19 @@ def _try_confinement(confinement: Confinement, needed: tuple[str, ...]) -> str:
     return message or f"the confined test program ended with status {status}"
 
 
-def _check_usable(confinement: Confinement, needed: tuple[str, ...]) -> None:
+def _check_usable(confinement: Confinement) -> None:
     if confinement.uid is not None and os.geteuid() != confinement.uid:
         raise OSError(0, f"still uid {os.geteuid()}")
-    for path in needed:
-        if os.path.isdir(path):
-            os.listdir(path)
-        else:
-            open(path, "rb").close()
     with open(os.devnull, "w") as null:
         null.write("x")
     view = confinement.view
     if view is None:
         return
+    for path in view.exposed:
+        if path.is_dir():
+            os.listdir(path)
+        else:
+            path.open("rb").close()
     for directory in (view.scratch, *view.caches):
         probe = directory / ".fuzzfox-write-check"
         probe.write_text("x")

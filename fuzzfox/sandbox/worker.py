@@ -202,17 +202,17 @@ def main() -> int:
         _send(protocol, {"error": str(error)})
         return 2
     limits = Limits(**hello["limits"])
-    uid = SANDBOX_UID_BASE + os.getpid() if os.geteuid() == 0 else None
-    view = plan_view(
-        Path(tempfile.mkdtemp(prefix="probe-", dir=scratch)),
-        limits.scratch_bytes,
-        [scratch.parent, *map(Path, hello.get("private", []))],
-        target.compiler_caches(),
-        target.compiler_lock_dirs(),
-        uid if uid is not None else os.geteuid(),
-    )
     if limits.confine:
-        confinement, info["isolation"] = choose_confinement(view, uid, tuple(map(str, view.exposed)))
+        uid = SANDBOX_UID_BASE + os.getpid() if os.geteuid() == 0 else None
+        view = plan_view(
+            Path(tempfile.mkdtemp(prefix="probe-", dir=scratch)),
+            limits.scratch_bytes,
+            [scratch.parent, *map(Path, hello.get("private", []))],
+            target.compiler_caches(),
+            target.compiler_lock_dirs(),
+            uid if uid is not None else os.geteuid(),
+        )
+        confinement, info["isolation"] = choose_confinement(view, uid)
     else:
         confinement, info["isolation"] = Confinement(None, None), "partial (confinement turned off)"
     _send(protocol, {"ready": True, "info": info})
