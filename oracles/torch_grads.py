@@ -30,7 +30,10 @@ What is differentiated, and what is not:
   ``skip_forward`` leaves forward mode out too; reverse against the compiled reverse stays.
 - The compiled gradient is ``torch.compile(model, backend=...)`` on the forward, with backward
   through AOTAutograd's compiled backward graph (grad enabled at trace time, so Dynamo hands the
-  backend a training graph).  Phases ``B:compile`` and ``B:execute`` say where it died.
+  backend a training graph).  Phases ``B:compile`` and ``B:execute`` say where it died.  It is
+  compiled under the program's ``# compile:`` settings as the values oracle compiles it
+  (symbolic sizes give a symbolic backward graph); a graph break under ``fullgraph=True`` makes
+  the run invalid for those settings.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from typing import Any
 import numpy as np
 
 from oracles import instability
+from oracles.compile_settings import is_graph_break
 from oracles.gradcheck import GradOptions, ModeNotImplemented, PrecisionLimited, check_gradients
 from oracles.judge import exception_info
 from oracles.phases import PhaseLog
@@ -78,6 +82,13 @@ def check(
         )
     try:
         verdict = check_gradients(functions, functions.initial_point(), options, phases)
+        if functions.graph_break is not None:
+            return Verdict(
+                Outcome.INVALID,
+                f"the program has a graph break, and its settings ask for fullgraph=True "
+                f"({functions.graph_break})"[:400],
+                seconds=time.monotonic() - started,
+            )
         if _compiled_gradient_off_after_a_narrowing_cast(verdict, functions):
             verdict = _recheck_with_emulated_casts(program, backend, seed, phases, options, verdict)
         return verdict
@@ -134,6 +145,7 @@ class TorchGradients:
         self.narrowing_cast: str | None = None  # the first float64 -> narrower cast seen, if any
         self._precision_checked = False
         self._stops: _GradientStops | None = None
+        self.graph_break: str | None = None  # set when fullgraph=True meets a graph break
 
     def initial_point(self) -> list[np.ndarray]:
         import torch
@@ -177,12 +189,21 @@ class TorchGradients:
             return _tangent(_dot(_gradient(loss, leaves, create_graph=True), u))
 
     def compiled_reverse(self, x: list[np.ndarray]) -> list[np.ndarray]:
+        """The gradient through ``torch.compile`` under the program's Inductor config and compile
+        settings (``dynamic``, ``fullgraph``, the capture flags; ``resize`` is the values oracle's)."""
         import torch
         import torch._inductor.config as inductor_config
 
         torch._dynamo.reset()
-        with self._evaluation(fp64=False), inductor_config.patch(self.program.config):
-            leaves, loss = self._run(x, fp64=False, compiled=True)
+        settings = self.program.compile
+        config = inductor_config.patch(self.program.config)
+        with self._evaluation(fp64=False), config, settings.dynamo_config():
+            try:
+                leaves, loss = self._run(x, fp64=False, compiled=True)
+            except Exception as error:
+                if settings.fullgraph and is_graph_break(error):
+                    self.graph_break = str(error).splitlines()[0] if str(error) else type(error).__name__
+                raise
             return _numpy(_gradient(loss, leaves))
 
     @property
@@ -281,7 +302,11 @@ class TorchGradients:
             arguments.append(leaf.clone())
         inputs = _substitute(inputs, "input", dict(zip(self.input_names, arguments, strict=True)))
         if compiled:
-            model = torch.compile(model, backend=staged_backend(self.compiler, self.phases))
+            settings = self.program.compile
+            model = torch.compile(
+                model, backend=staged_backend(self.compiler, self.phases), **settings.compile_kwargs()
+            )
+            settings.mark(inputs)
         torch.manual_seed(self.seed)
         with watch or contextlib.nullcontext():
             output = model(*inputs)

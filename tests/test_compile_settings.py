@@ -112,3 +112,23 @@ def test_a_marked_size_the_program_pins_is_not_a_bug() -> None:
         )
     )
     assert judge(pinned, "aot_eager").outcome is Outcome.PASS
+
+
+@requires_torch
+def test_the_compiled_gradient_is_compiled_under_the_programs_settings() -> None:
+    target = get_target("torch-inductor")
+
+    def gradients(program: Program) -> object:
+        settings = {"backends": ["faulty_symbolic_sizes"], "oracles": ["grads"], "input_draws": 0}
+        return target.run_program(program, settings, PhaseLog())
+
+    assert gradients(rows()).outcome is Outcome.PASS  # static: the backend is correct
+    verdict = gradients(rows("# compile: dynamic=True\n"))
+    assert (verdict.outcome, verdict.backend) == (Outcome.BUG, "compiled-reverse")
+    broken = parse_program(
+        ROWS.format(header="# compile: fullgraph=True\n").replace(
+            "return torch.softmax", "print('a graph break')\n        return torch.softmax"
+        )
+    )
+    verdict = gradients(broken)
+    assert verdict.outcome is Outcome.INVALID and "fullgraph=True" in verdict.summary
