@@ -106,13 +106,13 @@ def test_an_empty_optimization_is_an_empty_header_value() -> None:
 
 
 def test_programs_cover_the_op_table_dtypes_and_modes() -> None:
-    programs = synthesize(1, 80)
+    programs = [program for seed in (1, 2, 3) for program in synthesize(seed, 80)]
     sources = "\n".join(p.source for p in programs)
     spellings = (
         "torch.nn.Linear(", "torch.nn.Conv", "torch.nn.LayerNorm(", "torch.nn.BatchNorm",
         "torch.nn.Parameter(", "torch.cat(", "torch.stack(", "split(", "chunk(", "softmax(", ".permute(",
         ".transpose(", "reshape(", "flatten(", "unsqueeze(", "torch.where(", "clamp", "@ ", "keepdim=True",
-        "self.eval()",
+        "self.eval()", ".item()", "torch.nonzero(",
     )  # fmt: skip
     assert [s for s in spellings if s not in sources] == []
     assert {p.mode for p in programs} == {"inference", "training"}
@@ -121,6 +121,9 @@ def test_programs_cover_the_op_table_dtypes_and_modes() -> None:
     }
     assert dtypes == {"bfloat16", "float16", "float64"}
     assert len(OP_NAMES) >= 20
+    inputs = "\n".join(p.source.split("def make_inputs")[1] for p in programs)
+    layouts = (".expand(", "::2]", ".transpose(0, 1).contiguous().transpose(0, 1)", "channels_last")
+    assert [s for s in layouts if s not in inputs] == []
 
 
 def test_zero_programs() -> None:

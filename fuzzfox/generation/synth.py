@@ -16,13 +16,21 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Callable, Sequence
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
-from fuzzfox.generation.mutate import UNARY_FORMS, UNARY_OPTIONS, UNARY_SOURCE_ONLY
+from fuzzfox.generation.mutate import (
+    DATA_DEPENDENT,
+    LAYOUT_4D,
+    LAYOUTS_2D,
+    UNARY_FORMS,
+    UNARY_OPTIONS,
+    UNARY_SOURCE_ONLY,
+)
 from fuzzfox.program import Program, parse_program
 
 Shape = tuple[int, ...]
@@ -59,6 +67,7 @@ class Value:
     dtype: str
     contiguous: bool = True  # False once a permute/transpose/split may have left it strided
     positive: bool = False  # inputs and parameters drawn from rand() + 0.5 (denominators)
+    layout: str = ""  # an input's memory layout: a template over its constructor ``E`` ("" = dense)
 
     @property
     def rank(self) -> int:
@@ -87,8 +96,10 @@ class Graph:
     def can_add_input(self) -> bool:
         return len(self.inputs) < MAX_INPUTS
 
-    def add_input(self, shape: Shape, dtype: str | None = None, positive: bool = False) -> Value:
-        value = Value(self.fresh("x"), shape, dtype or self.dtype, positive=positive)
+    def add_input(
+        self, shape: Shape, dtype: str | None = None, positive: bool = False, layout: str = ""
+    ) -> Value:
+        value = Value(self.fresh("x"), shape, dtype or self.dtype, not layout, positive, layout)
         self.inputs.append(value)
         self.values.append(value)
         return value
@@ -181,8 +192,10 @@ class Graph:
             options += ", requires_grad=True"
         if value.positive:
             tensor = f"(torch.rand({_sizes(value.shape)}{options.replace(', requires_grad=True', '')}) + 0.5)"
-            return f"{tensor}.requires_grad_()" if self.mode == "training" else tensor
-        return f"torch.randn({_sizes(value.shape)}{options})"
+            made = f"{tensor}.requires_grad_()" if self.mode == "training" else tensor
+        else:
+            made = f"torch.randn({_sizes(value.shape)}{options})"
+        return _fill(value.layout, made) if value.layout else made
 
 
 Draw = st.DrawFn
@@ -206,7 +219,8 @@ class Op:
 def op_graphs(draw: Draw, optimization: str = "") -> Program:
     """A hypothesis strategy of synthesized programs (header ``origin: synth``, ``parent: -``)."""
     graph = Graph(draw(st.sampled_from(DTYPES)), draw(st.sampled_from(MODES)))
-    graph.add_input(draw(_input_shapes()))
+    shape = draw(_input_shapes())
+    graph.add_input(shape, layout=draw(_layouts(shape)))
     for _ in range(draw(st.integers(MIN_OPS, MAX_OPS))):
         branch = draw(st.integers(0, 3)) == 3  # a quarter of the ops start from an earlier value
         source = draw(st.sampled_from(graph.values)) if branch else graph.values[-1]
@@ -229,6 +243,17 @@ def _build_within_limits(draw: Draw, graph: Graph, source: Value, op: Op) -> Non
         return
     graph.restore(before)
     _unary(draw, graph, source)
+
+
+@st.composite
+def _layouts(draw: Draw, shape: Shape) -> str:
+    """Dense three times in four; else the same shape strided, transposed, expanded, sliced or
+    channels-last (layout-dependent indexing is a known source of lowering bugs)."""
+    if len(shape) < 2 or draw(st.integers(0, 3)) != 0:
+        return ""
+    if len(shape) == 4 and draw(st.booleans()):
+        return LAYOUT_4D  # half of the 4-d ones: what convolutions meet in real models
+    return draw(st.sampled_from(LAYOUTS_2D))
 
 
 @st.composite
@@ -329,7 +354,7 @@ def _broadcast_partner(draw: Draw, graph: Graph, a: Value, kind: str, positive: 
         return draw(st.sampled_from(partners))  # a itself always qualifies
     shape = draw(_broadcastable_shapes(a.shape))
     if kind == "input" and graph.can_add_input():
-        return graph.add_input(shape, a.dtype, positive=positive)
+        return graph.add_input(shape, a.dtype, positive=positive, layout=draw(_layouts(shape)))
     return graph.add_parameter(shape, positive=positive)
 
 
@@ -428,7 +453,8 @@ def _matmul(draw: Draw, graph: Graph, a: Value) -> None:
     m, k = a.shape[-2:]
     if graph.can_add_input() and draw(st.booleans()):
         n = draw(st.integers(1, 16))
-        b = graph.add_input((*a.shape[:-2], k, n), a.dtype)
+        shape = (*a.shape[:-2], k, n)
+        b = graph.add_input(shape, a.dtype, layout=draw(_layouts(shape)))
         spellings = [f"{a.name} @ {b.name}", f"torch.matmul({a.name}, {b.name})"]
         spellings += [f"torch.bmm({a.name}, {b.name})"] if a.rank == 3 else []
         spellings += [f"torch.mm({a.name}, {b.name})"] if a.rank == 2 else []
@@ -587,7 +613,7 @@ def _cat(draw: Draw, graph: Graph, a: Value) -> None:
         if graph.can_add_input() and draw(st.booleans()):
             shape = list(a.shape)
             shape[dim] = draw(st.integers(1, 8))
-            parts.append(graph.add_input(tuple(shape), a.dtype))
+            parts.append(graph.add_input(tuple(shape), a.dtype, layout=draw(_layouts(tuple(shape)))))
         else:
             parts.append(draw(st.sampled_from(matching)))
     parts = list(draw(st.permutations(parts)))
@@ -612,7 +638,7 @@ def _stack(draw: Draw, graph: Graph, a: Value) -> None:
     parts = [a]
     for _ in range(draw(st.integers(1, 2))):
         if graph.can_add_input() and draw(st.booleans()):
-            parts.append(graph.add_input(a.shape, a.dtype))
+            parts.append(graph.add_input(a.shape, a.dtype, layout=draw(_layouts(a.shape))))
         else:
             parts.append(draw(st.sampled_from(same)))
     dim = draw(st.integers(0, a.rank))
@@ -693,6 +719,12 @@ def _reduce(draw: Draw, graph: Graph, a: Value) -> None:
     graph.emit(_call(name, form, a.name, *arguments), shape, a.dtype, [a], True)
 
 
+def _data_dependent(draw: Draw, graph: Graph, a: Value) -> None:
+    """``a`` combined with an ``.item()`` scalar, a boolean-mask or a ``nonzero`` selection: an
+    unbacked symbol in the graph under the capture settings, a graph break without them."""
+    graph.emit(_fill(draw(st.sampled_from(DATA_DEPENDENT)), a.name), a.shape, a.dtype, [a], a.contiguous)
+
+
 def _softmax(draw: Draw, graph: Graph, a: Value) -> None:
     name = draw(st.sampled_from(("softmax", "log_softmax")))
     dim = draw(st.integers(-a.rank, a.rank - 1))
@@ -730,6 +762,7 @@ OPS: tuple[Op, ...] = (
     Op("split", _split_applies, _split),
     Op("reduce", lambda graph, a: a.rank >= 1, _reduce),
     Op("softmax", lambda graph, a: a.rank >= 1, _softmax),
+    Op("data_dependent", lambda graph, a: a.rank >= 1, _data_dependent),
 )
 OP_NAMES = tuple(op.name for op in OPS)
 
@@ -741,6 +774,13 @@ def _call(name: str, form: str, operand: str, *arguments: str) -> str:
         return f"{operand}.{name}({rest})"
     module = "torch" if form == "t" else "F"
     return f"{module}.{name}({operand}{', ' + rest if rest else ''})"
+
+
+def _fill(template: str, operand: str) -> str:
+    """One of mutation's expression templates with ``E`` standing for ``operand``."""
+    return re.sub(r"\bE\b", f"({operand})" if not operand.isidentifier() else operand, template).replace(
+        "TORCH", "torch"
+    )
 
 
 def _sizes(shape: Shape) -> str:
