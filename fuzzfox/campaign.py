@@ -36,7 +36,7 @@ from typing import Any
 
 from fuzzfox.analysis import PROMPTS, AnalysisPrompt, RequirementStore, analyze, read_shipped
 from fuzzfox.compile_bandit import TARGETS as BANDIT_TARGETS
-from fuzzfox.compile_bandit import CompileBandit
+from fuzzfox.compile_bandit import CompileBandit, Novelty
 from fuzzfox.config import FIXED_ON_RESUME, NO_LLM, CampaignOptions, ConfigError, from_json, merge
 from fuzzfox.feedback import Batch, Feedback
 from fuzzfox.generation.answers import Candidate, reason_category
@@ -59,7 +59,7 @@ from fuzzfox.store import Store, config_key
 from fuzzfox.targets import get_target
 from fuzzfox.whitebox.catalog import load_catalog
 from fuzzfox.whitebox.optimization import Optimization
-from oracles.verdict import Outcome, Verdict
+from oracles.verdict import Verdict
 
 META_SCHEMA = "CREATE TABLE IF NOT EXISTS campaign_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 
@@ -470,12 +470,11 @@ class Campaign:
         programs = self._programs(batch.program_ids)
         recorded = self.store.verdicts(self.key, batch.program_ids)
         pending = [p for p in programs if p.id not in recorded]
-        seen = self._triggered_so_far() if self.compile_bandit is not None else set()
+        novelty = Novelty(self.store.db) if self.compile_bandit is not None else None
         for program, verdict in self._execute(pending, f"round {batch.round}"):
             recorded[program.id] = verdict
-            if self.compile_bandit is not None:
-                found = verdict.outcome is Outcome.BUG or bool(set(verdict.triggers) - seen)
-                self.compile_bandit.credit(program.id, found)
+            if self.compile_bandit is not None and novelty is not None:
+                self.compile_bandit.credit(program.id, novelty.is_new(verdict))
         if len(recorded) < len(programs):
             return None  # stopped half-way: the batch stays open and is finished on resume
         judged = [(p, recorded[p.id]) for p in programs]
@@ -485,9 +484,6 @@ class Campaign:
             f"{batch.produced} valid, {outcome.triggered} triggered it"
         )
         return RoundResult(batch, judged, outcome.new_in_pool)
-
-    def _triggered_so_far(self) -> set[str]:
-        return {row[0] for row in self.store.db.execute("SELECT DISTINCT optimization FROM triggers")}
 
     def _execute(
         self, programs: list[Program], what: str, budgeted: bool = False

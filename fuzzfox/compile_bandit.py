@@ -5,8 +5,8 @@ Each arm is a set of header pairs (``# compile:`` and ``# config:``, see
 size, marked dims, data-dependent capture, ``fullgraph``, and Inductor flags that are valid on CPU
 (``cpp_wrapper``, ``freezing``, fusion knobs).  Every generated program gets the arm with the
 highest draw from its Beta(alpha, beta); after judging, the arm gets alpha += 1 when the program
-found a bug or an optimization no earlier run had triggered, else beta += 1 (an invalid program,
-say a graph break under ``fullgraph``, is a miss).  Kept in the campaign's SQLite store, so a
+showed something new (:class:`Novelty`), else beta += 1 (an invalid program, say a graph break
+under ``fullgraph``, is a miss).  Kept in the campaign's SQLite store, so a
 resumed campaign goes on with what it learned.  Settings are part of the program's header: the
 store, the reports and the reproducers show them, and triage bisects them.
 """
@@ -17,6 +17,8 @@ import random
 import sqlite3
 
 from fuzzfox.program import Program, format_settings, parse_settings, with_header
+from fuzzfox.stats import bug_timeline, signature_of_bug
+from oracles.verdict import Outcome, Verdict
 
 # arm -> the header pairs it adds, by field
 ARMS: dict[str, dict[str, dict[str, object]]] = {
@@ -79,3 +81,23 @@ class CompileBandit:
         """(arm, successes, misses) so far."""
         rows = self.db.execute("SELECT arm, alpha, beta FROM compile_arms ORDER BY arm").fetchall()
         return [(arm, int(alpha - 1), int(beta - 1)) for arm, alpha, beta in rows]
+
+
+class Novelty:
+    """What the compile bandit rewards: an optimization no earlier run triggered, or a bug whose
+    provisional signature no earlier run showed.  A family found again earns nothing, or one
+    false-positive family would pull the bandit to the settings that keep showing it."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.triggered = {row[0] for row in db.execute("SELECT DISTINCT optimization FROM triggers")}
+        self.bugs = {signature for _, signature in bug_timeline(db)}
+
+    def is_new(self, verdict: Verdict) -> bool:
+        new_triggers = set(verdict.triggers) - self.triggered
+        self.triggered |= new_triggers
+        if verdict.outcome is not Outcome.BUG:
+            return bool(new_triggers)
+        signature = signature_of_bug(verdict)
+        new_bug = signature not in self.bugs
+        self.bugs.add(signature)
+        return new_bug or bool(new_triggers)

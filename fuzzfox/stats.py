@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from fuzzfox.llm.cache import Totals
+from oracles.verdict import Verdict
 
 STATS_FILE = "stats.json"
 PLOT_FILE = "plot.csv"
@@ -52,6 +53,13 @@ def provisional_signature(symptom: str, stage: str, backend: str, verdict_json: 
     exception = (verdict.get("exception") or {}).get("type", "")
     reached = ",".join(verdict.get("triggers") or []) if symptom == "wrong_value" else ""
     return "|".join((symptom or "", stage or "", backend or "", exception, reached))
+
+
+def signature_of_bug(verdict: Verdict) -> str:
+    """:func:`provisional_signature` of a verdict not yet read back from the store."""
+    symptom = verdict.symptom.value if verdict.symptom else ""
+    stage = verdict.stage.value if verdict.stage else ""
+    return provisional_signature(symptom, stage, verdict.backend or "", verdict.to_json())
 
 
 def bug_timeline(db: sqlite3.Connection) -> list[tuple[float, str]]:
