@@ -58,6 +58,11 @@ The instability filter (rules in :data:`oracles.instability.RULES`):
   from the one at ``x`` beyond the numeric tolerance, or becomes finite/non-finite) or the value
   jumps (the secant from ``x`` to the neighbour disagrees with the derivative at the segment's
   midpoint, which for a smooth function agrees up to ``radius^2 L''' / 24``).
+  It is also dropped when ``x`` sits on a kink of an intermediate while ``L`` is smooth there
+  (an input exactly on a ``clamp`` bound at a tie of ``amin``: autodiff hands the tie its
+  convention's share, ``L`` is flat): every mode that disagreed matches the central difference
+  at three random points ``radius`` away.  A wrong rule is wrong on a neighbourhood; a rule wrong
+  only on such a measure-zero set is one this oracle gives up.
 - ``grad_mode_not_implemented``: a mode raises ``NotImplementedError`` (or
   :class:`ModeNotImplemented`) for an op: a missing feature, not a wrong gradient.
 - ``grad_no_fp64_reference``: the program does not run in float64 at all, so there is no
@@ -97,6 +102,7 @@ AUTODIFF_ATOL = 1e-10
 NUMERIC_RTOL = 1e-3
 NUMERIC_ATOL = 1e-5
 NUMERIC_ROUNDOFF = 2.0**-43  # ~1000 float64 ulps of |L|
+KINK_NEIGHBOURS = 3  # random points where a mode must match the central difference again
 RETRY_STEP_FACTORS = (10.0, 100.0)
 DEFAULT_DTYPE = "float32"  # for functions that do not say their inputs' dtypes
 
@@ -396,6 +402,8 @@ class _Directional:
     scale: float
     label: str  # e.g. "v[1]"
     name: str = "L"  # what ``function`` is, for the evidence
+    # each mode's value at another point (the kink check), for the modes that can be re-evaluated
+    elsewhere: dict[str, Callable[[Arrays], float]] = dataclasses.field(default_factory=dict)
 
 
 class _Eager:
@@ -454,7 +462,15 @@ class _Eager:
         if forward is not None:
             modes["forward"] = float(forward)
         scale = _abs_dot(self.gradient, v)
-        directional = _Directional(modes, self._value, v, scale, f"v[{index}]")
+        elsewhere = {
+            "reverse": lambda x: _dot(
+                self.calls.run("numeric", lambda: self.functions.reverse(x, fp64=True)), v
+            ),
+            "forward": lambda x: float(
+                self.calls.run("numeric", lambda: self.functions.forward(x, v, fp64=True))
+            ),
+        }
+        directional = _Directional(modes, self._value, v, scale, f"v[{index}]", elsewhere=elsewhere)
         return findings + self._judge(directional)
 
     def _second_order(self, index: int, u: Arrays, v: Arrays) -> list[_Finding]:
@@ -555,7 +571,7 @@ class _Eager:
             finding.detail += f" (also failed: {pair})"
             return finding
         if not agreeing[first]:  # neither agrees with the central difference
-            explained = self._explain(d)
+            explained = self._explain(d, [first, second])
             if explained:
                 rule, why = explained
                 return _Finding(pair, f"{detail}; {why}", drop_rule=rule)
@@ -571,7 +587,7 @@ class _Eager:
         detail = f"{detail} vs central difference {numeric:.10g} along {d.label}"
         if not _finite(numeric) and not any(_finite(d.modes[name]) for name in wrong):
             return _Finding(comparison, f"{detail}: all non-finite", drop_rule=instability.GRAD_NONFINITE)
-        explained = self._explain(d)
+        explained = self._explain(d, wrong)
         if explained:
             rule, why = explained
             return _Finding(comparison, f"{detail}; {why}", drop_rule=rule)
@@ -616,12 +632,13 @@ class _Eager:
             roundoff = NUMERIC_ROUNDOFF * max(abs(plus), abs(minus)) / step
         return float(derivative), float(roundoff) if _finite(roundoff) else 0.0
 
-    def _explain(self, d: _Directional) -> tuple[str, str] | None:
-        """A drop rule and its evidence for a mismatch against the central difference, or None."""
+    def _explain(self, d: _Directional, wrong: list[str]) -> tuple[str, str] | None:
+        """A drop rule and its evidence for the ``wrong`` modes' mismatch against the central
+        difference, or None."""
         undefined = self._undefined(d)
         if undefined:
             return instability.GRAD_NONFINITE_LOSS, undefined
-        nonsmooth = self._nonsmooth(d)
+        nonsmooth = self._nonsmooth(d) or self._on_a_kink(d, wrong)
         return (instability.GRAD_NONDIFFERENTIABLE, nonsmooth) if nonsmooth else None
 
     def _undefined(self, d: _Directional) -> str | None:
@@ -668,6 +685,33 @@ class _Eager:
                     f"vs derivative {midpoint:.6g} at the midpoint)"
                 )
         return None
+
+    def _on_a_kink(self, d: _Directional, wrong: list[str]) -> str | None:
+        """Evidence that ``x`` sits on a kink of an intermediate where the whole is smooth, or None.
+
+        An input exactly at a tie of ``amin``/``amax`` or on a ``clamp`` bound (common in bf16 and
+        fp16, whose grid holds -0.5 exactly) gets the rule's convention from autodiff (a share of a
+        tie, the bound's one-sided derivative) while ``L`` is flat there.  A wrong rule is wrong on
+        a neighbourhood; this mismatch is gone at every random point ``radius`` away, where each
+        wrong mode matches the central difference again."""
+        if not wrong or any(name not in d.elsewhere for name in wrong):
+            return None
+        eps, radius = self.options.eps, self.options.radius
+        rng = np.random.default_rng([self.options.seed, 2])
+        for _ in range(KINK_NEIGHBOURS):
+            neighbour = _shift(self.x, _random_direction(rng, self.x), radius)
+            numeric, roundoff = self._central_difference(d.function, neighbour, d.direction, eps)
+            for name in wrong:
+                there = d.elsewhere[name](neighbour)
+                if not (
+                    _finite(there) and _close(there, numeric, d.scale, NUMERIC_RTOL, NUMERIC_ATOL + roundoff)
+                ):
+                    return None
+        return (
+            f"on a kink: {', '.join(wrong)} match the central difference at {KINK_NEIGHBOURS} random points "
+            f"{radius:g} away (x sits on a tie or a bound of an intermediate, where autodiff follows a "
+            "convention)"
+        )
 
 
 # ---------------------------------------------------------------- compiled vs eager

@@ -35,7 +35,8 @@ RULES: dict[str, str] = {
     GRAD_PRECISION: "the program casts below its inputs' precision, so float64 finite differences "
     "are not a fair reference",
     GRAD_NONDIFFERENTIABLE: "the value or its numeric derivative jumps between random points within "
-    "a small radius: a kink, step or domain edge, where modes may legitimately differ",
+    "a small radius, or autodiff disagrees only at x and agrees at random points a small radius "
+    "away: a kink, step, domain edge, tie or bound, where modes may legitimately differ",
     GRAD_MODE_NOT_IMPLEMENTED: "the framework says (NotImplementedError) that it lacks this "
     "differentiation mode for an op: a missing feature, not a wrong gradient",
     GRAD_NO_FP64_REFERENCE: "the program does not run in float64, so there is no finite-difference "

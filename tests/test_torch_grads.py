@@ -220,3 +220,25 @@ def test_gradient_stops_are_found_where_the_program_makes_them(
     assert (numeric is None) == (functions.skip_numeric is None), functions.skip_numeric
     assert numeric is None or numeric in functions.skip_numeric
     assert (forward is None) == (functions.skip_forward is None), functions.skip_forward
+
+
+def test_an_input_on_a_clamp_bound_at_a_tie_of_amin_is_a_kink_not_a_bug() -> None:
+    # Found by a 30-minute campaign: bf16 inputs hold -0.5 exactly, and amin(x.clamp(-0.5)) gives
+    # the element on the bound a share of the tie (autodiff's convention) while L is flat there.
+    from oracles.gradcheck import GradOptions, check_gradients
+    from oracles.phases import PhaseLog
+
+    functions = torch_functions(
+        "def fn(x):\n    return torch.amin(x.clamp(-0.5))", "(torch.tensor([-0.5, -0.7, 0.3, 1.0]),)"
+    )
+    functions.compiler = "aot_eager"
+    options = GradOptions(second_order=False)
+    verdict = check_gradients(functions, functions.initial_point(), options, PhaseLog())
+    assert verdict.outcome is Outcome.DROPPED and verdict.drop_rule == "grad_nondifferentiable"
+    assert "on a kink: reverse" in verdict.summary
+    # Off the bound the same rule is judged, and agrees.
+    off = torch_functions(
+        "def fn(x):\n    return torch.amin(x.clamp(-0.5))", "(torch.tensor([-0.4, -0.7, 0.3, 1.0]),)"
+    )
+    off.compiler = "aot_eager"
+    assert check_gradients(off, off.initial_point(), options, PhaseLog()).outcome is Outcome.PASS
