@@ -20,6 +20,7 @@ GRAD_PRECISION = "grad_precision"
 GRAD_NONDIFFERENTIABLE = "grad_nondifferentiable"
 GRAD_MODE_NOT_IMPLEMENTED = "grad_mode_not_implemented"
 GRAD_NO_FP64_REFERENCE = "grad_no_fp64_reference"
+ILL_CONDITIONED = "ill_conditioned"
 
 RULES: dict[str, str] = {
     NONDETERMINISTIC: "eager disagrees with itself across re-runs, so no comparison is fair",
@@ -41,6 +42,9 @@ RULES: dict[str, str] = {
     "differentiation mode for an op: a missing feature, not a wrong gradient",
     GRAD_NO_FP64_REFERENCE: "the program does not run in float64, so there is no finite-difference "
     "reference for its gradients",
+    ILL_CONDITIONED: "the compiled error is within what rounding alone does to this computation: the "
+    "float64 reference, rerun with every op's result perturbed at the dtype's unit roundoff (Monte "
+    "Carlo arithmetic), moves at least as far",
 }
 
 _OUT_OF_MEMORY = re.compile(r"can't allocate memory|out of memory|Cannot allocate memory", re.IGNORECASE)

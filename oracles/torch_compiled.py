@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from oracles import boundary, instability
+from oracles import boundary, instability, rounding_noise
 from oracles.compare import Leaf
 from oracles.compile_settings import CompileSettings, is_graph_break
 from oracles.judge import Run, eager_runs, exception_info, failed_compiled_run, judge, judge_draws
@@ -84,6 +84,8 @@ def check(program: TorchProgram, options: TorchOracleOptions, phases: PhaseLog |
         verdict = judge_draws(draws, eager, reruns, fp64, compiled, precision) or verdict
     if verdict.outcome is Outcome.BUG and verdict.symptom is Symptom.WRONG_VALUE and casts:
         verdict = _recheck_with_emulated_casts(program, options, phases, eager, fp64, verdict, casts, draws)
+    if verdict.outcome is Outcome.BUG and verdict.symptom is Symptom.WRONG_VALUE and fp64 is not None:
+        verdict = _recheck_rounding(program, options.seed, eager, fp64, verdict, draws, precision)
     verdict.seconds = time.monotonic() - started
     torch._dynamo.reset()
     return verdict
@@ -164,6 +166,39 @@ def _recheck_with_emulated_casts(
         verdict.drop_rule = instability.PRECISION_CAST
         verdict.summary += f" (gone with emulate_precision_casts; casts: {', '.join(casts[:3])})"
     return verdict
+
+
+def _recheck_rounding(
+    program: TorchProgram,
+    seed: int,
+    eager: Run,
+    fp64: Run,
+    verdict: Verdict,
+    draws: tuple[str, ...],
+    precision: str | None,
+) -> Verdict:
+    """Drop a compiled value whose error is within what rounding does to this computation
+    (:mod:`oracles.rounding_noise`), on the inputs (recorded or drawn) the verdict was judged on."""
+    index = draws.index(verdict.draw) if verdict.draw in draws else None
+
+    def leaf(run: Run) -> Leaf | None:
+        if index is not None:
+            run = run.draws[index] if index < len(run.draws) else Run(run.mode)
+        found = [x for x in run.leaves or [] if x.path == verdict.leaf and x.values is not None]
+        return found[0] if found else None
+
+    reference, computed = leaf(fp64), leaf(eager)
+    if reference is None or computed is None or verdict.rmse_compiled_vs_fp64 is None:
+        return verdict
+
+    def noisy() -> Any:
+        found = leaf(_run_eager(program, seed, fp64=True, draws=draws))
+        return None if found is None else found.values
+
+    unit = rounding_noise.unit_roundoff(computed.dtype, precision)
+    assert reference.values is not None
+    spread = rounding_noise.rounding_spread(noisy, reference.values, unit)
+    return rounding_noise.drop_within_rounding(verdict, spread)
 
 
 @contextlib.contextmanager

@@ -47,7 +47,7 @@ from typing import Any
 
 import numpy as np
 
-from oracles import instability
+from oracles import instability, rounding_noise
 from oracles.compile_settings import is_graph_break
 from oracles.gradcheck import GradOptions, ModeNotImplemented, PrecisionLimited, check_gradients
 from oracles.judge import exception_info
@@ -91,6 +91,8 @@ def check(
             )
         if _compiled_gradient_off_after_a_narrowing_cast(verdict, functions):
             verdict = _recheck_with_emulated_casts(program, backend, seed, phases, options, verdict)
+        if verdict.outcome is Outcome.BUG and verdict.backend == "compiled-reverse":
+            verdict = _recheck_rounding(functions, verdict)
         return verdict
     finally:
         torch._dynamo.reset()
@@ -102,6 +104,23 @@ def _compiled_gradient_off_after_a_narrowing_cast(verdict: Verdict, functions: T
         and verdict.backend == "compiled-reverse"
         and functions.narrowing_cast is not None
     )
+
+
+def _recheck_rounding(functions: TorchGradients, verdict: Verdict) -> Verdict:
+    """Drop a compiled gradient whose error is within what rounding does to this computation
+    (:mod:`oracles.rounding_noise`)."""
+    names = [f"grad[{name}]" for name in functions.input_names]
+    if verdict.leaf not in names or verdict.rmse_compiled_vs_fp64 is None:
+        return verdict
+    index = names.index(verdict.leaf)
+    x = functions.initial_point()
+    unit = rounding_noise.unit_roundoff(*functions.input_dtypes)
+    try:
+        reference = functions.reverse(x, fp64=True)[index]
+    except Exception:
+        return verdict
+    spread = rounding_noise.rounding_spread(lambda: functions.reverse(x, fp64=True)[index], reference, unit)
+    return rounding_noise.drop_within_rounding(verdict, spread)
 
 
 def _recheck_with_emulated_casts(

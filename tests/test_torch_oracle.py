@@ -137,3 +137,23 @@ def test_a_float32_result_cast_up_to_float64_is_judged_as_float32(oracle) -> Non
 
     verdict = judge(oracle, "layer_norm_then_double.py", draws=DRAWS)
     assert verdict.outcome.value == "pass", verdict.explain()
+
+
+def test_a_compiled_value_within_rounding_of_an_ill_conditioned_program_is_dropped(oracle) -> None:
+    # The compiled errors are given as numbers (a backend off by a chosen rmse cannot be made for
+    # real); the fp64 referee, its reruns under rounding noise and the leaf lookup are real.
+    from oracles.verdict import Outcome, Symptom, Verdict
+
+    namespace: dict = {}
+    exec(compile(program("fp_rules/torch_cancellation.py").source, "cancellation", "exec"), namespace)
+    subject = oracle.TorchProgram(lambda: namespace["fn"], namespace["make_inputs"])
+    eager = oracle._run_eager(subject, 0, fp64=False)
+    fp64 = oracle._run_eager(subject, 0, fp64=True)
+
+    def recheck(rmse: float) -> Verdict:
+        found = Verdict(Outcome.BUG, "differs", Symptom.WRONG_VALUE, leaf="out", rmse_compiled_vs_fp64=rmse)
+        return oracle._recheck_rounding(subject, 0, eager, fp64, found, (), None)
+
+    within = recheck(1e-3)  # rows of 64 are exact in float64; rounding moves them by ~4e-3
+    assert (within.outcome, within.drop_rule) == (Outcome.DROPPED, "ill_conditioned"), within.summary
+    assert recheck(0.5).outcome is Outcome.BUG  # a miscompile's size stays a bug
