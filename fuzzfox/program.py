@@ -220,6 +220,9 @@ def parse_program(source: str, path: str | None = None, default_target: str = ""
     try:
         tree = ast.parse(source, filename=path or "<program>")
     except SyntaxError as error:
+        if error.lineno is None and "\0" in source:  # Python names no line for a NUL byte
+            line = source[: source.index("\0")].count("\n") + 1
+            raise ProgramError(f"a NUL byte at line {line}: a program is Python source text") from None
         raise ProgramError(f"syntax error at line {error.lineno}: {error.msg}") from None
     _check_entry_points(tree)
     metadata = parse_header(source)

@@ -58,6 +58,7 @@ def test_content_address_ignores_line_endings_and_trailing_space() -> None:
         ("", "empty file"),
         ("```python\n" + GOOD + "```\n", "markdown fence left in at line 1"),
         (GOOD + "\ndef broken(:\n", "syntax error at line"),
+        (GOOD.replace("import torch", "import torch\x00"), "a NUL byte at line"),
         ("import torch\ndef make_inputs():\n    return ()\n", "no class Model and no function fn()"),
         (GOOD.replace("def make_inputs", "def inputs"), "no make_inputs() function"),
         (GOOD.replace("scale=2.0", "scale"), "Model() must take no constructor arguments (requires scale)"),

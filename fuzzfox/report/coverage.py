@@ -23,9 +23,10 @@ from fuzzfox.whitebox.catalog import CatalogError, load_catalog
 class Coverage:
     by_pass: pd.DataFrame  # pass, triggered, total, triggered %
     triggered: pd.DataFrame  # one row per triggered optimization: id, pass, runs, programs, bug runs
-    triggered_count: int
+    triggered_count: int  # of the catalog's optimizations (all triggered ones without a catalog)
     total: int | None  # None when neither the catalog nor stats.json says
     source: str  # where the totals come from, for the report's footnote
+    outside_catalog: list[str] = dataclasses.field(default_factory=list)  # triggered, not in it
 
 
 def pass_of(optimization: str) -> str:
@@ -50,20 +51,40 @@ def coverage(db: sqlite3.Connection, target: str | None, stats_total: int | None
     known = set(catalog_ids or ()) | set(triggered["optimization"])
     per_pass = pd.DataFrame({"optimization": sorted(known)})
     per_pass["pass"] = per_pass["optimization"].map(pass_of)
-    per_pass["triggered"] = per_pass["optimization"].isin(set(triggered["optimization"]))
+    reached = per_pass["optimization"].isin(set(triggered["optimization"]))
     per_pass["in catalog"] = per_pass["optimization"].isin(set(catalog_ids or ()))
+    if catalog_ids is None:
+        per_pass["triggered"], per_pass["not in catalog"] = reached, False
+    else:
+        # A probe may report an optimization the catalog leaves out (not CPU-reachable by its
+        # rules, or no pattern entry): counted apart, so no pass shows "1 of 0".
+        per_pass["triggered"] = reached & per_pass["in catalog"]
+        per_pass["not in catalog"] = reached & ~per_pass["in catalog"]
+    outside = sorted(per_pass.loc[per_pass["not in catalog"], "optimization"])
+    count = int(per_pass["triggered"].sum())
+    return Coverage(_by_pass(per_pass, catalog_ids is not None), triggered, count, total, source, outside)
+
+
+def _by_pass(per_pass: pd.DataFrame, with_catalog: bool) -> pd.DataFrame:
+    """One row per pass: triggered, and with a catalog its total and triggered %, and the
+    triggered optimizations it does not list where there are any."""
     by_pass = (
         per_pass.groupby("pass")
-        .agg(triggered=("triggered", "sum"), total=("in catalog", "sum"))
+        .agg(
+            triggered=("triggered", "sum"),
+            total=("in catalog", "sum"),
+            **{"not in catalog": ("not in catalog", "sum")},
+        )
         .reset_index()
-        .astype({"triggered": int, "total": int})
+        .astype({"triggered": int, "total": int, "not in catalog": int})
     )
-    if catalog_ids is None:
-        by_pass = by_pass.drop(columns="total")
-    else:
+    if not by_pass["not in catalog"].any():
+        by_pass = by_pass.drop(columns="not in catalog")
+    if with_catalog:
         by_pass["triggered %"] = (100.0 * by_pass["triggered"] / by_pass["total"].clip(lower=1)).round(1)
-    by_pass = by_pass.sort_values(["triggered", "pass"], ascending=[False, True], ignore_index=True)
-    return Coverage(by_pass, triggered, len(triggered), total, source)
+    else:
+        by_pass = by_pass.drop(columns="total")
+    return by_pass.sort_values(["triggered", "pass"], ascending=[False, True], ignore_index=True)
 
 
 def _catalog_ids(target: str | None) -> tuple[list[str] | None, str]:

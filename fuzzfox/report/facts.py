@@ -71,7 +71,11 @@ def summary_rows(summary: Summary) -> list[tuple[str, str]]:
 def coverage_line(cover: Coverage) -> str:
     total = f" of {cover.total}" if cover.total is not None else ""
     share = f" ({100.0 * cover.triggered_count / cover.total:.1f}%)" if cover.total else ""
-    return f"Triggered {cover.triggered_count}{total} optimizations{share}; {cover.source}."
+    outside = ""
+    if cover.outside_catalog:
+        named = ", ".join(cover.outside_catalog[:3]) + (", ..." if len(cover.outside_catalog) > 3 else "")
+        outside = f", and {len(cover.outside_catalog)} the catalog does not list ({named})"
+    return f"Triggered {cover.triggered_count}{total} optimizations{share}{outside}; {cover.source}."
 
 
 def bug_rows(bug: BugEntry) -> list[tuple[str, str]]:
