@@ -100,6 +100,7 @@ def test_analyze_with_the_embedded_default(test_model: Path, tmp_path: Path) -> 
     assert _requirements(tmp_path) == [SMALL_OPTIMIZATIONS[0]]
 
 
+@pytest.mark.slow  # 80 s; test_llm_client's dead-server resume is the default suite's proof
 @requires_torch
 @requires_llama
 def test_killing_the_server_mid_analysis_then_resuming(test_model: Path, tmp_path: Path) -> None:

@@ -228,13 +228,13 @@ def test_a_campaign_whose_remote_llm_is_down_judges_to_its_budget(tmp_path: Path
     only_llm = tmp_path / "only-llm"
     started = time.monotonic()
     result = run_cli(
-        *_campaign(only_llm, seeds, dead, "--model", "m", "--generators", "llm=1", "--minutes", "0.5"),
-        "--llm-retries", "0", "--llm-backoff", "5",
+        *_campaign(only_llm, seeds, dead, "--model", "m", "--generators", "llm=1", "--minutes", "0.25"),
+        "--llm-retries", "0", "--llm-backoff", "3",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
     assert time.monotonic() - started < 120
     stats = _stats(only_llm)
-    assert stats["ended_because"] == "time budget of 0.5 min spent"
+    assert stats["ended_because"] == "time budget of 0.25 min spent"
     assert result.stderr.count("LLM unavailable") >= 2  # it waited and tried again
 
 
