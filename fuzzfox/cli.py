@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from fuzzfox.cli_args import comma_list, positive_float, positive_int
+from fuzzfox.cli_args import EXIT_BUGS, EXIT_CLEAN, EXIT_USAGE, comma_list, positive_float, positive_int
 from fuzzfox.cli_campaign import add_commands as add_campaign_commands
 from fuzzfox.cli_campaign import command_campaign, command_status
 from fuzzfox.cli_crosscheck import add_commands as add_crosscheck_commands
@@ -33,7 +33,6 @@ from fuzzfox.targets.torch_inductor import DEFAULT_ORACLES, ORACLES
 from fuzzfox.whitebox.catalog import CatalogError
 from oracles.boundary import DRAWS
 
-EXIT_CLEAN, EXIT_BUGS, EXIT_USAGE = 0, 1, 2
 DEFAULT_TARGET = "torch-inductor"
 DEFAULT_BACKENDS = "aot_eager,inductor"
 

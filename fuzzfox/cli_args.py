@@ -1,8 +1,13 @@
-"""Argument types shared by the command-line modules (argparse ``type=`` callables)."""
+"""What the command-line modules share: exit statuses and argparse ``type=`` callables."""
 
 from __future__ import annotations
 
 import argparse
+
+# Every fuzzfox command exits with one of these (the README's "Exit status" section).
+EXIT_CLEAN = 0  # done, no bug candidate
+EXIT_BUGS = 1  # done, bug candidates found
+EXIT_USAGE = 2  # bad input: an option, a file, a missing framework, an unreachable LLM
 
 
 def positive_int(text: str) -> int:

@@ -12,12 +12,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from fuzzfox.cli_args import comma_list
+from fuzzfox.cli_args import EXIT_BUGS, EXIT_CLEAN, comma_list
 from fuzzfox.config import GENERATORS, ORACLES, load_toml
 from fuzzfox.targets import TARGETS
 from oracles.boundary import DRAWS
-
-EXIT_CLEAN, EXIT_BUGS = 0, 1
 
 CAMPAIGN_EPILOG = """\
 The campaign first judges the seed corpus (corpus/<target>/, or --seeds) to fill one pool per

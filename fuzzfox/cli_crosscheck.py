@@ -14,12 +14,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from fuzzfox.cli_args import comma_list
+from fuzzfox.cli_args import EXIT_BUGS, EXIT_CLEAN, comma_list
 from oracles.cross_backend import FAULTS, Case, FrameworkRun, base_framework, crosscheck
 from oracles.equivalences import FRAMEWORKS, select
 from oracles.verdict import Outcome, Verdict
 
-EXIT_CLEAN, EXIT_BUGS, EXIT_USAGE = 0, 1, 2
 TARGET_OF_FRAMEWORK = {"torch": "torch-inductor", "jax": "jax-xla", "tf": "tf-xla"}
 SUMMARY_WIDTH = 90
 

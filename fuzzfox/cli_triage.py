@@ -8,9 +8,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from fuzzfox.cli_args import comma_list, positive_int
+from fuzzfox.cli_args import EXIT_BUGS, EXIT_CLEAN, comma_list, positive_int
 
-EXIT_CLEAN, EXIT_BUGS = 0, 1
 DEFAULT_JOBS = min(os.cpu_count() or 1, 4)
 SUMMARY_WIDTH = 70
 

@@ -5,7 +5,8 @@ the value f(x) and the reverse-mode gradient of L = sum(w * f(x)) with respect t
 (the same weights w everywhere).  Each framework runs in its own child process
 (``python -m oracles.cross_backend``) that imports only that framework, gets every case at once
 and answers with an npz of leaves; the child is killed at the timeout.  Frameworks cannot be
-forked once they ran (measured on this project's machines), hence one fresh interpreter per framework, not a fork.
+forked once they ran (measured on this project's machines), hence one fresh interpreter per
+framework, not a fork.
 
 The rule, applied to values and to gradients alike (``judge_leaves``):
 
