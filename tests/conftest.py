@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -19,9 +20,20 @@ PROGRAMS = ROOT / "tests" / "programs"
 HOSTILE = PROGRAMS / "hostile"
 CORPUS = ROOT / "corpus" / "torch-inductor"
 
-requires_torch = pytest.mark.skipif(
-    __import__("importlib.util").util.find_spec("torch") is None, reason="torch is not installed"
-)
+
+def requires(module: str, extra: str) -> pytest.MarkDecorator:
+    """Skip unless ``module`` is importable, naming the extra that installs it."""
+    return pytest.mark.skipif(
+        importlib.util.find_spec(module) is None,
+        reason=f"{module} is not installed (pip install 'fuzzfox[{extra}]')",
+    )
+
+
+# One marker per optional dependency: a test file uses these, never a copy of its own.
+requires_torch = requires("torch", "torch")
+requires_jax = requires("jax", "jax")
+requires_tf = requires("tensorflow", "tf")
+requires_llama = requires("llama_cpp", "llm")
 
 
 def program(name: str) -> Program:

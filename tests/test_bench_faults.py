@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from fuzzfox.program import load_program
+from tests.conftest import requires_torch
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNNER = ROOT / "bench" / "faults" / "run.py"
@@ -194,7 +195,7 @@ def test_shadow_refuses_an_import_that_does_not_resolve_into_it(tmp_path):
     shadow.remove()
 
 
-@pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="torch is not installed")
+@requires_torch
 def test_torch_shadow_imports_the_patched_torch_and_leaves_the_installed_one_alone(tmp_path):
     fault = faults.load_fault(TORCH_FAULTS[0])
     original = faults.installed_file(fault)
@@ -290,7 +291,7 @@ def test_compare_counts_only_the_faults_run_in_both(tmp_path, capsys):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="torch is not installed")
+@requires_torch
 def test_verify_one_torch_fault(tmp_path, capsys):
     fault = faults.load_fault(TORCH_FAULTS[0])
     assert faults.main(["verify", "--fault", fault.id, "--out", str(tmp_path)]) == 0

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, PROGRAMS, ROOT, requires_torch, run_cli
+from tests.conftest import CORPUS, PROGRAMS, ROOT, requires_llama, requires_torch, run_cli
 
 pytestmark = requires_torch
 SEEDS = ("pointless_permute_pair.py", "addmm_mm_bias_fusion.py")
@@ -239,7 +239,7 @@ def test_ray_gives_the_same_verdicts_as_the_local_pool(tmp_path: Path, seeds: Pa
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None, reason="llama-cpp-python is not installed")
+@requires_llama
 def test_llm_rounds_through_the_embedded_server(tmp_path: Path, seeds: Path) -> None:
     from fuzzfox.llm.models import TEST_MODEL, get_model
     from fuzzfox.sandbox.pool import default_cache_dir

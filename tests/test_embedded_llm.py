@@ -8,7 +8,6 @@ the server mid-analysis is a real fault, not a simulated one.
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import os
 import signal
 import sqlite3
@@ -22,12 +21,8 @@ import pytest
 from fuzzfox.llm.models import TEST_MODEL, ModelInstallError, get_model, install_model
 from fuzzfox.llm.server import EmbeddedServer, free_port
 from fuzzfox.sandbox.pool import default_cache_dir
-from tests.conftest import ROOT, requires_torch, run_cli
+from tests.conftest import ROOT, requires_llama, requires_torch, run_cli
 
-requires_llama = pytest.mark.skipif(
-    importlib.util.find_spec("llama_cpp") is None,
-    reason="llama-cpp-python is not installed (pip install 'fuzzfox[llm]')",
-)
 SMALL_OPTIMIZATIONS = [
     "joint_graph.pointless_view",
     "joint_graph.pointless_convert",

@@ -8,7 +8,6 @@ are shown passing when nothing is broken.
 
 from __future__ import annotations
 
-import importlib.util
 import textwrap
 
 import pytest
@@ -19,11 +18,9 @@ from fuzzfox.sandbox.pool import PoolConfig, WorkerStartError, run_programs
 from oracles import instability
 from oracles.verdict import Outcome, Stage, Symptom, Verdict
 from tests.conftest import PROGRAMS as PROGRAM_FILES
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, requires_jax, run_cli
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("jax") is None, reason="jax is not installed (pip install 'fuzzfox[jax]')"
-)
+pytestmark = requires_jax
 
 HEADER = "# target: jax-xla\nimport numpy as np\nimport jax\nimport jax.numpy as jnp\nfrom jax import lax\n\n"
 PROGRAMS = {

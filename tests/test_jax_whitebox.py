@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import textwrap
 from pathlib import Path
@@ -11,11 +10,7 @@ import pytest
 
 from fuzzfox.program import load_program
 from fuzzfox.whitebox.source_dir import SourceDirError, blank_out, extract
-from tests.conftest import ROOT, run_cli
-
-requires_jax = pytest.mark.skipif(
-    importlib.util.find_spec("jax") is None, reason="jax is not installed (pip install 'fuzzfox[jax]')"
-)
+from tests.conftest import ROOT, requires_jax, run_cli
 
 
 @pytest.fixture(scope="module")

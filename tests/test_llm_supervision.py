@@ -36,13 +36,9 @@ from fuzzfox.llm.server import (
 )
 from fuzzfox.llm.supervisor import SupervisedServer
 from fuzzfox.sandbox.pool import default_cache_dir
-from tests.conftest import CORPUS, ROOT, requires_torch, run_cli
+from tests.conftest import CORPUS, ROOT, requires_llama, requires_torch, run_cli
 from tests.fault_llm_server import FaultServer, running
 
-requires_llama = pytest.mark.skipif(
-    importlib.util.find_spec("llama_cpp") is None,
-    reason="llama-cpp-python is not installed (pip install 'fuzzfox[llm]')",
-)
 SAY_OK = [{"role": "user", "content": "Say OK."}]
 
 

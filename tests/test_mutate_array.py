@@ -5,7 +5,6 @@ subprocess per framework: forking or importing TF here would cost every other te
 from __future__ import annotations
 
 import ast
-import importlib.util
 import json
 import os
 import random
@@ -20,7 +19,7 @@ from fuzzfox.generation import array_ops
 from fuzzfox.generation.generators import GenerationRequest, MutationGenerator
 from fuzzfox.generation.mutate_array import OPERATORS, mutate
 from fuzzfox.program import Program, load_program, parse_program
-from tests.conftest import ROOT
+from tests.conftest import ROOT, requires
 
 SEEDS = {
     target: [load_program(path) for path in sorted((ROOT / "corpus" / target).glob("*.py"))]
@@ -32,13 +31,9 @@ RUN_SAMPLE = 10
 RUNNABLE_RATE = 0.8
 
 
-def requires(target: str) -> pytest.MarkDecorator:
+def requires_framework(target: str) -> pytest.MarkDecorator:
     module = FRAMEWORK_MODULE[target]
-    extra = "jax" if module == "jax" else "tf"
-    return pytest.mark.skipif(
-        importlib.util.find_spec(module) is None,
-        reason=f"{module} is not installed (pip install 'fuzzfox[{extra}]')",
-    )
+    return requires(module, "jax" if module == "jax" else "tf")
 
 
 # Run in a fresh interpreter: each program is written to a file and imported (tf.function's
@@ -236,7 +231,7 @@ def test_the_mutation_generator_dispatches_array_targets_to_the_array_mutator() 
         assert program.metadata["parent"] in {e.id for e in examples}
 
 
-@requires(array_ops.JAX)
+@requires_framework(array_ops.JAX)
 def test_jax_mutants_run_eagerly_and_identity_wraps_keep_the_values(tmp_path: Path) -> None:
     """One JAX process for every JAX check."""
     sample = mutants(array_ops.JAX, per_seed=1, seed=11)[::4][:RUN_SAMPLE]
@@ -256,7 +251,7 @@ def test_jax_mutants_run_eagerly_and_identity_wraps_keep_the_values(tmp_path: Pa
     )
 
 
-@requires(array_ops.TF)
+@requires_framework(array_ops.TF)
 def test_tf_mutants_run_eagerly_and_identity_wraps_keep_the_values(tmp_path: Path) -> None:
     """One TF process for every TF check (its import alone costs ~5 s)."""
     sample = mutants(array_ops.TF, per_seed=1, seed=11)[::3][:RUN_SAMPLE]

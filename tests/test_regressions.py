@@ -6,7 +6,6 @@ cheap proof, the torch one compiles with Inductor and is marked slow.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from fuzzfox.program import EXPECTATION_REQUIRED, SYMPTOMS, ProgramError, load_p
 from fuzzfox.sandbox.pool import default_cache_dir
 from fuzzfox.targets import get_target
 from oracles.verdict import Symptom
-from tests.conftest import PROGRAMS, ROOT, requires_torch
+from tests.conftest import PROGRAMS, ROOT, requires_tf, requires_torch
 
 pytest_plugins = ["pytester"]
 
@@ -26,10 +25,6 @@ TF_BUG = REGRESSIONS / "tf-xla" / "tensor_scatter_add_forward_over_reverse.py"
 TORCH_FOLDING_BUG = REGRESSIONS / "torch-inductor" / "freezing_binary_folding_conv_transpose.py"
 CACHE_DIR = default_cache_dir()  # pytester moves HOME: keep this machine's warm Inductor cache
 
-requires_tf = pytest.mark.skipif(
-    importlib.util.find_spec("tensorflow") is None,
-    reason="tensorflow is not installed (pip install 'fuzzfox[tf]')",
-)
 
 PLAIN = """\
 # target: torch-inductor

@@ -4,6 +4,7 @@ gradient oracle (through the real sandbox) records that rule as a trigger."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from fuzzfox.sandbox.isolation import Limits
 from fuzzfox.sandbox.pool import PoolConfig, default_cache_dir, run_programs
 from fuzzfox.targets import get_target
 from fuzzfox.whitebox.catalog import load_catalog
-from tests.test_mutate_array import requires, run_eagerly
+from tests.test_mutate_array import requires_framework, run_eagerly
 
 COUNT = 20
 RUNNABLE_RATE = 0.9
@@ -106,14 +107,14 @@ def test_the_registry_is_consistent() -> None:
 @pytest.mark.parametrize("target", array_ops.TARGETS)
 def test_every_rule_the_registry_names_is_in_the_target_catalog(target: str) -> None:
     framework = "jax" if target == array_ops.JAX else "tensorflow"
-    if not __import__("importlib.util").util.find_spec(framework):
+    if importlib.util.find_spec(framework) is None:
         pytest.skip(f"{framework} is not installed")
     catalog = {o.id for o in load_catalog(get_target(target), default_cache_dir())}
     missing = [unit for unit in array_ops.aimable_units(target) if unit not in catalog]
     assert not missing
 
 
-@requires(array_ops.JAX)
+@requires_framework(array_ops.JAX)
 def test_jax_programs_run_eagerly(tmp_path: Path) -> None:
     programs = synthesize(array_ops.JAX, 21, COUNT)
     programs += [p for rule in AIMED[array_ops.JAX] for p in synthesize(array_ops.JAX, 5, 2, rule)]
@@ -122,7 +123,7 @@ def test_jax_programs_run_eagerly(tmp_path: Path) -> None:
     assert len(errors) <= len(programs) * (1 - RUNNABLE_RATE), json.dumps(errors, indent=1)[:4000]
 
 
-@requires(array_ops.TF)
+@requires_framework(array_ops.TF)
 def test_tf_programs_run_eagerly(tmp_path: Path) -> None:
     """One TF process for every TF program (its import alone costs ~5 s)."""
     programs = synthesize(array_ops.TF, 21, COUNT)
@@ -133,7 +134,7 @@ def test_tf_programs_run_eagerly(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "target", [pytest.param(target, marks=requires(target)) for target in array_ops.TARGETS]
+    "target", [pytest.param(target, marks=requires_framework(target)) for target in array_ops.TARGETS]
 )
 def test_aimed_programs_trigger_their_rule_under_the_real_gradient_oracle(target: str) -> None:
     """Through the sandbox: the jax target records the autodiff rules differentiating a program

@@ -7,7 +7,6 @@ injected, quiet on the same program without it.  One real, known TF autodiff bug
 
 from __future__ import annotations
 
-import importlib.util
 import re
 
 import pytest
@@ -18,12 +17,9 @@ from fuzzfox.sandbox.pool import PoolConfig, WorkerStartError, run_programs
 from oracles import instability
 from oracles.verdict import Verdict
 from tests.conftest import PROGRAMS as PROGRAM_FILES
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, requires_tf, run_cli
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("tensorflow") is None,
-    reason="tensorflow is not installed (pip install 'fuzzfox[tf]')",
-)
+pytestmark = requires_tf
 
 CORPUS = ROOT / "corpus" / "tf-xla"
 HEADER = "# target: tf-xla\nimport numpy as np\nimport tensorflow as tf\n\n\n"

@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import ast
-import importlib.util
 import re
-
-import pytest
 
 from fuzzfox.targets import get_target
 from fuzzfox.whitebox.catalog import load_catalog
 from fuzzfox.whitebox.tf_gradients import registrations
-from tests.conftest import run_cli
-
-requires_tf = pytest.mark.skipif(
-    importlib.util.find_spec("tensorflow") is None,
-    reason="tensorflow is not installed (pip install 'fuzzfox[tf]')",
-)
+from tests.conftest import requires_tf, run_cli
 
 REGISTERING_MODULE = """
 @ops.RegisterGradient("BatchMatMul")
