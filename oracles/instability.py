@@ -44,7 +44,7 @@ RULES: dict[str, str] = {
     "reference for its gradients",
     ILL_CONDITIONED: "the compiled error is within what rounding alone does to this computation: the "
     "float64 reference, rerun with every op's result perturbed at the dtype's unit roundoff (Monte "
-    "Carlo arithmetic), moves at least as far",
+    "Carlo arithmetic), moves at least a third as far",
 }
 
 _OUT_OF_MEMORY = re.compile(r"can't allocate memory|out of memory|Cannot allocate memory", re.IGNORECASE)

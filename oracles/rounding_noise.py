@@ -10,8 +10,9 @@ k before the matmul: eager rmse 7e-7, compiled 2e-5, both float32 roundings).
 Monte Carlo arithmetic (Parker, 1997; Verificarlo) measures what rounding can do: the float64
 referee runs again with the result of every op that rounds perturbed by a random relative error
 of at most the computation dtype's unit roundoff, the textbook model of one rounding.  The rmse
-of those runs against the referee is the error any float32 (or float16, bfloat16) algorithm
-may carry; a compiled result within it is no evidence of a bug (``ill_conditioned``, dropped).
+of those runs against the referee is the error a float32 (or float16, bfloat16) algorithm
+carries; a compiled result within 3 times it (as ``same`` allows compiled 3 times eager's
+error) is no evidence of a bug (``ill_conditioned``, dropped).
 On a well-conditioned program the spread is about the unit roundoff, so a real miscompile
 (an error of 1e-3) stays far outside it.
 
@@ -31,6 +32,11 @@ from oracles import instability
 from oracles.verdict import Outcome, Verdict
 
 RUNS = 3
+# A compiled result within this many times the spread is within rounding: the spread is the
+# typical error of one rounding per op, and an algorithm as valid may round more often (SDPA
+# scales q and k each, where eager scales their product once); 3 is the multiplier the
+# ``same`` rule gives compiled over eager.
+SPREAD_MULTIPLIER = 3.0
 UNIT_ROUNDOFF = {"float64": 2.0**-53, "float32": 2.0**-24, "float16": 2.0**-11, "bfloat16": 2.0**-8}
 EXACT_OPS = frozenset(
     {
@@ -107,9 +113,10 @@ def rounding_spread(
 
 
 def drop_within_rounding(verdict: Verdict, spread: float | None) -> Verdict:
-    """``verdict`` dropped as ``ill_conditioned`` when its compiled rmse is within ``spread``."""
+    """``verdict`` dropped as ``ill_conditioned`` when its compiled rmse is within
+    ``SPREAD_MULTIPLIER`` times ``spread``."""
     rmse = verdict.rmse_compiled_vs_fp64
-    if rmse is None or spread is None or rmse > spread:
+    if rmse is None or spread is None or rmse > SPREAD_MULTIPLIER * spread:
         return verdict
     verdict.outcome = Outcome.DROPPED
     verdict.drop_rule = instability.ILL_CONDITIONED

@@ -15,4 +15,4 @@ class Model(torch.nn.Module):
 
 
 def make_inputs():
-    return (torch.randn(2, 8, 4, 2), torch.randn(2, 8, 4, 2))
+    return (torch.randn(2, 4, 4, 4), torch.randn(2, 4, 4, 4))
