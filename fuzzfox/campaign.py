@@ -45,6 +45,7 @@ from fuzzfox.generation.generators import (
     Generator,
     LLMGenerator,
     MutationGenerator,
+    PatternGenerator,
     SynthGenerator,
 )
 from fuzzfox.llm.availability import LLMAvailability
@@ -224,6 +225,8 @@ class Campaign:
             self.generators["mutate"] = MutationGenerator()
         if weights.get("synth"):
             self.generators["synth"] = SynthGenerator()
+        if weights.get("pattern"):
+            self.generators["pattern"] = PatternGenerator(self.catalog)
         if weights.get("llm") and self.options.llm != NO_LLM:
             from fuzzfox.generation.prompt import GenerationPrompt
             from fuzzfox.llm.client import LLMClient, LLMSettings
@@ -379,15 +382,18 @@ class Campaign:
         return [p for p in programs if p.target == self.options.target]
 
     def candidates(self) -> list[str]:
-        """Optimizations worth a round: with a pool example, or a requirement to go on."""
+        """Optimizations worth a round: with a pool example, a requirement to go on, or a pattern
+        the pattern-directed generator can write a program from."""
         pooled = set(self.feedback.pool_sizes())
         with_requirement = set(self.shipped) | {
             row[0] for row in self.store.db.execute("SELECT DISTINCT optimization FROM requirements")
         }
         if not self._llm_usable() and "synth" not in self.generators:
             with_requirement = set()  # only the LLM works from a requirement without pool examples
+        pattern = self.generators.get("pattern")
+        writable = pattern.writable if isinstance(pattern, PatternGenerator) else set()
         wanted = set(self.options.optimizations) or set(self.catalog)
-        return sorted(o for o in (pooled | with_requirement) if o in self.catalog and o in wanted)
+        return sorted(o for o in (pooled | with_requirement | writable) if o in self.catalog and o in wanted)
 
     def requirement(self, optimization: Optimization) -> str | None:
         found = self.requirements.latest(optimization)
@@ -408,6 +414,9 @@ class Campaign:
         return shipped.text if shipped else None
 
     def _choose_generator(self, request: GenerationRequest, rng: random.Random) -> Generator | None:
+        pattern = self.generators.get("pattern")
+        if pattern is not None and not request.examples and pattern.available(request):
+            return pattern  # an empty pool it can write for: the pattern itself comes first
         usable = [
             (name, weight)
             for name, weight in self.options.generators.items()

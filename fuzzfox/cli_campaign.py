@@ -91,7 +91,8 @@ def add_campaign_arguments(parser: argparse.ArgumentParser) -> None:
         "--generators",
         type=_weights,
         metavar="G=W,...",
-        help="generator weights (default: llm=2,mutate=1,synth=1)",
+        help="generator weights (default: llm=2,mutate=1,synth=1,pattern=1; pattern writes programs "
+        "from an optimization's own pattern and takes every round of an empty pool it can write)",
     )
     add("--jobs", "-j", type=int, help="sandbox workers (default: 2)")
     add("--batch", type=int, help="programs per round (default: 4)")

@@ -16,7 +16,7 @@ from typing import Any
 from oracles.boundary import DRAWS
 
 ROOT = Path(__file__).resolve().parent.parent
-GENERATORS = ("llm", "mutate", "synth")
+GENERATORS = ("llm", "mutate", "synth", "pattern")
 ORACLES = ("values", "grads")
 NO_LLM = "none"
 
@@ -52,7 +52,7 @@ class CampaignOptions:
     compile_settings: str = "bandit"
     optimizations: list[str] = dataclasses.field(default_factory=list)  # only these (default: all)
     generators: dict[str, float] = dataclasses.field(
-        default_factory=lambda: {"llm": 2.0, "mutate": 1.0, "synth": 1.0}
+        default_factory=lambda: {"llm": 2.0, "mutate": 1.0, "synth": 1.0, "pattern": 1.0}
     )
     seeds: list[str] = dataclasses.field(default_factory=list)  # default: corpus/<target>
     seed: int = 0

@@ -15,10 +15,12 @@ from fuzzfox.generation import mutate_array, synth_array
 from fuzzfox.generation.answers import Candidate, parse_answer
 from fuzzfox.generation.array_ops import TARGETS as ARRAY_TARGETS
 from fuzzfox.generation.mutate import mutate
+from fuzzfox.generation.pattern_directed import can_write, pattern_programs
 from fuzzfox.generation.prompt import GenerationPrompt
 from fuzzfox.generation.synth import synthesize
 from fuzzfox.llm.client import LLMClient
 from fuzzfox.program import DEFAULT_MODE, Program, ProgramError, parse_program, with_header
+from fuzzfox.whitebox.optimization import Optimization
 
 
 @dataclasses.dataclass(frozen=True)
@@ -132,3 +134,22 @@ class SynthGenerator:
             return [_checked(with_header(program, target=request.target)) for program in drawn]
         programs = synthesize(request.seed, request.count, optimization=request.optimization)
         return [_aimed_at(program, request) for program in programs]
+
+
+class PatternGenerator:
+    """Programs written from the optimization's own pattern and the recipe of its trace
+    (:mod:`~fuzzfox.generation.pattern_directed`); only for optimizations it can write, where the
+    campaign gives it the rounds of an empty pool."""
+
+    name = "pattern"
+
+    def __init__(self, catalog: dict[str, Optimization]) -> None:
+        self.writable = {ident for ident, optimization in catalog.items() if can_write(optimization)}
+        self.catalog = catalog
+
+    def available(self, request: GenerationRequest) -> bool:
+        return request.optimization in self.writable
+
+    def generate(self, request: GenerationRequest) -> list[Candidate]:
+        programs = pattern_programs(self.catalog[request.optimization], request.seed, request.count)
+        return [_checked(program) for program in programs]

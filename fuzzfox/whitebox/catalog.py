@@ -14,6 +14,9 @@ from pathlib import Path
 from fuzzfox.targets import Target
 from fuzzfox.whitebox.optimization import Optimization
 
+# Bumped when extraction records more: a cached catalog of an older format is extracted again.
+CATALOG_FORMAT = "-v2"
+
 
 class CatalogError(RuntimeError):
     pass
@@ -22,7 +25,7 @@ class CatalogError(RuntimeError):
 def load_catalog(target: Target, cache_dir: Path) -> list[Optimization]:
     if target.extractor is None:
         raise CatalogError(f"target {target.name} has no optimization extractor")
-    path = cache_dir / "catalog" / f"{target.name}-{target.version()}.json"
+    path = cache_dir / "catalog" / f"{target.name}-{target.version()}{CATALOG_FORMAT}.json"
     if not path.exists():
         result = subprocess.run(
             [sys.executable, "-m", target.extractor], capture_output=True, text=True, check=False

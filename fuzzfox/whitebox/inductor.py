@@ -16,6 +16,8 @@ Imports torch: run it in a worker or via ``python -m fuzzfox.whitebox.inductor``
 from __future__ import annotations
 
 import ast
+import contextlib
+import dataclasses
 import gc
 import hashlib
 import inspect
@@ -77,6 +79,84 @@ def initialize_pattern_tables() -> None:
 
     for lazy_init in (joint_graph.lazy_init, post_grad.lazy_init, freezing_patterns.lazy_init):
         lazy_init()
+
+
+def replacement_recipes() -> dict[str, dict[str, Any]]:
+    """Fill the pattern tables (first call in the process only: the initializers run once) and
+    return what each generated replacement pattern was traced from."""
+    with _recording_replacements() as recipes:
+        initialize_pattern_tables()
+    return recipes
+
+
+@contextlib.contextmanager
+def _recording_replacements() -> Iterator[dict[str, dict[str, Any]]]:
+    """Record every ``gen_register_replacement`` call while the tables fill: by the pattern's
+    unique name (the entry's ``pattern_name``), the example inputs it was traced with (shape,
+    stride, dtype, requires_grad; a 0-d tensor's value), whether it was traced as training
+    (``joint_fwd_bwd``) or inference, and its scalar arguments.  That is the recipe of a program
+    that holds the pattern (:mod:`fuzzfox.generation.pattern_directed`).
+
+    The fx_passes modules bind the function by name at import, so each is imported first and
+    its binding replaced for the duration; an import that fails (a GPU-only module) is skipped."""
+    import importlib
+    import pkgutil
+
+    import torch._inductor.fx_passes as fx_passes
+    from torch._inductor import pattern_matcher
+
+    for info in pkgutil.iter_modules(fx_passes.__path__):
+        with contextlib.suppress(Exception):
+            importlib.import_module(f"{fx_passes.__name__}.{info.name}")
+    original = pattern_matcher.gen_register_replacement
+    signature = inspect.signature(original)
+    recipes: dict[str, dict[str, Any]] = {}
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        with contextlib.suppress(Exception):
+            bound = signature.bind(*args, **kwargs)
+            call = bound.arguments
+            recipes[call["unique_name"]] = {
+                "search_fn": call["search_fn"].__name__,
+                "inputs": [_describe_example(value) for value in call["example_inputs"]],
+                "training": getattr(call["trace_fn"], "__name__", "") == "joint_fwd_bwd",
+                "scalars": dict(call.get("scalar_workaround") or {}),
+                "parameters": list(inspect.signature(call["search_fn"]).parameters),
+            }
+        return original(*args, **kwargs)
+
+    patched = [
+        module
+        for name, module in list(sys.modules.items())
+        if name.startswith("torch._inductor")
+        and getattr(module, "gen_register_replacement", None) is original
+    ]
+    for module in patched:
+        module.gen_register_replacement = recording  # type: ignore[attr-defined]
+    try:
+        yield recipes
+    finally:
+        for module in patched:
+            module.gen_register_replacement = original  # type: ignore[attr-defined]
+
+
+def _describe_example(value: Any) -> dict[str, Any]:
+    """A JSON description of one example input of a pattern trace."""
+    import torch
+
+    if not isinstance(value, torch.Tensor):
+        return {"value": value if isinstance(value, (bool, int, float)) else repr(value)}
+    described: dict[str, Any] = {
+        "shape": list(value.shape),
+        "stride": list(value.stride()),
+        "dtype": str(value.dtype).removeprefix("torch."),
+        "requires_grad": bool(value.requires_grad),
+    }
+    if value.dim() == 0:
+        constant = getattr(value, "constant", None)
+        with contextlib.suppress(Exception):
+            described["value"] = float(constant if constant is not None else value)
+    return described
 
 
 def _is_instance(value: object, kind: type) -> bool:
@@ -359,9 +439,11 @@ def extract() -> list[Optimization]:
     """Every Inductor optimization of the installed torch, sorted by id."""
     by_id: dict[str, Optimization] = {}
     handlers: set[tuple[str, str]] = set()
+    recipes = replacement_recipes()
     for ident, pass_name, entry in identify_entries():
         if ident not in by_id and (optimization := _entry_optimization(ident, pass_name, entry)):
-            by_id[ident] = optimization
+            recipe = recipes.get(getattr(entry, "pattern_name", None) or "")
+            by_id[ident] = dataclasses.replace(optimization, recipe=recipe) if recipe else optimization
         if (handler := getattr(entry, "handler", None)) is not None:
             handlers.add((torch_file(handler), inspect.unwrap(getattr(handler, "func", handler)).__name__))
     for optimization in pass_function_optimizations(handlers):

@@ -19,6 +19,9 @@ class Optimization:
     fired_lines: tuple[int, ...]  # lines whose execution means it fired (empty: counted on apply)
     cpu: bool  # can fire on a CPU-only machine
     pattern: str = ""  # the matched pattern, pretty-printed, when there is one
+    # how the framework traced the pattern (example inputs, training or not, scalar arguments),
+    # for the replacements it generates from a search function; None for the others
+    recipe: dict[str, Any] | None = None
 
     @property
     def location(self) -> str:

@@ -1,0 +1,193 @@
+"""Pattern-directed synthesis: programs that hold an optimization's own pattern (no LLM).
+
+Inductor generates many of its replacements by tracing a *search function* on example inputs
+(``gen_register_replacement``: every ``fuse_attention`` variant, training and inference, float
+and half, batch of one or more).  The catalog keeps that function's source and the recipe of its
+trace (:attr:`~fuzzfox.whitebox.optimization.Optimization.recipe`: each example input's shape,
+stride, dtype and ``requires_grad``, a 0-d input's value, training or inference, the scalar
+arguments).  A program that calls the search function itself on inputs made to the recipe holds
+the pattern by construction; the trigger probe says whether the optimization's ``extra_check``
+took it too.
+
+Variants of one optimization keep what the pattern depends on (ranks, dtypes, layouts, a batch
+of one, equal sizes equal) and move the rest: the first is the recipe as traced; the others map
+each distinct size to another (all dims of one size together, so a sequence length shared by
+the queries and the mask stays shared) and draw other values for the scalar arguments.
+
+Nothing here imports a framework: the programs are text, written in the campaign process.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import random
+from collections.abc import Sequence
+from typing import Any
+
+from fuzzfox.program import Program, ProgramError, parse_program
+from fuzzfox.whitebox.optimization import Optimization
+
+TARGET = "torch-inductor"
+ORIGIN = "pattern"
+SIZE_CHOICES = (2, 3, 4, 5, 6, 8, 12, 16)  # what a size other than 1 may become in a variant
+MAX_ELEMENTS = 1 << 16  # per input, so a variant stays quick to compile and run
+# Natural values for the scalar arguments patterns take (the traced ones are magic numbers
+# chosen to be recognizable: 0.66666, 0.113377).  dropout_p must stay positive in training,
+# where dropout is in the traced graph; inference patterns are traced with it fixed at 0.
+SCALAR_CHOICES: dict[str, tuple[float, ...]] = {
+    "inv_scale": (4.0, 2.0, 8.0, 2.8284271247461903),
+    "scale_factor": (0.25, 0.125, 0.5, 0.3535533905932738),
+    "dropout_p": (0.1, 0.2, 0.3),
+}
+
+
+def can_write(optimization: Optimization) -> bool:
+    """Whether a program can be written for it: a recipe and a search function in its source."""
+    recipe = optimization.recipe
+    return bool(recipe) and _search_function(optimization) is not None
+
+
+def pattern_programs(optimization: Optimization, seed: int, count: int) -> list[Program]:
+    """Up to ``count`` distinct programs for ``optimization`` (the recipe first), from ``seed``."""
+    if not can_write(optimization):
+        return []
+    rng = random.Random(seed)
+    written: dict[str, Program] = {}
+    for variant in range(count * 3):
+        if len(written) >= count:
+            break
+        program = _program(optimization, rng if variant else None)
+        if program is not None:
+            written.setdefault(program.id, program)
+    return list(written.values())
+
+
+def _search_function(optimization: Optimization) -> ast.FunctionDef | None:
+    recipe = optimization.recipe or {}
+    try:
+        tree = ast.parse(optimization.source)
+    except SyntaxError:
+        return None
+    name = recipe.get("search_fn")
+    return next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None)
+
+
+def _program(optimization: Optimization, rng: random.Random | None) -> Program | None:
+    """The recipe as traced (``rng`` None), or a variant drawn from ``rng``."""
+    recipe = optimization.recipe or {}
+    function = _search_function(optimization)
+    assert function is not None
+    inputs: list[dict[str, Any]] = recipe["inputs"]
+    sizes = _size_map(inputs, rng)
+    traced = list(recipe.get("parameters") or [])
+    parameters = [a.arg for a in function.args.args]
+    named = traced[: len(inputs)] if len(traced) >= len(inputs) else parameters[: len(inputs)]
+    # A 0-d example input stands for a Python scalar (a scale the extra_check wants as a number
+    # in the graph, not a tensor input); the others are the program's inputs.
+    tensors = {name: spec for name, spec in zip(named, inputs, strict=True) if spec.get("shape")}
+    tensor_names = list(tensors)
+    arguments = []
+    for name in parameters:
+        if name in tensors:
+            arguments.append(name)
+        else:
+            arguments.append(f"{name}={_scalar(name, recipe, rng)!r}")
+    made = [_tensor(spec, sizes, recipe.get("training", False)) for spec in tensors.values()]
+    if any(m is None for m in made):
+        return None
+    mode = "training" if recipe.get("training") else "inference"
+    lines = [
+        f"# target: {TARGET}",
+        f"# optimization: {optimization.id}",
+        f"# origin: {ORIGIN}",
+        "# parent: -",
+        f"# mode: {mode}",
+        f"# description: {function.name} from {optimization.file}, on inputs made to the recipe of its trace",
+        "import torch",
+        "",
+        "aten = torch.ops.aten",
+        "",
+        "",
+        ast.unparse(_without_docstring(function)),
+        "",
+        "",
+        "class Model(torch.nn.Module):",
+        f"    def forward(self, {', '.join(tensor_names)}):",
+        f"        return {function.name}({', '.join(arguments)})",
+        "",
+        "",
+        "def make_inputs():",
+        f"    return ({', '.join(str(m) for m in made)}{',' if len(made) == 1 else ''})",
+        "",
+    ]
+    try:
+        return parse_program("\n".join(lines))
+    except ProgramError:
+        return None
+
+
+def _without_docstring(function: ast.FunctionDef) -> ast.FunctionDef:
+    body = function.body
+    if len(body) > 1 and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        function = ast.FunctionDef(**{**function.__dict__, "body": body[1:]})
+    return function
+
+
+def _size_map(inputs: Sequence[dict[str, Any]], rng: random.Random | None) -> dict[int, int]:
+    """Each distinct size of the inputs -> its size in this variant (1 stays 1)."""
+    distinct = sorted({size for spec in inputs for size in spec.get("shape", ()) if size > 1})
+    if rng is None:
+        return {size: size for size in distinct}
+    for _ in range(8):
+        mapping = {size: rng.choice((size, *SIZE_CHOICES)) for size in distinct}
+        if all(_elements(spec, mapping) <= MAX_ELEMENTS for spec in inputs):
+            return mapping
+    return {size: size for size in distinct}
+
+
+def _elements(spec: dict[str, Any], sizes: dict[int, int]) -> int:
+    return math.prod(sizes.get(size, size) for size in spec.get("shape", ()))
+
+
+def _scalar(name: str, recipe: dict[str, Any], rng: random.Random | None) -> float:
+    choices = SCALAR_CHOICES.get(name) or SCALAR_CHOICES["inv_scale" if "inv" in name else "scale_factor"]
+    if name == "dropout_p" and not recipe.get("training"):
+        return 0.0
+    return choices[0] if rng is None else rng.choice(choices)
+
+
+def _tensor(spec: dict[str, Any], sizes: dict[int, int], training: bool) -> str | None:
+    """A ``make_inputs`` expression for one example input of the recipe."""
+    if "shape" not in spec:
+        value = spec.get("value")
+        return repr(value) if isinstance(value, (bool, int, float)) else None
+    dtype = spec["dtype"]
+    shape = [sizes.get(size, size) for size in spec["shape"]]
+    grad = training and spec.get("requires_grad", False) and dtype.startswith(("float", "bfloat"))
+    if not shape:
+        value = spec.get("value", 2.0)
+        return f"torch.tensor({float(value)!r}, dtype=torch.{dtype})"
+    if dtype == "bool":
+        return f"torch.rand({_sizes(shape)}) > 0.25"
+    if not dtype.startswith(("float", "bfloat")):
+        return f"torch.randint(0, 4, ({_sizes(shape)},), dtype=torch.{dtype})"
+    made = f"torch.randn({_sizes(shape)}, dtype=torch.{dtype})"
+    order = _stride_order(spec)
+    if order != list(range(len(shape))) and len(set(spec["stride"])) == len(shape):
+        # the same layout as traced (dims in memory in the recorded order), made by a permute
+        # of a contiguous tensor, so the input is a view with those strides
+        permuted = [shape[d] for d in order]
+        inverse = [order.index(d) for d in range(len(shape))]
+        made = f"torch.randn({_sizes(permuted)}, dtype=torch.{dtype}).permute({', '.join(map(str, inverse))})"
+    return f"{made}.requires_grad_()" if grad else made
+
+
+def _stride_order(spec: dict[str, Any]) -> list[int]:
+    """The dims from outermost to innermost in memory (by recorded stride, then position)."""
+    strides = spec.get("stride") or []
+    return sorted(range(len(strides)), key=lambda d: (-strides[d], d))
+
+
+def _sizes(shape: Sequence[int]) -> str:
+    return ", ".join(str(size) for size in shape)

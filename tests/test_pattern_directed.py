@@ -1,0 +1,109 @@
+"""Pattern-directed synthesis: programs written from how Inductor traced a replacement's pattern.
+
+The recipe test needs no framework; the trigger test reads the real catalog of the installed torch
+and judges the written programs in the sandbox under the real probe.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from fuzzfox.generation.pattern_directed import can_write, pattern_programs
+from fuzzfox.whitebox.optimization import Optimization
+from tests.conftest import CORPUS, judge_in_sandbox, requires_torch, run_cli
+
+SEARCH = '''def _sfdp_pattern_9(query, key, value, inv_scale, dropout_p):
+    """A docstring the program leaves out."""
+    q = query.permute(0, 2, 1, 3)
+    return torch.nn.functional.dropout(torch.matmul(q, key).div(inv_scale).softmax(-1), dropout_p) @ value
+
+
+def _sfdp_replacement_9(query, key, value, inv_scale, dropout_p):
+    return query
+'''
+TENSOR = {"shape": [2, 4, 8, 16], "stride": [512, 128, 16, 1], "dtype": "float16", "requires_grad": True}
+TRANSPOSED = {"shape": [2, 4, 16, 8], "stride": [512, 128, 1, 16], "dtype": "float16", "requires_grad": True}
+
+
+def optimization(training: bool, inputs: list[dict]) -> Optimization:
+    recipe = {
+        "search_fn": "_sfdp_pattern_9",
+        "inputs": inputs,
+        "training": training,
+        "scalars": {"dropout_p": 0.113377},
+        "parameters": ["query", "key", "value", "inv_scale", "dropout_p"],
+    }
+    return Optimization(
+        "fuse_attention._sfdp_pattern_9_half_training", "replacement", "joint_graph.patterns",
+        "_inductor/fx_passes/fuse_attention.py", 1, 9, SEARCH, (), True, recipe=recipe,
+    )  # fmt: skip
+
+
+def test_a_program_holds_the_search_function_on_inputs_made_to_the_recipe() -> None:
+    inputs = [TENSOR, TRANSPOSED, TENSOR, {"shape": [], "stride": [], "dtype": "float16", "value": 2.0}]
+    first, *variants = pattern_programs(optimization(True, inputs), seed=3, count=4)
+    assert len(variants) == 3 and first.optimization.endswith("_training") and first.mode == "training"
+    assert "origin: pattern" in first.source and "A docstring" not in first.source
+    forward = "return _sfdp_pattern_9(query, key, value, inv_scale=4.0, dropout_p=0.1)"
+    assert forward in first.source  # the 0-d input is a number in the graph, as the extra_check wants
+    made = first.source.split("def make_inputs")[1]
+    assert made.count("torch.randn(2, 4, 8, 16, dtype=torch.float16).requires_grad_()") == 2
+    assert "torch.randn(2, 4, 8, 16, dtype=torch.float16).permute(0, 1, 3, 2).requires_grad_()" in made
+    for variant in variants:  # sizes move together: query and value keep one shape
+        returned = ast.parse(variant.source).body[-1].body[0].value  # make_inputs's tuple
+        query, _, value = (ast.unparse(e) for e in returned.elts)
+        assert query == value, variant.source
+    inference = pattern_programs(optimization(False, inputs), seed=3, count=1)[0]
+    assert "dropout_p=0.0" in inference.source and ".requires_grad_()" not in inference.source
+    assert inference.mode == "inference"
+
+
+def test_only_an_optimization_with_a_recipe_and_its_search_function_is_written() -> None:
+    assert can_write(optimization(True, [TENSOR]))
+    assert not can_write(dataclasses.replace(optimization(True, [TENSOR]), recipe=None))
+    without = Optimization(
+        "x.y", "graph_pattern", "p", "f.py", 1, 2, "def handler(match):\n    pass\n", (), True
+    )
+    assert not can_write(without) and pattern_programs(without, 0, 3) == []
+
+
+@requires_torch
+@pytest.mark.parametrize(
+    "ident", ["fuse_attention._sfdp_pattern_1_inference", "fuse_attention._sfdp_pattern_1_training"]
+)
+def test_the_recipe_program_triggers_its_attention_pattern_under_the_real_probe(ident: str) -> None:
+    from fuzzfox.sandbox.pool import default_cache_dir
+    from fuzzfox.targets import get_target
+    from fuzzfox.whitebox.catalog import load_catalog
+
+    catalog = {o.id: o for o in load_catalog(get_target("torch-inductor"), default_cache_dir())}
+    (program,) = pattern_programs(catalog[ident], seed=0, count=1)
+    verdict = judge_in_sandbox([program], timeout_s=180.0)[program.name]
+    assert verdict.outcome.value == "pass", verdict.explain()
+    assert ident in verdict.triggers, verdict.triggers
+
+
+@requires_torch
+def test_a_campaign_gives_an_empty_pool_to_the_pattern_and_pools_what_triggered(tmp_path: Path) -> None:
+    ident = "fuse_attention._sfdp_pattern_1_inference"
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(CORPUS / "pointless_convert.py", seeds)  # reaches something else: the pool is empty
+    campaign = tmp_path / "campaign"
+    result = run_cli(
+        "campaign", "--campaign", str(campaign), "--seeds", str(seeds), "--llm", "none",
+        "--generators", "pattern=1,mutate=1", "--optimizations", ident, "--oracle", "values",
+        "--jobs", "1", "--batch", "2", "--programs", "3", "--compile-settings", "as-written",
+    )  # fmt: skip
+    assert result.returncode in (0, 1), result.stderr[-2000:]
+    db = sqlite3.connect(campaign / "fuzzfox.sqlite")
+    first = db.execute("SELECT generator, optimization FROM batches ORDER BY round LIMIT 1").fetchone()
+    assert first == ("pattern", ident)
+    pooled = db.execute("SELECT COUNT(*) FROM pool WHERE optimization = ?", (ident,)).fetchone()[0]
+    assert pooled >= 1  # what the pattern wrote reached it, and mutation has examples now
