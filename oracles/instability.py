@@ -21,6 +21,7 @@ GRAD_NONDIFFERENTIABLE = "grad_nondifferentiable"
 GRAD_MODE_NOT_IMPLEMENTED = "grad_mode_not_implemented"
 GRAD_NO_FP64_REFERENCE = "grad_no_fp64_reference"
 ILL_CONDITIONED = "ill_conditioned"
+BOTH_OVERFLOW = "both_overflow"
 
 RULES: dict[str, str] = {
     NONDETERMINISTIC: "eager disagrees with itself across re-runs, so no comparison is fair",
@@ -42,6 +43,8 @@ RULES: dict[str, str] = {
     "differentiation mode for an op: a missing feature, not a wrong gradient",
     GRAD_NO_FP64_REFERENCE: "the program does not run in float64, so there is no finite-difference "
     "reference for its gradients",
+    BOTH_OVERFLOW: "eager and compiled are both NaN/Inf where the fp64 reference is finite (NaN in "
+    "one, Inf in the other): the program overflows its dtype there, and neither is further from the truth",
     ILL_CONDITIONED: "the compiled error is within what rounding alone does to this computation: the "
     "float64 reference, rerun with every op's result perturbed at the dtype's unit roundoff (Monte "
     "Carlo arithmetic), moves at least a third as far",

@@ -77,6 +77,20 @@ def test_eager_overflow_where_fp64_is_finite_is_not_held_against_compiled() -> N
     assert mismatch is not None and mismatch.drop_rule == instability.NONFINITE_EAGER_ONLY
 
 
+def test_nan_against_inf_where_both_overflowed_is_dropped_and_without_a_referee_kept() -> None:
+    # Found by a 30-minute campaign: the gradient of a float32 prod of 54 values near 20 (1e70:
+    # it overflows) is Inf eagerly and NaN compiled; the float64 referee is finite.
+    truth = np.array([1e70, 2.0])
+    eager = np.array([np.inf, 2.0])
+    compiled = np.array([np.nan, 2.0])
+    both = compare_runs([leaf(eager)], [leaf(compiled)], [leaf(truth, "float64")])
+    assert both is not None and both.drop_rule == instability.BOTH_OVERFLOW
+    unrefereed = compare_runs([leaf(eager)], [leaf(compiled)], None)
+    assert unrefereed is not None and unrefereed.drop_rule is None
+    where_eager_is_finite = compare_runs([leaf([1.0, 2.0])], [leaf(compiled)], [leaf(truth, "float64")])
+    assert where_eager_is_finite is not None and where_eager_is_finite.drop_rule is None
+
+
 def test_without_reference_tolerance_is_widened_but_still_bounded() -> None:
     x = RNG.standard_normal(100)
     assert compare_runs([leaf(x)], [leaf(x * (1 + 5e-6))], None) is None
