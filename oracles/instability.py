@@ -47,7 +47,7 @@ RULES: dict[str, str] = {
     "one, Inf in the other): the program overflows its dtype there, and neither is further from the truth",
     ILL_CONDITIONED: "the compiled error is within what rounding alone does to this computation: the "
     "float64 reference, rerun with every op's result perturbed at the dtype's unit roundoff (Monte "
-    "Carlo arithmetic), moves at least a third as far",
+    "Carlo arithmetic), moves at least a third as far, or by a tenth of the result's own size",
 }
 
 _OUT_OF_MEMORY = re.compile(r"can't allocate memory|out of memory|Cannot allocate memory", re.IGNORECASE)

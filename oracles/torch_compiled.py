@@ -198,7 +198,7 @@ def _recheck_rounding(
     unit = rounding_noise.unit_roundoff(computed.dtype, precision)
     assert reference.values is not None
     spread = rounding_noise.rounding_spread(noisy, reference.values, unit)
-    return rounding_noise.drop_within_rounding(verdict, spread)
+    return rounding_noise.drop_within_rounding(verdict, spread, reference.values)
 
 
 @contextlib.contextmanager

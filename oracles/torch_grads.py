@@ -120,7 +120,7 @@ def _recheck_rounding(functions: TorchGradients, verdict: Verdict) -> Verdict:
     except Exception:
         return verdict
     spread = rounding_noise.rounding_spread(lambda: functions.reverse(x, fp64=True)[index], reference, unit)
-    return rounding_noise.drop_within_rounding(verdict, spread)
+    return rounding_noise.drop_within_rounding(verdict, spread, reference)
 
 
 def _recheck_with_emulated_casts(

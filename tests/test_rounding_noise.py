@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from oracles.rounding_noise import UNIT_ROUNDOFF, rounding_noise, rounding_spread, unit_roundoff
+from oracles.rounding_noise import (
+    UNIT_ROUNDOFF,
+    drop_within_rounding,
+    rounding_noise,
+    rounding_spread,
+    unit_roundoff,
+)
+from oracles.verdict import Outcome, Verdict
 from tests.conftest import requires_torch
 
 pytestmark = requires_torch
@@ -56,3 +63,16 @@ def test_exact_ops_are_not_perturbed_and_the_generator_is_the_noise_s_own() -> N
     assert torch.equal(torch.rand(1), expected)  # the program's own random stream is untouched
     assert unit_roundoff("float32", None, "bfloat16") == UNIT_ROUNDOFF["bfloat16"]
     assert unit_roundoff(None) == FLOAT32
+
+
+def test_a_result_is_within_rounding_near_the_spread_or_when_no_digit_of_it_survives() -> None:
+    def verdict(rmse: float) -> Verdict:
+        return Verdict(Outcome.BUG, "differs", rmse_compiled_vs_fp64=rmse)
+
+    reference = np.full(10, 100.0)
+    assert drop_within_rounding(verdict(2e-3), 1e-3, reference).outcome is Outcome.DROPPED  # 2x
+    assert drop_within_rounding(verdict(5e-3), 1e-3, reference).outcome is Outcome.BUG  # 5x
+    zero_in_exact_arithmetic = np.full(10, 3e-13)
+    gone = drop_within_rounding(verdict(1600.0), 250.0, zero_in_exact_arithmetic)
+    assert gone.outcome is Outcome.DROPPED and "its own rms is 3e-13" in gone.summary
+    assert drop_within_rounding(verdict(1.0), None, reference).outcome is Outcome.BUG  # no estimate
