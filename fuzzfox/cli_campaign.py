@@ -108,7 +108,7 @@ def add_campaign_arguments(parser: argparse.ArgumentParser) -> None:
         choices=("bandit", "as-written"),
         help="bandit: each generated torch program is judged under compile settings (dynamic=True, "
         "a second call on a new size, marked dims, data-dependent capture, fullgraph, cpp_wrapper, "
-        "freezing, fusion knobs) drawn by Thompson sampling on what found bugs and new "
+        "freezing, fusion and layout knobs) drawn by Thompson sampling on what found bugs and new "
         "optimizations (default); as-written: under its own header only",
     )
     add(

@@ -3,7 +3,7 @@
 Each arm is a set of header pairs (``# compile:`` and ``# config:``, see
 ``oracles.compile_settings``): static shapes as written, ``dynamic=True``, a second call on a new
 size, marked dims, data-dependent capture, ``fullgraph``, and Inductor flags that are valid on CPU
-(``cpp_wrapper``, ``freezing``, fusion knobs).  Every generated program gets the arm with the
+(``cpp_wrapper``, ``freezing``, fusion and layout knobs).  Every generated program gets the arm with the
 highest draw from its Beta(alpha, beta); after judging, the arm gets alpha += 1 when the program
 showed something new (:class:`Novelty`), else beta += 1 (an invalid program, say a graph break
 under ``fullgraph``, is a miss).  Kept in the campaign's SQLite store, so a
@@ -34,7 +34,10 @@ ARMS: dict[str, dict[str, dict[str, object]]] = {
     "cpp_wrapper": {"config": {"cpp_wrapper": True}},
     "freezing": {"config": {"freezing": True}},
     "fusion-knobs": {"config": {"aggressive_fusion": True, "epilogue_fusion": False}},
+    "layout-knobs": {"config": {"force_layout_optimization": True, "keep_output_stride": False}},
 }
+# Not an arm: max_autotune.  On CPU it benchmarks GEMM templates at compile time (seconds to
+# minutes a program on 2 cores), and the bandit rewards findings per program, not per second.
 TARGETS = frozenset({"torch-inductor"})
 
 SCHEMA = """
