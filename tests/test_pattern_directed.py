@@ -107,3 +107,20 @@ def test_a_campaign_gives_an_empty_pool_to_the_pattern_and_pools_what_triggered(
     assert first == ("pattern", ident)
     pooled = db.execute("SELECT COUNT(*) FROM pool WHERE optimization = ?", (ident,)).fetchone()[0]
     assert pooled >= 1  # what the pattern wrote reached it, and mutation has examples now
+
+
+def test_a_search_function_brings_the_functions_it_calls_and_a_huge_trace_is_scaled_down() -> None:
+    source = (
+        "def _sfdp_pattern_28(query, key, value):\n    return _sfdp_pattern_4(query, key, value)\n\n\n"
+        "def _sfdp_pattern_4(query, key, value):\n"
+        "    return (query @ key.transpose(1, 2)).softmax(-1) @ value\n"
+    )
+    huge = {"shape": [1024, 128, 128], "stride": [16384, 128, 1], "dtype": "float32", "requires_grad": False}
+    recipe = {"search_fn": "_sfdp_pattern_28", "inputs": [huge] * 3, "training": False, "scalars": {}}
+    optimization = Optimization(
+        "fuse_attention._sfdp_pattern_28_inference", "replacement", "p", "f.py", 1, 2, source, (), True,
+        recipe=recipe,
+    )  # fmt: skip
+    (program,) = pattern_programs(optimization, seed=0, count=1)
+    assert program.source.index("def _sfdp_pattern_4") < program.source.index("def _sfdp_pattern_28")
+    assert program.source.count("torch.randn(64, 32, 32, dtype=torch.float32)") == 3  # 65536 each

@@ -64,13 +64,36 @@ def pattern_programs(optimization: Optimization, seed: int, count: int) -> list[
 
 
 def _search_function(optimization: Optimization) -> ast.FunctionDef | None:
-    recipe = optimization.recipe or {}
+    name = (optimization.recipe or {}).get("search_fn")
+    return _functions(optimization).get(name or "")
+
+
+def _functions(optimization: Optimization) -> dict[str, ast.FunctionDef]:
+    """The top-level functions of the optimization's source (the search function and its helpers)."""
     try:
         tree = ast.parse(optimization.source)
     except SyntaxError:
-        return None
-    name = recipe.get("search_fn")
-    return next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None)
+        return {}
+    return {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+
+
+def _with_callees(function: ast.FunctionDef, functions: dict[str, ast.FunctionDef]) -> list[ast.FunctionDef]:
+    """``function`` after the functions of the source it calls, transitively (a search function
+    may be another pattern's, as ``_sfdp_pattern_28`` calls ``_sfdp_pattern_4``)."""
+    ordered: list[ast.FunctionDef] = []
+
+    def visit(node: ast.FunctionDef) -> None:
+        if node in ordered:
+            return
+        for call in ast.walk(node):
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name):
+                callee = functions.get(call.func.id)
+                if callee is not None and callee is not node:
+                    visit(callee)
+        ordered.append(node)
+
+    visit(function)
+    return ordered
 
 
 def _program(optimization: Optimization, rng: random.Random | None) -> Program | None:
@@ -97,6 +120,7 @@ def _program(optimization: Optimization, rng: random.Random | None) -> Program |
     if any(m is None for m in made):
         return None
     mode = "training" if recipe.get("training") else "inference"
+    called = _with_callees(function, _functions(optimization))
     lines = [
         f"# target: {TARGET}",
         f"# optimization: {optimization.id}",
@@ -109,7 +133,7 @@ def _program(optimization: Optimization, rng: random.Random | None) -> Program |
         "aten = torch.ops.aten",
         "",
         "",
-        ast.unparse(_without_docstring(function)),
+        "\n\n\n".join(ast.unparse(_without_docstring(f)) for f in called),
         "",
         "",
         "class Model(torch.nn.Module):",
@@ -137,13 +161,18 @@ def _without_docstring(function: ast.FunctionDef) -> ast.FunctionDef:
 def _size_map(inputs: Sequence[dict[str, Any]], rng: random.Random | None) -> dict[int, int]:
     """Each distinct size of the inputs -> its size in this variant (1 stays 1)."""
     distinct = sorted({size for spec in inputs for size in spec.get("shape", ()) if size > 1})
-    if rng is None:
-        return {size: size for size in distinct}
-    for _ in range(8):
-        mapping = {size: rng.choice((size, *SIZE_CHOICES)) for size in distinct}
-        if all(_elements(spec, mapping) <= MAX_ELEMENTS for spec in inputs):
-            return mapping
-    return {size: size for size in distinct}
+    if rng is not None:
+        for _ in range(8):
+            mapping = {size: rng.choice((size, *SIZE_CHOICES)) for size in distinct}
+            if all(_elements(spec, mapping) <= MAX_ELEMENTS for spec in inputs):
+                return mapping
+    # As traced, but within the limit: the largest sizes halved until every input fits (a trace
+    # on (1024, 128, 128) inputs is 16M elements, too big to judge quickly or at all).
+    mapping = {size: size for size in distinct}
+    while any(_elements(spec, mapping) > MAX_ELEMENTS for spec in inputs):
+        largest = max(mapping, key=lambda size: mapping[size])
+        mapping[largest] = max(2, mapping[largest] // 2)
+    return mapping
 
 
 def _elements(spec: dict[str, Any], sizes: dict[int, int]) -> int:
