@@ -14,6 +14,7 @@ import os
 import pwd
 import re
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,21 @@ def test_a_program_reads_its_own_source_though_its_file_is_hidden() -> None:
     # TorchScript reads a function's source; the program's file lies in a hidden folder.
     verdict = judge_in_sandbox([program("torchscript_helper.py")])["torchscript_helper.py"]
     assert verdict.outcome is Outcome.PASS, verdict.explain()
+
+
+def test_a_package_the_worker_imported_from_a_private_folder_is_shown_again(tmp_path, monkeypatch) -> None:
+    # The fault benchmark's patched torch lies beside the campaign directory, whose parent the
+    # view hides: hidden, every lazy torch import of every program failed.
+    from fuzzfox.sandbox.filesystem import plan_view
+
+    package = tmp_path / "fault" / "shadow" / "fuzzfox_shadow_probe"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(package.parent))
+    __import__("fuzzfox_shadow_probe")
+    try:
+        view = plan_view(tmp_path / "scratch", 1 << 20, [tmp_path / "fault"], (), (), os.geteuid())
+    finally:
+        sys.modules.pop("fuzzfox_shadow_probe", None)
+    assert package.resolve() in view.exposed
+    assert (tmp_path / "fault").resolve() in view.hidden  # the rest of the private folder stays hidden

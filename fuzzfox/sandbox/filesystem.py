@@ -84,16 +84,18 @@ def plan_view(
     """The view for programs of one worker.  ``private``: fuzzfox's own directories (its cache,
     the campaign's), hidden along with the user's home, the shared temp directories and the
     source trees on ``sys.path`` (a project checkout holds old campaigns and credentials);
-    what the interpreter needs is shown again, unless it lies in ``private`` (``python -m``
-    puts the worker's working directory, inside fuzzfox's cache, on ``sys.path``)."""
+    the interpreter's installation is shown again unless it lies in ``private`` (``python -m``
+    puts the worker's working directory, inside fuzzfox's cache, on ``sys.path``), and every
+    top-level package the worker imported is shown again wherever it lies: a program's lazy
+    imports need it (the fault benchmark's patched torch lives beside the campaign directory,
+    whose parent is private)."""
     private = [p.resolve() for p in private]
     home = Path(pwd.getpwuid(os.geteuid()).pw_dir)
     installed = interpreter_paths()
     sources = imported_sources(installed)
     hidden = {p.resolve() for p in (home, Path("/tmp"), Path("/var/tmp"), Path("/run"), *private)}
     hidden |= {p.parent for p in sources} | set(source_roots(installed))
-    needed = [*installed, *sources]
-    exposed = [p for p in needed if not any(_inside(p, q) for q in private)]
+    exposed = [p for p in installed if not any(_inside(p, q) for q in private)] + list(sources)
     return FilesystemView(
         scratch=scratch,
         scratch_bytes=scratch_bytes,
