@@ -44,28 +44,31 @@ SCALAR_CHOICES: dict[str, tuple[float, ...]] = {
 
 def can_write(optimization: Optimization) -> bool:
     """Whether a program can be written for it: a recipe and a search function in its source."""
-    recipe = optimization.recipe
-    return bool(recipe) and _search_function(optimization) is not None
+    return bool(optimization.recipe) and _search_function(optimization, _functions(optimization)) is not None
 
 
 def pattern_programs(optimization: Optimization, seed: int, count: int) -> list[Program]:
     """Up to ``count`` distinct programs for ``optimization`` (the recipe first), from ``seed``."""
-    if not can_write(optimization):
+    functions = _functions(optimization)
+    search = _search_function(optimization, functions) if optimization.recipe else None
+    if search is None:
         return []
+    called = _with_callees(search, functions)
     rng = random.Random(seed)
     written: dict[str, Program] = {}
     for variant in range(count * 3):
         if len(written) >= count:
             break
-        program = _program(optimization, rng if variant else None)
+        program = _program(optimization, search, called, rng if variant else None)
         if program is not None:
             written.setdefault(program.id, program)
     return list(written.values())
 
 
-def _search_function(optimization: Optimization) -> ast.FunctionDef | None:
-    name = (optimization.recipe or {}).get("search_fn")
-    return _functions(optimization).get(name or "")
+def _search_function(
+    optimization: Optimization, functions: dict[str, ast.FunctionDef]
+) -> ast.FunctionDef | None:
+    return functions.get((optimization.recipe or {}).get("search_fn") or "")
 
 
 def _functions(optimization: Optimization) -> dict[str, ast.FunctionDef]:
@@ -96,11 +99,15 @@ def _with_callees(function: ast.FunctionDef, functions: dict[str, ast.FunctionDe
     return ordered
 
 
-def _program(optimization: Optimization, rng: random.Random | None) -> Program | None:
-    """The recipe as traced (``rng`` None), or a variant drawn from ``rng``."""
+def _program(
+    optimization: Optimization,
+    function: ast.FunctionDef,
+    called: list[ast.FunctionDef],
+    rng: random.Random | None,
+) -> Program | None:
+    """The recipe as traced (``rng`` None), or a variant drawn from ``rng``: ``function`` (the
+    search function) called on the inputs, after ``called`` (it and what it calls) defined."""
     recipe = optimization.recipe or {}
-    function = _search_function(optimization)
-    assert function is not None
     inputs: list[dict[str, Any]] = recipe["inputs"]
     sizes = _size_map(inputs, rng)
     traced = list(recipe.get("parameters") or [])
@@ -117,10 +124,7 @@ def _program(optimization: Optimization, rng: random.Random | None) -> Program |
         else:
             arguments.append(f"{name}={_scalar(name, recipe, rng)!r}")
     made = [_tensor(spec, sizes, recipe.get("training", False)) for spec in tensors.values()]
-    if any(m is None for m in made):
-        return None
     mode = "training" if recipe.get("training") else "inference"
-    called = _with_callees(function, _functions(optimization))
     lines = [
         f"# target: {TARGET}",
         f"# optimization: {optimization.id}",
@@ -142,7 +146,7 @@ def _program(optimization: Optimization, rng: random.Random | None) -> Program |
         "",
         "",
         "def make_inputs():",
-        f"    return ({', '.join(str(m) for m in made)}{',' if len(made) == 1 else ''})",
+        f"    return ({', '.join(made)}{',' if len(made) == 1 else ''})",
         "",
     ]
     try:
@@ -186,17 +190,12 @@ def _scalar(name: str, recipe: dict[str, Any], rng: random.Random | None) -> flo
     return choices[0] if rng is None else rng.choice(choices)
 
 
-def _tensor(spec: dict[str, Any], sizes: dict[int, int], training: bool) -> str | None:
-    """A ``make_inputs`` expression for one example input of the recipe."""
-    if "shape" not in spec:
-        value = spec.get("value")
-        return repr(value) if isinstance(value, (bool, int, float)) else None
+def _tensor(spec: dict[str, Any], sizes: dict[int, int], training: bool) -> str:
+    """A ``make_inputs`` expression for one example input of the recipe (a tensor of rank >= 1:
+    0-d ones are numbers in the call)."""
     dtype = spec["dtype"]
     shape = [sizes.get(size, size) for size in spec["shape"]]
     grad = training and spec.get("requires_grad", False) and dtype.startswith(("float", "bfloat"))
-    if not shape:
-        value = spec.get("value", 2.0)
-        return f"torch.tensor({float(value)!r}, dtype=torch.{dtype})"
     if dtype == "bool":
         return f"torch.rand({_sizes(shape)}) > 0.25"
     if not dtype.startswith(("float", "bfloat")):
