@@ -219,8 +219,7 @@ class Op:
 def op_graphs(draw: Draw, optimization: str = "") -> Program:
     """A hypothesis strategy of synthesized programs (header ``origin: synth``, ``parent: -``)."""
     graph = Graph(draw(st.sampled_from(DTYPES)), draw(st.sampled_from(MODES)))
-    shape = draw(_input_shapes())
-    graph.add_input(shape, layout=draw(_layouts(shape)))
+    _new_input(draw, graph, draw(_input_shapes()))
     for _ in range(draw(st.integers(MIN_OPS, MAX_OPS))):
         branch = draw(st.integers(0, 3)) == 3  # a quarter of the ops start from an earlier value
         source = draw(st.sampled_from(graph.values)) if branch else graph.values[-1]
@@ -243,6 +242,13 @@ def _build_within_limits(draw: Draw, graph: Graph, source: Value, op: Op) -> Non
         return
     graph.restore(before)
     _unary(draw, graph, source)
+
+
+def _new_input(
+    draw: Draw, graph: Graph, shape: Shape, dtype: str | None = None, positive: bool = False
+) -> Value:
+    """A new input of the graph, in a memory layout drawn for its shape."""
+    return graph.add_input(shape, dtype, positive, layout=draw(_layouts(shape)))
 
 
 @st.composite
@@ -354,7 +360,7 @@ def _broadcast_partner(draw: Draw, graph: Graph, a: Value, kind: str, positive: 
         return draw(st.sampled_from(partners))  # a itself always qualifies
     shape = draw(_broadcastable_shapes(a.shape))
     if kind == "input" and graph.can_add_input():
-        return graph.add_input(shape, a.dtype, positive=positive, layout=draw(_layouts(shape)))
+        return _new_input(draw, graph, shape, a.dtype, positive)
     return graph.add_parameter(shape, positive=positive)
 
 
@@ -453,8 +459,7 @@ def _matmul(draw: Draw, graph: Graph, a: Value) -> None:
     m, k = a.shape[-2:]
     if graph.can_add_input() and draw(st.booleans()):
         n = draw(st.integers(1, 16))
-        shape = (*a.shape[:-2], k, n)
-        b = graph.add_input(shape, a.dtype, layout=draw(_layouts(shape)))
+        b = _new_input(draw, graph, (*a.shape[:-2], k, n), a.dtype)
         spellings = [f"{a.name} @ {b.name}", f"torch.matmul({a.name}, {b.name})"]
         spellings += [f"torch.bmm({a.name}, {b.name})"] if a.rank == 3 else []
         spellings += [f"torch.mm({a.name}, {b.name})"] if a.rank == 2 else []
@@ -613,7 +618,7 @@ def _cat(draw: Draw, graph: Graph, a: Value) -> None:
         if graph.can_add_input() and draw(st.booleans()):
             shape = list(a.shape)
             shape[dim] = draw(st.integers(1, 8))
-            parts.append(graph.add_input(tuple(shape), a.dtype, layout=draw(_layouts(tuple(shape)))))
+            parts.append(_new_input(draw, graph, tuple(shape), a.dtype))
         else:
             parts.append(draw(st.sampled_from(matching)))
     parts = list(draw(st.permutations(parts)))
@@ -638,7 +643,7 @@ def _stack(draw: Draw, graph: Graph, a: Value) -> None:
     parts = [a]
     for _ in range(draw(st.integers(1, 2))):
         if graph.can_add_input() and draw(st.booleans()):
-            parts.append(graph.add_input(a.shape, a.dtype, layout=draw(_layouts(a.shape))))
+            parts.append(_new_input(draw, graph, a.shape, a.dtype))
         else:
             parts.append(draw(st.sampled_from(same)))
     dim = draw(st.integers(0, a.rank))
