@@ -26,6 +26,8 @@ import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
+from oracles.verdict import Outcome, Verdict
+
 DYNAMIC_CHOICES = (False, True, "marked")
 FLAGS = ("resize", "fullgraph", "capture_scalar_outputs", "capture_dynamic_output_shape_ops")
 RESIZED_DRAW = "resized"
@@ -79,6 +81,23 @@ class CompileSettings:
         for value in inputs:
             if isinstance(value, torch.Tensor) and value.dim() >= 1 and value.shape[0] > 1:
                 torch._dynamo.maybe_mark_dynamic(value, 0)
+
+
+def fullgraph_refusal(settings: CompileSettings, error: BaseException) -> str | None:
+    """The first line of Dynamo's refusal when ``error`` is a graph break these settings forbid
+    (``fullgraph=True``), else None."""
+    if not (settings.fullgraph and is_graph_break(error)):
+        return None
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
+def invalid_under_fullgraph(refusal: str, seconds: float) -> Verdict:
+    """The verdict of a program whose graph break its own settings forbid: not the compiler's."""
+    return Verdict(
+        Outcome.INVALID,
+        f"the program has a graph break, and its settings ask for fullgraph=True ({refusal})"[:400],
+        seconds=seconds,
+    )
 
 
 def is_graph_break(error: BaseException) -> bool:

@@ -20,7 +20,7 @@ from typing import Any
 
 from oracles import boundary, instability, rounding_noise
 from oracles.compare import Leaf
-from oracles.compile_settings import CompileSettings, is_graph_break
+from oracles.compile_settings import CompileSettings, fullgraph_refusal, invalid_under_fullgraph
 from oracles.judge import Run, eager_runs, exception_info, failed_compiled_run, judge, judge_draws
 from oracles.phases import PhaseLog
 from oracles.verdict import ModeResult, Outcome, Symptom, Verdict
@@ -73,11 +73,7 @@ def check(program: TorchProgram, options: TorchOracleOptions, phases: PhaseLog |
         compiled = [_run_compiled(program, options.seed, name, phases, draws) for name in options.backends]
     except GraphBreakUnderFullgraph as refusal:
         torch._dynamo.reset()
-        return Verdict(
-            Outcome.INVALID,
-            f"the program has a graph break, and its settings ask for fullgraph=True ({refusal})"[:400],
-            seconds=time.monotonic() - started,
-        )
+        return invalid_under_fullgraph(str(refusal), time.monotonic() - started)
     precision = lowest_precision(casts)
     verdict = judge(eager, reruns, fp64, compiled, precision)
     if verdict.outcome is Outcome.PASS and draws:
@@ -292,8 +288,8 @@ def _run_compiled(
                 seconds = time.monotonic() - started
                 drawn = _draw_runs(lambda args: compiled(*args), drawn_inputs, seed, backend)
     except Exception as error:
-        if program.compile.fullgraph and is_graph_break(error):
-            raise GraphBreakUnderFullgraph(str(error).splitlines()[0] if str(error) else "") from error
+        if (refusal := fullgraph_refusal(program.compile, error)) is not None:
+            raise GraphBreakUnderFullgraph(refusal) from error
         return failed_compiled_run(backend, started, phases, error)
     return Run(ModeResult(backend, True, seconds), leaves, drawn)
 

@@ -48,7 +48,7 @@ from typing import Any
 import numpy as np
 
 from oracles import instability, rounding_noise
-from oracles.compile_settings import is_graph_break
+from oracles.compile_settings import fullgraph_refusal, invalid_under_fullgraph
 from oracles.gradcheck import GradOptions, ModeNotImplemented, PrecisionLimited, check_gradients
 from oracles.judge import exception_info
 from oracles.phases import PhaseLog
@@ -83,12 +83,7 @@ def check(
     try:
         verdict = check_gradients(functions, functions.initial_point(), options, phases)
         if functions.graph_break is not None:
-            return Verdict(
-                Outcome.INVALID,
-                f"the program has a graph break, and its settings ask for fullgraph=True "
-                f"({functions.graph_break})"[:400],
-                seconds=time.monotonic() - started,
-            )
+            return invalid_under_fullgraph(functions.graph_break, time.monotonic() - started)
         if _compiled_gradient_off_after_a_narrowing_cast(verdict, functions):
             verdict = _recheck_with_emulated_casts(program, backend, seed, phases, options, verdict)
         if verdict.outcome is Outcome.BUG and verdict.backend == "compiled-reverse":
@@ -220,8 +215,7 @@ class TorchGradients:
             try:
                 leaves, loss = self._run(x, fp64=False, compiled=True)
             except Exception as error:
-                if settings.fullgraph and is_graph_break(error):
-                    self.graph_break = str(error).splitlines()[0] if str(error) else type(error).__name__
+                self.graph_break = fullgraph_refusal(settings, error)
                 raise
             return _numpy(_gradient(loss, leaves))
 
