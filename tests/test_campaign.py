@@ -175,6 +175,7 @@ def wait_for(condition, timeout: float, daemon: subprocess.Popen) -> None:
     raise AssertionError("condition not reached in time")
 
 
+@pytest.mark.slow  # a second proof: test_cli's kill -9 of `fuzzfox run`, and the resume test above
 def test_kill_9_mid_campaign_loses_and_duplicates_nothing(tmp_path: Path, seeds: Path) -> None:
     directory = tmp_path / "c"
     daemon = start_daemon(directory, seeds, "--programs", "1000")
