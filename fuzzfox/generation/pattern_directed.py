@@ -1,5 +1,8 @@
 """Pattern-directed synthesis: programs that hold an optimization's own pattern (no LLM).
 
+Two sources of a pattern: the search function a replacement was traced from (here), and the
+pattern graph of the other entries (:mod:`~fuzzfox.generation.pattern_graphs`).
+
 Inductor generates many of its replacements by tracing a *search function* on example inputs
 (``gen_register_replacement``: every ``fuse_attention`` variant, training and inference, float
 and half, batch of one or more).  The catalog keeps that function's source and the recipe of its
@@ -25,6 +28,7 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
+from fuzzfox.generation import pattern_graphs
 from fuzzfox.program import Program, ProgramError, parse_program
 from fuzzfox.whitebox.optimization import Optimization
 
@@ -43,16 +47,22 @@ SCALAR_CHOICES: dict[str, tuple[float, ...]] = {
 
 
 def can_write(optimization: Optimization) -> bool:
-    """Whether a program can be written for it: a recipe and a search function in its source."""
+    """Whether a program can be written for it: a recipe and a search function in its source, or
+    a pattern graph :mod:`~fuzzfox.generation.pattern_graphs` spells."""
+    return _has_search_function(optimization) or pattern_graphs.can_write(optimization)
+
+
+def _has_search_function(optimization: Optimization) -> bool:
     return bool(optimization.recipe) and _search_function(optimization, _functions(optimization)) is not None
 
 
 def pattern_programs(optimization: Optimization, seed: int, count: int) -> list[Program]:
-    """Up to ``count`` distinct programs for ``optimization`` (the recipe first), from ``seed``."""
+    """Up to ``count`` distinct programs for ``optimization`` (the recipe or the canonical graph
+    first), from ``seed``."""
     functions = _functions(optimization)
     search = _search_function(optimization, functions) if optimization.recipe else None
     if search is None:
-        return []
+        return pattern_graphs.graph_programs(optimization, seed, count)
     called = _with_callees(search, functions)
     rng = random.Random(seed)
     written: dict[str, Program] = {}
