@@ -1,4 +1,4 @@
-"""Before/after for three false-positive rules of the gradient and JAX oracles.
+"""Before/after for four false-positive rules of the gradient and JAX oracles.
 
 Runs each program below through ``python -m fuzzfox run FILE --oracle values,grads`` with the
 code of a checkout (default: this one) and prints its verdict: outcome, drop rule and summary.
@@ -38,6 +38,8 @@ CASES = [
     ("fp", "fp_rules/tf_stop_gradient_gate.py"),
     ("fp", "fp_rules/torch_detach_gate.py"),
     ("fault", "faults/grad_wrong_backward_detached.py"),
+    # rule 4: integer outputs of a bf16/fp16 computation may differ by what rounding to it moves them
+    ("fp", "fp_rules/torch_bf16_quantized_conv.py"),
 ]
 
 

@@ -29,6 +29,7 @@ in eager where fp64 is finite means eager overflowed and compiled did better, so
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 
@@ -47,6 +48,9 @@ FLOAT_TOLERANCES: dict[str, tuple[float, float]] = {
     "python_float": (1.3e-6, 1e-5),  # Python floats out of a model almost always come from fp32
 }
 UNKNOWN_FLOAT_TOLERANCE = (1.6e-2, 1e-5)  # float8 and friends: no finer than bf16
+# Unit roundoff of the low precisions an integer leaf may be computed through (see _rounding_slack).
+LOW_PRECISION_ROUNDOFF = {"float16": 2.0**-11, "bfloat16": 2.0**-8}
+LOW_PRECISION_ROUNDINGS = 2
 LOW_PRECISION = frozenset({"float16", "bfloat16", "complex32"})
 NO_REFERENCE_WIDENING = 10.0
 SMALL_TENSOR_NUMEL = 1000
@@ -138,14 +142,28 @@ def compare_leaf(
         if np.array_equal(eager.values, compiled.values):
             return None
         differing = int(np.count_nonzero(eager.values != compiled.values))
+        max_abs_err = _max_abs(eager.values, compiled.values)
+        rounded = precision in LOW_PRECISION_ROUNDOFF
+        rounded = rounded and max_abs_err <= _rounding_slack(eager, compiled, str(precision))
         return Mismatch(
             Symptom.WRONG_VALUE,
             eager.path,
             f"{differing} of {eager.values.size} {eager.dtype} elements differ",
-            max_abs_err=_max_abs(eager.values, compiled.values),
+            drop_rule=instability.LOW_PRECISION_INTEGERS if rounded else None,
+            max_abs_err=max_abs_err,
         )
     reference = fp64.values if fp64 is not None and fp64.shape == eager.shape else None
     return _compare_float(eager, compiled.values, reference, coarser_precision(eager.dtype, precision))
+
+
+def _rounding_slack(eager: Leaf, compiled: Leaf, precision: str) -> int:
+    """How many integers apart two runs may land that compute a leaf's values in ``precision``
+    before turning them into integers (a quantize, a cast): the value is rounded to that precision
+    at least twice on the way (an op's result, the cast before the conversion), each rounding
+    moving it by up to its magnitude times the unit roundoff, and values that far apart round to
+    integers at most the ceiling of that distance apart (at least one: a tie may fall either side)."""
+    magnitude = max(float(np.max(np.abs(eager.values))), float(np.max(np.abs(compiled.values))))
+    return max(1, math.ceil(LOW_PRECISION_ROUNDINGS * LOW_PRECISION_ROUNDOFF[precision] * magnitude))
 
 
 def coarser_precision(dtype: str, precision: str | None) -> str:

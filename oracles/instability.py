@@ -22,6 +22,7 @@ GRAD_MODE_NOT_IMPLEMENTED = "grad_mode_not_implemented"
 GRAD_NO_FP64_REFERENCE = "grad_no_fp64_reference"
 ILL_CONDITIONED = "ill_conditioned"
 BOTH_OVERFLOW = "both_overflow"
+LOW_PRECISION_INTEGERS = "low_precision_integers"
 
 RULES: dict[str, str] = {
     NONDETERMINISTIC: "eager disagrees with itself across re-runs, so no comparison is fair",
@@ -45,6 +46,9 @@ RULES: dict[str, str] = {
     "reference for its gradients",
     BOTH_OVERFLOW: "eager and compiled are both NaN/Inf where the fp64 reference is finite (NaN in "
     "one, Inf in the other): the program overflows its dtype there, and neither is further from the truth",
+    LOW_PRECISION_INTEGERS: "integer outputs of a program that computes in float16/bfloat16 (quantized "
+    "outputs, casts) differ by no more than rounding the float values to that precision twice can "
+    "move them (at least one: a tie may round either way)",
     ILL_CONDITIONED: "the compiled error is within what rounding alone does to this computation: the "
     "float64 reference, rerun with every op's result perturbed at the dtype's unit roundoff (Monte "
     "Carlo arithmetic), moves at least a third as far, or by a tenth of the result's own size",

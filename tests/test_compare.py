@@ -110,6 +110,26 @@ def test_integers_compare_exactly() -> None:
     assert mismatch is not None and "1 of 3 int64 elements differ" in mismatch.detail
 
 
+def test_integers_computed_in_low_precision_may_differ_by_its_rounding_and_no_more() -> None:
+    quantized = np.array([64, 190, 255, 0, 131], dtype=np.uint8)
+    off_by_two = quantized.copy()
+    off_by_two[1] += 2  # bf16 at 255: rounding twice moves a value by up to 2 integers
+    eager, compiled = [leaf(quantized, "uint8")], [leaf(off_by_two, "uint8")]
+    dropped = compare_runs(eager, compiled, None, precision="bfloat16")
+    assert dropped is not None and dropped.drop_rule == instability.LOW_PRECISION_INTEGERS
+    assert dropped.drop_rule in instability.RULES
+    # the same in a float32 program, or in float16 (8x finer), is a wrong value
+    for precision in (None, "float32", "float16"):
+        kept = compare_runs(eager, compiled, None, precision=precision)
+        assert kept is not None and kept.drop_rule is None, precision
+    wrong = quantized.copy()
+    wrong[1] -= 6  # beyond what bf16 rounding does at this magnitude: a bug even in bf16
+    kept = compare_runs(eager, [leaf(wrong, "uint8")], None, precision="bfloat16")
+    assert kept is not None and kept.drop_rule is None and kept.symptom is Symptom.WRONG_VALUE
+    small = compare_runs([leaf([1, 2, 3], "int64")], [leaf([1, 2, 5], "int64")], None, precision="bfloat16")
+    assert small is not None and small.drop_rule is None  # at magnitude 5 bf16 is exact: 1 is the slack
+
+
 def test_low_precision_uses_its_own_tolerance() -> None:
     x = RNG.standard_normal(100)
     assert compare_runs([leaf(x, "bfloat16")], [leaf(x * (1 + 5e-3), "bfloat16")], None) is None

@@ -157,3 +157,13 @@ def test_a_compiled_value_within_rounding_of_an_ill_conditioned_program_is_dropp
     within = recheck(1e-3)  # rows of 64 are exact in float64; rounding moves them by ~4e-3
     assert (within.outcome, within.drop_rule) == (Outcome.DROPPED, "ill_conditioned"), within.summary
     assert recheck(0.5).outcome is Outcome.BUG  # a miscompile's size stays a bug
+
+
+@pytest.mark.slow  # a second proof: test_compare's unit test of the rule, both sides
+def test_uint8_outputs_of_a_bf16_quantized_conv_a_rounding_apart_are_dropped() -> None:
+    from tests.conftest import judge_in_sandbox
+
+    subject = program("fp_rules/torch_bf16_quantized_conv.py")
+    verdict = judge_in_sandbox([subject], timeout_s=180.0)[subject.name]
+    outcome = (verdict.outcome.value, verdict.drop_rule)
+    assert outcome == ("dropped", "low_precision_integers"), verdict.explain()

@@ -299,9 +299,7 @@ class _Writer:
         quantized = any(n.op.startswith(("quantized_decomposed.", "onednn.")) for n in self.nodes)
         packed = f", {' and '.join(heads)} for what freezing packs" if heads else ""
         frozen = heads or quantized or "freezing" in self.optimization.pass_name
-        registers = (
-            "import torch.ao.quantization.fx._decomposed  # noqa: F401  (the quantized_decomposed ops)"
-        )
+        registers = "import torch.ao.quantization.fx._decomposed  # registers the quantized_decomposed ops"
         lines = [
             f"# target: {TARGET}",
             f"# optimization: {self.optimization.id}",

@@ -11,7 +11,7 @@
 # issue: -
 # description: under freezing, a dequantized int8 linear plus a float input is fused into onednn.qlinear_pointwise.binary with the sum accumulated in place: the compiled call overwrites the caller's input tensor with the result (the output is right; eager leaves the input alone; a second call with the same tensors is wrong). A qconv of the same shape does not; found by the pattern-directed generator from the pattern graph of quantization.qlinear_post_op_fusion
 import torch
-import torch.ao.quantization.fx._decomposed  # noqa: F401  (registers the quantized_decomposed ops)
+import torch.ao.quantization.fx._decomposed  # registers the quantized_decomposed ops
 
 
 class Model(torch.nn.Module):

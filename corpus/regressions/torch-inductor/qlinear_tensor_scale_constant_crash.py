@@ -11,7 +11,7 @@
 # issue: -
 # description: under freezing, an int8 linear whose uint8 activation is dequantized with 0-d tensor scale and zero point (dequantize_per_tensor.tensor, as a model holding its qparams as buffers has them) fails to compile: the qlinear lowering asserts that a scale that is no TensorBox is a Python float (mkldnn_lowerings.py qlinear_unary), and the frozen 0-d constant is neither; eager runs it. Found by the pattern-directed generator from the pattern graph of quantization.qlinear_weight_prepack
 import torch
-import torch.ao.quantization.fx._decomposed  # noqa: F401  (registers the quantized_decomposed ops)
+import torch.ao.quantization.fx._decomposed  # registers the quantized_decomposed ops
 
 
 class Model(torch.nn.Module):
