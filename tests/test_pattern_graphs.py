@@ -124,3 +124,22 @@ def test_the_canonical_program_of_a_frozen_conv_fusion_triggers_it_under_the_rea
     verdict = judge_in_sandbox([program], timeout_s=180.0)[program.name]
     assert verdict.outcome.value == "pass", verdict.explain()
     assert optimization.id in verdict.triggers, verdict.triggers
+
+
+@requires_torch
+def test_the_canonical_program_of_a_quantized_conv_triggers_its_weight_prepack_under_the_real_probe() -> None:
+    catalog = _catalog()
+    # float32 (no convert); its weight cloned to a memory format, as Inductor's conv layout pass
+    # leaves it before the freezing patterns run
+    optimization = next(
+        o
+        for ident, o in sorted(catalog.items())
+        if ident.startswith("quantization.qconv_weight_prepack")
+        and "convert_element_type" not in o.pattern
+        and "aten.clone" in o.pattern
+    )
+    (program,) = graph_programs(optimization, seed=0, count=1)
+    assert "dequantize_per_channel" in program.source and "dtype=torch.uint8" in program.source
+    verdict = judge_in_sandbox([program], timeout_s=180.0)[program.name]
+    assert verdict.outcome.value == "pass", verdict.explain()
+    assert optimization.id in verdict.triggers, verdict.triggers

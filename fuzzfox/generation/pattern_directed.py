@@ -1,7 +1,8 @@
 """Pattern-directed synthesis: programs that hold an optimization's own pattern (no LLM).
 
-Two sources of a pattern: the search function a replacement was traced from (here), and the
-pattern graph of the other entries (:mod:`~fuzzfox.generation.pattern_graphs`).
+Three sources of a pattern: the search function a replacement was traced from (here), the
+pattern graph of most other entries (:mod:`~fuzzfox.generation.pattern_graphs`), and for the
+split/cat family the torch-level calls it names (:mod:`~fuzzfox.generation.pattern_split_cat`).
 
 Inductor generates many of its replacements by tracing a *search function* on example inputs
 (``gen_register_replacement``: every ``fuse_attention`` variant, training and inference, float
@@ -28,7 +29,7 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
-from fuzzfox.generation import pattern_graphs
+from fuzzfox.generation import pattern_graphs, pattern_split_cat
 from fuzzfox.program import Program, ProgramError, parse_program
 from fuzzfox.whitebox.optimization import Optimization
 
@@ -49,7 +50,9 @@ SCALAR_CHOICES: dict[str, tuple[float, ...]] = {
 def can_write(optimization: Optimization) -> bool:
     """Whether a program can be written for it: a recipe and a search function in its source, or
     a pattern graph :mod:`~fuzzfox.generation.pattern_graphs` spells."""
-    return _has_search_function(optimization) or pattern_graphs.can_write(optimization)
+    if _has_search_function(optimization) or pattern_split_cat.can_write(optimization):
+        return True
+    return pattern_graphs.can_write(optimization)
 
 
 def _has_search_function(optimization: Optimization) -> bool:
@@ -61,6 +64,8 @@ def pattern_programs(optimization: Optimization, seed: int, count: int) -> list[
     first), from ``seed``."""
     functions = _functions(optimization)
     search = _search_function(optimization, functions) if optimization.recipe else None
+    if search is None and pattern_split_cat.can_write(optimization):
+        return pattern_split_cat.split_cat_programs(optimization, seed, count)
     if search is None:
         return pattern_graphs.graph_programs(optimization, seed, count)
     called = _with_callees(search, functions)
