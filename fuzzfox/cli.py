@@ -367,7 +367,7 @@ def command_run(args: argparse.Namespace) -> int:
 def command_optimizations(args: argparse.Namespace) -> int:
     from fuzzfox.sandbox.pool import default_cache_dir
     from fuzzfox.store import Store
-    from fuzzfox.table import optimizations_table
+    from fuzzfox.table import coverage_by_file, optimizations_table
     from fuzzfox.whitebox.catalog import load_catalog
 
     if args.source_dir is not None:
@@ -391,6 +391,8 @@ def command_optimizations(args: argparse.Namespace) -> int:
         store.close()
     shown = [o for o in catalog if (o.cpu or not args.cpu_only) and (counts.get(o.id) or not args.triggered)]
     print(optimizations_table(shown, counts))
+    if args.campaign is not None:
+        print(f"\n{coverage_by_file(catalog, counts)}")
     reached = sum(1 for o in catalog if counts.get(o.id))
     triggered = f"; {reached} triggered in {args.campaign}" if args.campaign else ""
     print(f"\n{len(catalog)} {origin}{triggered}")

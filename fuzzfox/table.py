@@ -73,3 +73,24 @@ def optimizations_table(optimizations: list[Optimization], counts: dict[str, int
     )
     with pd.option_context("display.max_rows", None, "display.max_colwidth", 80, "display.width", 250):
         return frame.to_string(index=False)
+
+
+def coverage_by_file(optimizations: list[Optimization], counts: dict[str, int]) -> str:
+    """Per source file of the CPU-reachable optimizations: how many a campaign triggered."""
+    import pandas as pd
+
+    rows: dict[str, list[int]] = {}
+    for optimization in optimizations:
+        if optimization.cpu:
+            row = rows.setdefault(optimization.file.rsplit("/", 1)[-1], [0, 0])
+            row[0] += 1 if counts.get(optimization.id) else 0
+            row[1] += 1
+    total = [sum(row[0] for row in rows.values()), sum(row[1] for row in rows.values())]
+    ordered = [*sorted(rows.items(), key=lambda item: (-item[1][1], item[0])), ("all", total)]
+    frame = pd.DataFrame(
+        [
+            {"file": name, "triggered": hit, "on CPU": of, "%": f"{100 * hit / of:.0f}" if of else "-"}
+            for name, (hit, of) in ordered
+        ]
+    )
+    return frame.to_string(index=False)
