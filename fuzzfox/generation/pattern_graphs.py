@@ -56,10 +56,13 @@ LOW_PRECISION = (("bf16", "torch.bfloat16"), ("fp16", "torch.float16"), ("half",
 # where all its arguments are leaves, it is the conv the pattern sees).
 HEAD_MODULES = {
     "aten.convolution.default": "conv",
+    "aten.addmm.default": "linear",  # a 2-D Linear with a bias
+    "aten.mm.default": "linear",  # and without
     "mkldnn._convolution_pointwise.default": "conv",
     "mkldnn._linear_pointwise.default": "linear",
     "mkldnn._convolution_transpose_pointwise.default": "conv_transpose",
 }
+PACKED_LINEAR = "mkldnn._linear_pointwise.default"
 # What freezing makes of a dequantized conv/linear (written as that: :meth:`_Writer._quantized_head`).
 QUANTIZED_HEADS = {
     f"onednn.{op}_pointwise.{overload}" for op in ("qconv", "qlinear") for overload in ("default", "tensor")
@@ -93,6 +96,10 @@ GEOMETRY_KEYWORDS: dict[str, Callable[[_Geometry], Any]] = {
     "groups": lambda g: 1,
     "permute_axes": lambda g: [1, 0],
     "kernel_size": lambda g: [2, 2],
+    "dim": lambda g: -1,
+    "keepdim": lambda g: True,
+    "perm1": lambda g: [1, 0],
+    "perm2": lambda g: [1, 0],
     "act_reshape_size": lambda g: [g.batch * g.rows, g.channels],
     "output_reshape_size": lambda g: [g.batch, g.rows, g.out],
     "act_expand_size": lambda g: [g.batch, g.rows, g.channels],
@@ -104,6 +111,7 @@ SPELLED = {"memory_format": "torch.contiguous_format"}
 # left unwritten (eager would refuse the program).
 SAME_DTYPE_OPS = ("aten.addmm", "aten.mm", "aten.bmm", "aten.baddbmm", "aten.convolution")
 UNSPELLED_OPS = ("aten._int_mm",)  # per-token int8 matmuls: scales shaped in ways not drawn here
+RESHAPES = ("aten.reshape", "aten.view", "aten.expand")
 RANK_OF_OPS = {"aten.bmm": 3, "aten.baddbmm": 3, "aten.convolution": 4}  # else matrices
 SQUARE_SIZES = (8, 4, 6, 16)
 
@@ -162,6 +170,8 @@ def _usable_name(name: str) -> bool:
 def _op(expression: ast.expr) -> str | None:
     if isinstance(expression, ast.List) and expression.elts:  # [mul, ...]: any overload
         first = _dotted(expression.elts[0])
+        if first == "convert_element_type":  # a prims op: what a cast (.to) traces to
+            return "prims.convert_element_type.default"
         return None if first is None else f"aten.{first}"
     if isinstance(expression, ast.Name):
         return BARE_OPS.get(expression.id)
@@ -280,6 +290,7 @@ class _Writer:
         self.square: Shape = (self._pick(SQUARE_SIZES),) * rank
         self.convolution = any(n.op.startswith(("aten.convolution", "onednn.qconv")) for n in nodes)
         self.three_d = any(name in keywords for name in THREE_D_KEYWORDS)
+        self.folding = optimization.file.endswith("binary_folding.py")  # ``other`` is a constant
         self.geometry = _Geometry.draw(self._pick)
         self.inputs: dict[str, str] = {}  # input name -> its make_inputs expression, in call order
         self.modules: list[str] = []  # __init__ lines
@@ -372,7 +383,7 @@ class _Writer:
         elif family in ("aten.addmm", "aten.mm", "aten.bmm"):
             left, right = shapes[1:3] if family == "aten.addmm" else shapes[:2]
             shape = (*left[:-1], right[-1]) if left and right else None
-        elif family in ("aten.reshape", "aten.view", "aten.expand"):
+        elif family in RESHAPES:
             name = node.args[1][1] if len(node.args) > 1 else None
             shape = tuple(GEOMETRY_KEYWORDS[name](self.geometry)) if name in GEOMETRY_KEYWORDS else None
         if node.op.startswith("quantized_decomposed.dequantize"):
@@ -420,6 +431,12 @@ class _Writer:
                 return dtype
             if value in QUANTIZED_TENSORS:
                 return self._quantized_tensor(value)
+        if _family(node.op) in RESHAPES and position == 1:
+            raise _Unwritable(f"the size of {node.op} is not known")
+        if self.folding and kind == "keyword" and value == "other":
+            # binary folding folds a constant into the weights: one per output channel
+            shape = (like[1], 1, 1) if len(like) == 4 else (like[-1],)
+            return self._buffer("other", _randn(shape, self.dtype))
         name = value if kind == "keyword" else f"arg{len(self.inputs)}"
         if quantize is not None and position == 0:  # a quantized value: uint8, shaped like the rest
             self._input(name, like, "torch.uint8")
@@ -510,6 +527,8 @@ class _Writer:
         index = sum(1 for line in self.modules if "torch.nn." in line)
         batch, bias = self._pick((2, 1, 3)), self._pick((True, False))
         kind = HEAD_MODULES[node.op]
+        if node.op in ("aten.addmm.default", "aten.mm.default"):  # a 2-D input: no view around the mm
+            batch, bias = 1, node.op == "aten.addmm.default"
         if kind == "linear":
             features, out = self._pick((16, 8, 32)), self._pick((8, 16, 12))
             shape_in: Shape = (self._pick((4, 1, 6)), features) if batch != 3 else (batch, 4, features)
@@ -528,7 +547,7 @@ class _Writer:
             else:
                 size = (side - 1) * stride - 2 * padding + kernel
             shape_out = (batch, out, size, size)
-        if kind == "linear" and self.dtype == FLOAT32 and not self.dynamic:
+        if node.op == PACKED_LINEAR and self.dtype == FLOAT32 and not self.dynamic:
             # Freezing packs a float32 Linear of static batch for MKL (mkl._mkl_linear) on MKL
             # builds; oneDNN's mkldnn._linear_pointwise takes a low-precision one, or one whose
             # batch is a symbol: the program is bf16 or compiled dynamic.
