@@ -141,6 +141,23 @@ def test_signature_of_crash_signal_and_wrong_value() -> None:
     assert Signature.from_dict(silent.to_dict()) == silent
 
 
+def test_a_changed_input_is_another_bug_than_a_wrong_output_after_the_same_optimizations() -> None:
+    output = wrong_value(["p1"])
+    changed_input = dataclasses.replace(wrong_value(["p1"]), leaf="input[1]")
+    written_out, written_in = (
+        signature_of(output, SIGMOID_PROGRAM),
+        signature_of(changed_input, SIGMOID_PROGRAM),
+    )
+    assert (written_out.leaf, written_in.leaf) == ("output", "input")
+    assert not same_bug(written_out, written_in) and not reproduces(written_in, written_out)
+    assert same_bug(
+        written_in, signature_of(dataclasses.replace(changed_input, leaf="input[0]"), SIGMOID_PROGRAM)
+    )
+    assert "an input changed" in written_in.title()
+    stored = {k: v for k, v in written_out.to_dict().items() if k != "leaf"}  # stored before the field
+    assert Signature.from_dict(stored) == written_out
+
+
 def test_crashes_group_by_type_frames_backend_and_similar_message() -> None:
     base = signature_of(crash("Cannot lower aten.foo with layout FixedLayout size [2, 3] stride [3, 1]"))
     same_but_sizes = signature_of(crash("Cannot lower aten.foo with layout FixedLayout size [8] stride [1]"))

@@ -17,7 +17,8 @@ directory (``.../site-packages/torch/...`` or a patched copy's ``.../shadow/torc
 
 Grouping rule (``same_bug``; symmetric):
 
-- both signatures have the same symptom, stage and site; the site is the backend, except that
+- both signatures have the same symptom, stage, site and wrong leaf kind (a silent mismatch in an
+  input the compiled call changed, or in an output); the site is the backend, except that
   every comparison of the gradient oracle's *eager* autodiff modes (``reverse-vs-numeric``,
   ``forward-vs-numeric``, ``reverse-vs-forward``, the second-order ones, a crash in ``forward``...)
   is one site, ``autodiff``: one wrong derivative rule shows in every mode that uses it, and the
@@ -104,6 +105,9 @@ class Signature:
     optimizations: tuple[str, ...]  # silent mismatches only: optimizations the program triggered
     ops: tuple[str, ...]  # silent mismatches only: call names of the (minimized) program
     backend: str  # the backend/comparison that misbehaved
+    # silent mismatches: "input" where the compiled call changed one of its inputs (in-place
+    # writes, aliasing), a different bug from a wrong output even after the same optimizations
+    leaf: str = "output"
 
     def key(self) -> str:
         text = json.dumps(self.to_dict(), sort_keys=True)
@@ -116,7 +120,7 @@ class Signature:
     def title(self) -> str:
         where = f"{self.symptom} at {self.stage} in {self.backend or '?'}"
         if is_silent(self):
-            parts = [where]
+            parts = [f"{where} (an input changed)" if self.leaf == "input" else where]
             if self.ops:
                 parts.append(f"ops {', '.join(self.ops)}")
             if self.optimizations:
@@ -133,6 +137,7 @@ class Signature:
         fields = dict(data)
         for name in ("frames", "optimizations", "ops"):
             fields[name] = tuple(fields[name])
+        fields.setdefault("leaf", "output")  # stored before the field existed
         return cls(**fields)
 
 
@@ -246,6 +251,7 @@ def signature_of(verdict: Verdict, source: str | None = None) -> Signature:
             tuple(sorted(set(verdict.triggers))),
             program_ops(source) if source else (),
             backend,
+            "input" if (verdict.leaf or "").startswith("input") else "output",
         )
     if verdict.exception is not None:
         exception = verdict.exception
@@ -280,8 +286,8 @@ def _op_names(ops: tuple[str, ...]) -> set[str]:
     return {op.rsplit(".", 1)[-1] for op in ops}
 
 
-def _where(signature: Signature) -> tuple[str, str, str]:
-    return signature.symptom, signature.stage, signature.site()
+def _where(signature: Signature) -> tuple[str, str, str, str]:
+    return signature.symptom, signature.stage, signature.site(), signature.leaf
 
 
 def same_bug(first: Signature, second: Signature) -> bool:
