@@ -30,11 +30,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from fuzzfox.generation import pattern_graphs, pattern_split_cat
+from fuzzfox.generation.pattern_variants import ORIGIN, TARGET, distinct_variants
 from fuzzfox.program import Program, ProgramError, parse_program
 from fuzzfox.whitebox.optimization import Optimization
 
-TARGET = "torch-inductor"
-ORIGIN = "pattern"
 SIZE_CHOICES = (2, 3, 4, 5, 6, 8, 12, 16)  # what a size other than 1 may become in a variant
 MAX_ELEMENTS = 1 << 16  # per input, so a variant stays quick to compile and run
 # Natural values for the scalar arguments patterns take (the traced ones are magic numbers
@@ -69,15 +68,7 @@ def pattern_programs(optimization: Optimization, seed: int, count: int) -> list[
     if search is None:
         return pattern_graphs.graph_programs(optimization, seed, count)
     called = _with_callees(search, functions)
-    rng = random.Random(seed)
-    written: dict[str, Program] = {}
-    for variant in range(count * 3):
-        if len(written) >= count:
-            break
-        program = _program(optimization, search, called, rng if variant else None)
-        if program is not None:
-            written.setdefault(program.id, program)
-    return list(written.values())
+    return distinct_variants(lambda rng: _program(optimization, search, called, rng), seed, count)
 
 
 def _search_function(

@@ -32,11 +32,10 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+from fuzzfox.generation.pattern_variants import ORIGIN, TARGET, distinct_variants
 from fuzzfox.program import Program, ProgramError, parse_program
 from fuzzfox.whitebox.optimization import Optimization
 
-TARGET = "torch-inductor"
-ORIGIN = "pattern"
 # Leaves: ("node", name), ("keyword", name), ("arg", None), ("constant", value).
 Leaf = tuple[str, Any]
 Shape = tuple[int, ...]
@@ -235,15 +234,7 @@ def graph_programs(optimization: Optimization, seed: int, count: int) -> list[Pr
         return []
     nodes = parse_pattern(optimization.pattern)
     assert nodes is not None
-    rng = random.Random(seed)
-    written: dict[str, Program] = {}
-    for variant in range(count * 3):
-        if len(written) >= count:
-            break
-        program = _Writer(optimization, nodes, rng if variant else None).program()
-        if program is not None:
-            written.setdefault(program.id, program)
-    return list(written.values())
+    return distinct_variants(lambda rng: _Writer(optimization, nodes, rng).program(), seed, count)
 
 
 class _Unwritable(Exception):

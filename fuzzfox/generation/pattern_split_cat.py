@@ -16,11 +16,10 @@ from __future__ import annotations
 import random
 import re
 
+from fuzzfox.generation.pattern_variants import ORIGIN, TARGET, distinct_variants
 from fuzzfox.program import Program, ProgramError, parse_program
 from fuzzfox.whitebox.optimization import Optimization
 
-TARGET = "torch-inductor"
-ORIGIN = "pattern"
 FILE = "split_cat.py"
 AFTER_TRACING = "_aten_pass"  # a pass on the aten graph: enabled by post_grad_fusion_options
 CALLED = re.compile(r"VarArgs\(\[?(?:torch\.|aten\.)?(\w+)")  # the op a normalization pattern matches
@@ -31,7 +30,7 @@ def can_write(optimization: Optimization) -> bool:
         optimization.file.endswith(FILE)
         and optimization.kind == "graph_pattern"
         and optimization.pass_name.endswith("_pass")
-        and _body(optimization, _Sizes(random.Random(0), canonical=True)) is not None
+        and _body(optimization, _Sizes(None)) is not None
     )
 
 
@@ -39,23 +38,17 @@ def split_cat_programs(optimization: Optimization, seed: int, count: int) -> lis
     """Up to ``count`` distinct programs (the canonical one first) for a split/cat pattern."""
     if not can_write(optimization):
         return []
-    rng = random.Random(seed)
-    written: dict[str, Program] = {}
-    for variant in range(count * 3):
-        if len(written) >= count:
-            break
-        program = _program(optimization, _Sizes(rng, canonical=variant == 0))
-        if program is not None:
-            written.setdefault(program.id, program)
-    return list(written.values())
+    return distinct_variants(lambda rng: _program(optimization, _Sizes(rng)), seed, count)
 
 
 class _Sizes:
     """x is (batch, pieces * size, features): ``pieces`` equal pieces along dim 1."""
 
-    def __init__(self, rng: random.Random, canonical: bool) -> None:
+    def __init__(self, rng: random.Random | None) -> None:
+        """Drawn from ``rng``; the canonical sizes where it is None."""
+
         def pick(*choices: int) -> int:
-            return choices[0] if canonical else rng.choice(choices)
+            return choices[0] if rng is None else rng.choice(choices)
 
         self.batch, self.pieces, self.size, self.features = pick(2, 3), pick(3, 4), pick(2, 4), pick(5, 8)
 
