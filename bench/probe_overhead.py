@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fuzzfox.program import Program, discover, load_program  # noqa: E402
-from fuzzfox.targets.torch_inductor import WORKER_ENVIRONMENT  # noqa: E402
+from fuzzfox.targets.torch.target import WORKER_ENVIRONMENT  # noqa: E402
 
 INDUCTOR_ONLY = {"backends": ["inductor"], "eager_reruns": 0}
 
@@ -56,7 +56,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2)
     args = parser.parse_args()
     os.environ.update(WORKER_ENVIRONMENT)
-    from fuzzfox.targets.torch_inductor import TorchInductorTarget
+    from fuzzfox.targets.torch.target import TorchInductorTarget
 
     target = TorchInductorTarget()
     target.prepare_worker({"probe": True})

@@ -29,7 +29,7 @@ from fuzzfox.runner import ProgramResult, RunOptions, UsageError, check_targets,
 from fuzzfox.sandbox.isolation import Limits
 from fuzzfox.sandbox.pool import WorkerStartError
 from fuzzfox.targets import TARGETS, get_target
-from fuzzfox.targets.torch_inductor import DEFAULT_ORACLES, ORACLES
+from fuzzfox.targets.torch.target import DEFAULT_ORACLES, ORACLES
 from fuzzfox.whitebox.catalog import CatalogError
 from oracles.boundary import DRAWS
 

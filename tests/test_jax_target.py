@@ -1,6 +1,6 @@
 """The jax-xla target through the real sandbox: values and gradient oracles, injected faults.
 
-Every fault here is real JAX code broken on purpose in the sandboxed child (``oracles.jax_faults``):
+Every fault here is real JAX code broken on purpose in the sandboxed child (``oracles.jax.faulty_backends``):
 a lowering of ``sin`` that is off by 1e-3 in compiled code only, JAX issue #10993's transpose of
 ``select_n`` re-created, and negated ``sin`` rules.  Each is shown caught, and the same programs
 are shown passing when nothing is broken.

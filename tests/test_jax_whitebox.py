@@ -16,14 +16,14 @@ from tests.conftest import ROOT, requires_jax, run_cli
 @pytest.fixture(scope="module")
 def jax_rules() -> dict:
     pytest.importorskip("jax", reason="jax is not installed (pip install 'fuzzfox[jax]')")
-    from fuzzfox.whitebox.jax_rules import extract as extract_rules
+    from fuzzfox.targets.jax.extract import extract as extract_rules
 
     return {o.id: o for o in extract_rules()}
 
 
 @requires_jax
 def test_rules_are_read_from_the_installed_jax_with_their_registration_and_source(jax_rules: dict) -> None:
-    from fuzzfox.whitebox.jax_rules import jax_root
+    from fuzzfox.targets.jax.extract import jax_root
 
     sine = jax_rules["lax.sin.jvp"]
     assert sine.kind == "jvp_rule" and sine.pass_name == "ad.defjvp"

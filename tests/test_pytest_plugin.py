@@ -187,7 +187,7 @@ def test_programs_of_a_target_whose_framework_is_missing_skip_with_its_reason(
     corpus: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Every framework is installed here, so the missing one is simulated: the target says so.
-    from fuzzfox.targets.torch_inductor import TorchInductorTarget
+    from fuzzfox.targets.torch.target import TorchInductorTarget
 
     monkeypatch.setattr(TorchInductorTarget, "missing_reason", lambda self: "torch is not installed (test)")
     copy_programs(corpus, "corpus", "permute_pair.py")

@@ -245,7 +245,7 @@ def test_reproducer_runs_standalone_and_prints_the_mismatch(
     assert printed == pytest.approx(wrong.verdict.max_abs_err, rel=1e-2)
     correct = tmp_path / "correct.py"
     swapped = re.sub(
-        r"from oracles\.faulty_backends import \w+ as _FUZZFOX_BACKEND",
+        r"from oracles\.torch\.faulty_backends import \w+ as _FUZZFOX_BACKEND",
         '_FUZZFOX_BACKEND = "aot_eager"',
         script,
     )

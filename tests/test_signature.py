@@ -23,8 +23,8 @@ from oracles.verdict import ExceptionInfo, Outcome, Stage, Symptom, Verdict
 from tests.test_gradcheck import POINT, Elementwise, sin_square_1, sin_square_2
 
 FRAMES = [
-    "fuzzfox/targets/torch_inductor.py:88 in run_program",
-    "oracles/torch_compiled.py:172 in _run_compiled",
+    "fuzzfox/targets/torch/target.py:88 in run_program",
+    "oracles/torch/compiled.py:172 in _run_compiled",
     "torch/_dynamo/eval_frame.py:655 in _fn",
     "<program>:9 in forward",
     "torch/_inductor/graph.py:1010 in run_node",
@@ -200,7 +200,7 @@ def test_wrong_values_group_when_one_op_set_contains_the_other() -> None:
 # The innermost frames of a failed Inductor lowering; the second spelling is the same code in a
 # patched copy of torch (bench/faults puts one first on PYTHONPATH), which must count as torch.
 LOWERING_FRAMES = [
-    "oracles/torch_compiled.py:172 in _run_compiled",
+    "oracles/torch/compiled.py:172 in _run_compiled",
     "torch/_inductor/graph.py:1518 in call_function",
     "torch/_inductor/graph.py:1495 in call_function",
     "torch/_inductor/lowering.py:521 in wrapped",

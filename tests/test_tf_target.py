@@ -113,7 +113,7 @@ def test_the_gradient_rules_a_program_used_are_its_triggers(correct) -> None:
     assert "math_grad.Tanh" in tanh and "math_grad.Mul" in tanh
     assert "math_grad.Sigmoid" in correct["sigmoid_gate.py"].triggers
     assert "math_grad.Sigmoid" not in tanh and "math_grad.Sin" not in tanh
-    from fuzzfox.whitebox.tf_gradients import extract
+    from fuzzfox.targets.tf.extract import extract
 
     catalog = {o.id for o in extract()}
     assert all(set(v.triggers) <= catalog for v in correct.values())

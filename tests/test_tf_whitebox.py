@@ -6,8 +6,8 @@ import ast
 import re
 
 from fuzzfox.targets import get_target
+from fuzzfox.targets.tf.extract import registrations
 from fuzzfox.whitebox.catalog import load_catalog
-from fuzzfox.whitebox.tf_gradients import registrations
 from tests.conftest import requires_tf, run_cli
 
 REGISTERING_MODULE = """

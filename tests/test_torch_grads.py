@@ -1,7 +1,7 @@
 """The gradient oracle on real torch programs, through the real sandbox (fork-server pool).
 
 Faults are real code: custom ``autograd.Function``s with a wrong backward or a wrong jvp
-(tests/programs/faults/grad_wrong_*.py) and Dynamo backends in ``oracles.faulty_backends`` that break
+(tests/programs/faults/grad_wrong_*.py) and Dynamo backends in ``oracles.torch.faulty_backends`` that break
 the compiled backward (``faulty_backward``) or reproduce pytorch#93829 (``faulty_uint8_neg``).
 Each is caught by the comparison that names it, and the same programs under plain Inductor (or a
 correct program) stay quiet.
@@ -123,8 +123,8 @@ def test_cli_rejects_an_unknown_oracle_in_one_line() -> None:
 def torch_functions(fn_source: str, inputs_source: str) -> object:
     """TorchGradients for a tiny in-process program (eager modes only: nothing here compiles)."""
     from oracles.phases import PhaseLog
-    from oracles.torch_compiled import TorchProgram
-    from oracles.torch_grads import TorchGradients
+    from oracles.torch.compiled import TorchProgram
+    from oracles.torch.grads import TorchGradients
 
     namespace: dict = {}
     exec(f"import torch\n{fn_source}\ndef make_inputs():\n    return {inputs_source}\n", namespace)

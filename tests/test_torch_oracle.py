@@ -25,7 +25,7 @@ def oracle():
     import torch._functorch.config as functorch_config
     import torch._inductor.config as inductor_config
 
-    from oracles import torch_compiled
+    from oracles.torch import compiled as torch_compiled
 
     with (
         inductor_config.patch(fx_graph_cache=False, fallback_random=True),

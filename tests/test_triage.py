@@ -1,7 +1,7 @@
 """Triage: clusters in the store, reproduction, minimization and rechecks on real faulty backends.
 
 The demonstration campaign runs small generated programs through two deliberately wrong
-compilers (oracles/faulty_backends.py): ``faulty_sigmoid`` (every sigmoid off by 1e-3) and
+compilers (oracles/torch/faulty_backends.py): ``faulty_sigmoid`` (every sigmoid off by 1e-3) and
 ``faulty_cat_segfault`` (compiling a concatenation segfaults).  ``fuzzfox triage`` must collapse
 the candidates into one cluster per injected fault, leave passing programs out, and ``fuzzfox
 recheck`` must call both fixed under the correct backend and still failing under the faulty ones.

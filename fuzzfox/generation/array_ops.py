@@ -4,10 +4,10 @@ One :class:`ArrayOp` per op: how JAX and TensorFlow spell it (a source template,
 that framework has no such op), its arity, the axis and keyword arguments it takes with their
 legal values, the domain each array argument must lie in (``log`` needs positive input), the
 domain its result lies in, whether it is differentiable, and the white-box units it reaches:
-the JAX autodiff rules (``lax.sort.jvp``: ids of ``fuzzfox.whitebox.jax_rules``) and the TF
-gradient registrations (``math_grad.Cumsum``: ids of ``fuzzfox.whitebox.tf_gradients``) that
+the JAX autodiff rules (``lax.sort.jvp``: ids of ``fuzzfox.targets.jax.extract``) and the TF
+gradient registrations (``math_grad.Cumsum``: ids of ``fuzzfox.targets.tf.extract``) that
 differentiating a program with the op runs.  Those were measured on jax 0.10.2 / TF 2.21: for
-JAX with the gradient oracle's own record (``oracles.jax_grads.rules_used``), for TF from the op
+JAX with the gradient oracle's own record (``oracles.jax.grads.rules_used``), for TF from the op
 types of the traced graph, then checked with the tf-xla target's trigger probe; the units every
 program reaches anyway (the loss's ``mul`` and ``reduce_sum``) are only listed for the ops that
 are those primitives themselves.

@@ -18,7 +18,7 @@ from typing import Any
 from fuzzfox.program import HEADER_LINE, parse_header, parse_settings
 from fuzzfox.targets.base import program_constants
 from oracles import boundary
-from oracles.faulty_backends import FAULTY_BACKENDS
+from oracles.torch.faulty_backends import FAULTY_BACKENDS
 
 TORCH_TARGET = "torch-inductor"
 SETTINGS_MARKER = "# ---- fuzzfox settings: those of the run that found the bug ----"
@@ -88,7 +88,7 @@ def _torch_constants(spec: ReproducerSpec) -> str:
     lines = ["", "", SETTINGS_MARKER]
     if spec.backend in FAULTY_BACKENDS:
         lines.append("# a deliberately wrong testing backend from fuzzfox's oracles package")
-        lines.append(f"from oracles.faulty_backends import {spec.backend} as _FUZZFOX_BACKEND")
+        lines.append(f"from oracles.torch.faulty_backends import {spec.backend} as _FUZZFOX_BACKEND")
     else:
         lines.append(f"_FUZZFOX_BACKEND = {spec.backend or 'inductor'!r}")
     lines += [

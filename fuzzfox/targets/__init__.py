@@ -7,9 +7,9 @@ import importlib
 from fuzzfox.targets.base import SettingsError, Target
 
 TARGETS: dict[str, str] = {
-    "torch-inductor": "fuzzfox.targets.torch_inductor:TorchInductorTarget",
-    "jax-xla": "fuzzfox.targets.jax_xla:JaxXlaTarget",
-    "tf-xla": "fuzzfox.targets.tf_xla:TfXlaTarget",
+    "torch-inductor": "fuzzfox.targets.torch.target:TorchInductorTarget",
+    "jax-xla": "fuzzfox.targets.jax.target:JaxXlaTarget",
+    "tf-xla": "fuzzfox.targets.tf.target:TfXlaTarget",
 }
 
 

@@ -10,9 +10,12 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fuzzfox.targets import Target
 from fuzzfox.whitebox.optimization import Optimization
+
+if TYPE_CHECKING:  # a target names its extractor; the catalog needs no target code to run it
+    from fuzzfox.targets import Target
 
 # Bumped when extraction records more: a cached catalog of an older format is extracted again.
 CATALOG_FORMAT = "-v2"

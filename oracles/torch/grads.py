@@ -52,7 +52,7 @@ from oracles.compile_settings import fullgraph_refusal, invalid_under_fullgraph
 from oracles.gradcheck import GradOptions, ModeNotImplemented, PrecisionLimited, check_gradients
 from oracles.judge import exception_info
 from oracles.phases import PhaseLog
-from oracles.torch_compiled import TorchProgram, _build, lifted_casts, staged_backend
+from oracles.torch.compiled import TorchProgram, _build, lifted_casts, staged_backend
 from oracles.verdict import Outcome, Verdict
 
 
@@ -264,7 +264,7 @@ class TorchGradients:
         """Raise PrecisionLimited if the program, run in float64, still casts to a lower precision.
 
         Float64 evaluations lift the casts a program asks for by ``dtype=`` (``x.half()``,
-        ``.to(torch.float32)``: ``torch_compiled.lifted_casts``), so they differentiate the
+        ``.to(torch.float32)``: ``compiled.lifted_casts``), so they differentiate the
         program computed in float64 throughout, a fair reference; what lifting cannot reach
         (a tensor built from Python numbers with a dtype, say) still narrows."""
         import torch

@@ -1,5 +1,5 @@
-"""JAX's ``jit`` (XLA on CPU), judged against op-by-op JAX by ``oracles.jax_xla`` (values) and
-``oracles.jax_grads`` (gradients).
+"""JAX's ``jit`` (XLA on CPU), judged against op-by-op JAX by ``oracles.jax.compiled`` (values) and
+``oracles.jax.grads`` (gradients).
 
 Program format (the header is the same as torch programs')::
 
@@ -58,15 +58,15 @@ class JaxXlaTarget(Target):
     name = "jax-xla"
     framework = "jax"
     install_hint = "pip install 'fuzzfox[jax]'"
-    extractor = "fuzzfox.whitebox.jax_rules"
+    extractor = "fuzzfox.targets.jax.extract"
 
     def prepare_worker(self, settings: dict[str, Any]) -> dict[str, Any]:
         for key, value in WORKER_ENVIRONMENT.items():
             os.environ.setdefault(key, value)
         import jax
 
-        from oracles.jax_faults import RULE_FAULTS
-        from oracles.jax_xla import known_backends
+        from oracles.jax.compiled import known_backends
+        from oracles.jax.faulty_backends import RULE_FAULTS
 
         jax.config.update("jax_enable_x64", True)
         check_known("JAX backend", settings.get("backends") or [], known_backends())
@@ -75,9 +75,10 @@ class JaxXlaTarget(Target):
         return {"jax": jax.__version__}
 
     def run_program(self, program: Program, settings: dict[str, Any], phases: PhaseLog) -> Verdict:
-        from oracles import jax_grads, jax_xla
         from oracles.gradcheck import GradOptions, combine
-        from oracles.jax_faults import inject_rule_faults
+        from oracles.jax import compiled as jax_xla
+        from oracles.jax import grads as jax_grads
+        from oracles.jax.faulty_backends import inject_rule_faults
 
         phases.enter("load")
 

@@ -16,7 +16,7 @@ import inspect
 from pathlib import Path
 from typing import Any
 
-from fuzzfox.whitebox.inductor import (
+from fuzzfox.targets.torch.extract import (
     fx_passes_dir,
     identify_entries,
     pass_function_optimizations,

@@ -34,7 +34,7 @@ TF answers ``None`` for a gradient that is structurally zero (``sign``, a cast t
 output that does not depend on an input): that is read as zeros (``UnconnectedGradients.ZERO``), a
 known non-bug.  TF derives forward mode by transposing the registered reverse-mode gradient
 functions, so a gradient function that is wrong but linear in its upstream gradient is wrong in
-both modes alike: only the numeric derivative can catch it (see ``oracles.tf_faults``).
+both modes alike: only the numeric derivative can catch it (see ``oracles.tf.faulty_backends``).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ import numpy as np
 
 from oracles.gradcheck import ModeNotImplemented, PrecisionLimited
 from oracles.judge import exception_info
-from oracles.tf_xla import TfProgram, compiler, input_arrays, is_unsupported, widen
+from oracles.tf.compiled import TfProgram, compiler, input_arrays, is_unsupported, widen
 
 NARROW_FLOATS = frozenset({"float16", "bfloat16", "float32", "complex64"})
 # TF's decorator frames between a public op and its caller (dispatch, traceback filtering,
@@ -352,7 +352,7 @@ def _arrays(tensors: list[Any]) -> list[np.ndarray]:
 @contextlib.contextmanager
 def gradients_used() -> Iterator[set[str]]:
     """The ``@ops.RegisterGradient`` rules looked up inside the block, as ``<module>.<OpName>``
-    (``math_grad.Tanh``: the ids of ``fuzzfox.whitebox.tf_gradients``): TF's trigger probe.
+    (``math_grad.Tanh``: the ids of ``fuzzfox.targets.tf.extract``): TF's trigger probe.
 
     Eager tapes and traced gradients (tf.function, XLA) both find a rule through the gradient
     registry's ``lookup``, so wrapping that method sees every rule a program's differentiation

@@ -319,7 +319,7 @@ def staged_backend(name: str, phases: PhaseLog) -> Callable[..., Any]:
 
 def resolve_backend(name: str) -> Callable[..., Any]:
     """A Dynamo backend by name: a registered one, or one of our faulty testing backends."""
-    from oracles.faulty_backends import FAULTY_BACKENDS
+    from oracles.torch.faulty_backends import FAULTY_BACKENDS
 
     if name in FAULTY_BACKENDS:
         return FAULTY_BACKENDS[name]
@@ -331,7 +331,7 @@ def resolve_backend(name: str) -> Callable[..., Any]:
 def known_backends() -> list[str]:
     from torch._dynamo import list_backends
 
-    from oracles.faulty_backends import FAULTY_BACKENDS
+    from oracles.torch.faulty_backends import FAULTY_BACKENDS
 
     return sorted({"aot_eager", "eager", *list_backends(exclude_tags=()), *FAULTY_BACKENDS})
 

@@ -9,7 +9,7 @@ statement of its body (any call of a gradient function is the rule firing).
 ``ops.NotDifferentiable("OpName")`` declarations carry no code to analyze and are left out.
 
 The files are parsed, not imported: extraction needs no TensorFlow import (which takes ~5 s), only
-its location.  Run it as ``python -m fuzzfox.whitebox.tf_gradients`` (what ``fuzzfox optimizations``
+its location.  Run it as ``python -m fuzzfox.targets.tf.extract`` (what ``fuzzfox optimizations``
 does through ``fuzzfox.whitebox.catalog``).
 """
 

@@ -100,7 +100,7 @@ class InputsError(TypeError):
 
 
 def known_backends() -> list[str]:
-    from oracles.tf_faults import FAULTY_BACKENDS
+    from oracles.tf.faulty_backends import FAULTY_BACKENDS
 
     return sorted({"function", "xla", *FAULTY_BACKENDS})
 
@@ -268,7 +268,7 @@ def compiler(backend: str) -> Iterator[Callable[[Callable[..., Any]], Any]]:
     while the context is open, which covers its tracing)."""
     import tensorflow as tf
 
-    from oracles.tf_faults import FAULTY_BACKENDS
+    from oracles.tf.faulty_backends import FAULTY_BACKENDS
 
     if backend == "function":
         yield tf.function

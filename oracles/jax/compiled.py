@@ -89,7 +89,7 @@ class JaxOracleOptions:
 
 
 def known_backends() -> list[str]:
-    from oracles.jax_faults import FAULTY_BACKENDS
+    from oracles.jax.faulty_backends import FAULTY_BACKENDS
 
     return sorted({XLA, *FAULTY_BACKENDS})
 
@@ -225,7 +225,7 @@ def run_compiled(
     same executable on each input draw (same shapes and dtypes: no recompile)."""
     import jax
 
-    from oracles.jax_faults import FAULTY_BACKENDS
+    from oracles.jax.faulty_backends import FAULTY_BACKENDS
 
     started = time.monotonic()
     faulty = FAULTY_BACKENDS.get(backend)

@@ -1,7 +1,7 @@
 """TensorFlow's ``tf.function`` and XLA (``jit_compile=True``) on CPU, judged against eager TF by
-``oracles.tf_xla`` (values) and ``oracles.tf_grads`` (gradients).
+``oracles.tf.compiled`` (values) and ``oracles.tf.grads`` (gradients).
 
-Program format (the header is the same as torch programs'; see ``oracles.tf_xla`` for details)::
+Program format (the header is the same as torch programs'; see ``oracles.tf.compiled`` for details)::
 
     # target: tf-xla
     # optimization: math_grad.Tanh
@@ -43,7 +43,7 @@ from oracles.phases import PhaseLog
 from oracles.verdict import Outcome, Verdict
 
 if TYPE_CHECKING:
-    from oracles.tf_xla import TfOracleOptions, TfProgram
+    from oracles.tf.compiled import TfOracleOptions, TfProgram
 
 ORACLES = frozenset({"values", "grads"})
 DEFAULT_ORACLES = ("values",)
@@ -53,17 +53,17 @@ class TfXlaTarget(Target):
     name = "tf-xla"
     framework = "tensorflow"
     install_hint = "pip install 'fuzzfox[tf]'"
-    extractor = "fuzzfox.whitebox.tf_gradients"
+    extractor = "fuzzfox.targets.tf.extract"
 
     def version(self) -> str:
         """The installed TF's version, whichever distribution (tensorflow, tensorflow-cpu...) has it."""
-        from fuzzfox.whitebox.tf_gradients import tensorflow_version
+        from fuzzfox.targets.tf.extract import tensorflow_version
 
         return tensorflow_version()
 
     def prepare_worker(self, settings: dict[str, Any]) -> dict[str, Any]:
-        from oracles.tf_faults import GRADIENT_FAULTS
-        from oracles.tf_xla import ONEDNN_SETTING, known_backends
+        from oracles.tf.compiled import ONEDNN_SETTING, known_backends
+        from oracles.tf.faulty_backends import GRADIENT_FAULTS
 
         # Checked before the ~5 s import, so a bad setting is reported at once.
         check_known("backend", settings.get("backends") or [], known_backends())
@@ -71,7 +71,7 @@ class TfXlaTarget(Target):
         check_known("tf fault", settings.get("tf_faults") or [], GRADIENT_FAULTS)
         if settings.get("inductor_config"):
             raise SettingsError("inductor_config does not apply to target tf-xla")
-        # Before the import: logging, and which eager kernels TF picks (see oracles.tf_xla).
+        # Before the import: logging, and which eager kernels TF picks (see oracles.tf.compiled).
         os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
         os.environ["TF_ENABLE_ONEDNN_OPTS"] = ONEDNN_SETTING
         import tensorflow as tf
@@ -83,9 +83,9 @@ class TfXlaTarget(Target):
         return {"tensorflow": tf.__version__, "onednn": ONEDNN_SETTING}
 
     def run_program(self, program: Program, settings: dict[str, Any], phases: PhaseLog) -> Verdict:
-        from oracles.tf_faults import gradient_faults
-        from oracles.tf_grads import gradients_used
-        from oracles.tf_xla import TfOracleOptions, TfProgram, check
+        from oracles.tf.compiled import TfOracleOptions, TfProgram, check
+        from oracles.tf.faulty_backends import gradient_faults
+        from oracles.tf.grads import gradients_used
 
         phases.enter("load")
         filename = program.path or "<program>"
@@ -118,7 +118,7 @@ def _with_gradients(
     """The gradient verdict (compiled reverse under the most compiling backend), combined with
     the values verdict when there is one."""
     from oracles.gradcheck import GradOptions, check_gradients, combine
-    from oracles.tf_grads import gradient_functions
+    from oracles.tf.grads import gradient_functions
 
     try:
         functions, x = gradient_functions(program, options.seed, compiled_backend=options.backends[-1])

@@ -18,7 +18,7 @@ executable line of each named rule (a rule fires when it runs), or the registrat
 a lambda.  Primitive names come from the primitive objects themselves, so ``sin_p`` is
 ``sin``; a registration whose primitive cannot be resolved keeps its expression's text.
 
-Imports jax: run it in a subprocess, ``python -m fuzzfox.whitebox.jax_rules``.
+Imports jax: run it in a subprocess, ``python -m fuzzfox.targets.jax.extract``.
 """
 
 from __future__ import annotations

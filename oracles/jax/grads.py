@@ -24,13 +24,13 @@ A float64 evaluation raises ``PrecisionLimited`` when the program, run on float6
 converts a float to a narrower float (``astype(jnp.float32)``, ``reduce_precision``): float64
 finite differences are then no fair reference.  A program that cannot be traced by ``jax.jit``
 (Python control flow on array values), or that ``jax.jit`` rejects while tracing its gradient
-with one of JAX's own API checks (``oracles.jax_xla.NOT_VALID_JAX``: a carry changing type,
+with one of JAX's own API checks (``oracles.jax.compiled.NOT_VALID_JAX``: a carry changing type,
 reverse mode through a ``while_loop``, which op by op is a Python loop and differentiates), is
 invalid, not a compiler crash, as for values: ``compiled_reverse`` runs ``jax.jit`` through its
 stages, each a phase (``xla:trace``, ``xla:compile``, ``xla:execute``), so the phase it raised
 in says which.
 
-``rules_used`` names the autodiff rules of ``fuzzfox.whitebox.jax_rules`` that differentiating
+``rules_used`` names the autodiff rules of ``fuzzfox.targets.jax.extract`` that differentiating
 the program runs, as that catalog's ids: the JVP (or zero-JVP) and linearization rules of the
 primitives of ``L``, and the transpose rules of the primitives of its linearization.
 """
@@ -46,7 +46,7 @@ import numpy as np
 
 from oracles.gradcheck import COMPILED as COMPILED_REVERSE
 from oracles.gradcheck import GradOptions, PrecisionLimited, check_gradients
-from oracles.jax_xla import (
+from oracles.jax.compiled import (
     TRACE_STEP,
     XLA,
     JaxProgram,

@@ -10,7 +10,7 @@ Two sources, one Optimization each:
   (``remove_noop_ops``, ``constant_fold_uniform_value``...).  Their firing is observed by
   coverage of the lines that mutate the graph, not of the function's entry.
 
-Imports torch: run it in a worker or via ``python -m fuzzfox.whitebox.inductor``.
+Imports torch: run it in a worker or via ``python -m fuzzfox.targets.torch.extract``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""torch.compile with Inductor on CPU, judged against eager by ``oracles.torch_compiled``."""
+"""torch.compile with Inductor on CPU, judged against eager by ``oracles.torch.compiled``."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from oracles.phases import PhaseLog
 from oracles.verdict import Outcome, Verdict
 
 if TYPE_CHECKING:
-    from oracles.torch_compiled import TorchOracleOptions, TorchProgram
+    from oracles.torch.compiled import TorchOracleOptions, TorchProgram
 
 # Set before torch is imported in a worker: forked children hang at their first parallel op
 # (OpenMP) or first new kernel (Inductor's compile pool) otherwise.  Caches off: a cache hit
@@ -43,7 +43,7 @@ class TorchInductorTarget(Target):
     name = "torch-inductor"
     framework = "torch"
     install_hint = "pip install torch==2.13.0 && pip install 'fuzzfox[torch]'"
-    extractor = "fuzzfox.whitebox.inductor"
+    extractor = "fuzzfox.targets.torch.extract"
 
     def __init__(self) -> None:
         self.probe: Any = None  # a TriggerProbe, made in the worker when settings ask for it
@@ -54,7 +54,7 @@ class TorchInductorTarget(Target):
         import torch._functorch.config as functorch_config
         import torch._inductor.config as inductor_config
 
-        from oracles.torch_compiled import known_backends
+        from oracles.torch.compiled import known_backends
 
         torch.set_num_threads(1)
         inductor_config.fx_graph_cache = False
@@ -68,7 +68,7 @@ class TorchInductorTarget(Target):
         _warm_up()  # before the user's config: an injected compile error would break it
         apply_inductor_config(settings.get("inductor_config", {}))
         if settings.get("probe", True):
-            from fuzzfox.whitebox.inductor_probe import TriggerProbe
+            from fuzzfox.targets.torch.probe import TriggerProbe
 
             self.probe = TriggerProbe()
         return {"torch": torch.__version__}
@@ -86,7 +86,7 @@ class TorchInductorTarget(Target):
 
     def run_program(self, program: Program, settings: dict[str, Any], phases: PhaseLog) -> Verdict:
         from oracles.compile_settings import CompileSettings
-        from oracles.torch_compiled import TorchOracleOptions, TorchProgram
+        from oracles.torch.compiled import TorchOracleOptions, TorchProgram
 
         phases.enter("load")
         namespace = load_program_module(program, lambda _: _check_header_config(program))
@@ -123,8 +123,9 @@ def _judge(
     Gradients are checked against the last (most compiling) backend; a program that is invalid
     for values (eager raises) is not differentiated.
     """
-    from oracles import torch_compiled, torch_grads
     from oracles.gradcheck import GradOptions, combine
+    from oracles.torch import compiled as torch_compiled
+    from oracles.torch import grads as torch_grads
 
     values = torch_compiled.check(program, options, phases) if "values" in oracles else None
     if values is not None and ("grads" not in oracles or values.outcome is Outcome.INVALID):
