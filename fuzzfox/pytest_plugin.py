@@ -228,14 +228,23 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> ProgramFil
         return None
     if _under_test_directory(file_path, parent.session):
         return None
-    return ProgramFile.from_parent(parent, path=file_path)
+    return _program_file(parent, file_path)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> ProgramFile | None:
     if parent.session.isinitpath(module_path) and _is_program_file(module_path, parent.config):
-        return ProgramFile.from_parent(parent, path=module_path)
+        return _program_file(parent, module_path)
     return None
+
+
+def _program_file(parent: pytest.Collector, path: Path) -> ProgramFile:
+    """The file's collector. Outside the rootdir pytest would name it by nothing (``::name``),
+    which no one can select or deselect; there it is named by its path from where pytest ran."""
+    if path.is_relative_to(parent.config.rootpath):
+        return ProgramFile.from_parent(parent, path=path)
+    nodeid = os.path.relpath(path, parent.config.invocation_params.dir)
+    return ProgramFile.from_parent(parent, path=path, nodeid=nodeid)
 
 
 def _is_program_file(path: Path, config: pytest.Config) -> bool:

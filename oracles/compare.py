@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -69,6 +71,38 @@ class Leaf:
     @property
     def is_float(self) -> bool:
         return self.dtype.startswith(("float", "bfloat", "complex", "python_float"))
+
+
+MAX_TEXT = 200  # characters of a non-array leaf's repr that are compared and shown
+
+
+def flatten(value: Any, path: str, array_leaf: Callable[[Any, str], Leaf | None]) -> list[Leaf]:
+    """A run's outputs (nested tuples/lists/dicts of arrays and scalars) as comparable leaves.
+
+    The walk is the same for every framework; ``array_leaf`` is the framework's part: the leaf
+    of one of its own values (a tensor, an array, a value it treats as one), or None for a
+    value it does not own. Python scalars it leaves alone keep their Python type as dtype;
+    anything else is compared by its (bounded) repr.
+    """
+    leaf = array_leaf(value, path)
+    if leaf is not None:
+        return [leaf]
+    if isinstance(value, bool | int | float):
+        dtype = {bool: "bool", int: "int64", float: "python_float"}[type(value)]
+        return [Leaf(path, dtype, (), np.asarray(value))]
+    if isinstance(value, list | tuple):
+        return [leaf for i, item in enumerate(value) for leaf in flatten(item, f"{path}[{i}]", array_leaf)]
+    if isinstance(value, dict):
+        return [
+            leaf
+            for key in sorted(value, key=repr)
+            for leaf in flatten(value[key], f"{path}[{key!r}]", array_leaf)
+        ]
+    return [text_leaf(value, path)]
+
+
+def text_leaf(value: Any, path: str) -> Leaf:
+    return Leaf(path, "", (), None, text=repr(value)[:MAX_TEXT])
 
 
 @dataclasses.dataclass

@@ -861,23 +861,3 @@ def _verdict(findings: list[_Finding], options: GradOptions, skipped: dict[str, 
         rmse_compiled_vs_fp64=primary.rmse_compiled,
         rmse_eager_vs_fp64=primary.rmse_eager,
     )
-
-
-_SEVERITY = {Outcome.PASS: 0, Outcome.INVALID: 1, Outcome.DROPPED: 2, Outcome.BUG: 3}
-
-
-def combine(values: Verdict, grads: Verdict) -> Verdict:
-    """The worse of the two (bug > dropped > invalid > pass; values on a tie), both summaries kept."""
-    grads_worse = _SEVERITY[grads.outcome] > _SEVERITY[values.outcome]
-    primary, other = (grads, values) if grads_worse else (values, grads)
-    names = ("grads", "values") if grads_worse else ("values", "grads")
-    outcome = other.outcome.value + (f" by {other.drop_rule}" if other.drop_rule else "")
-    summary = f"{names[0]}: {primary.summary} | {names[1]}: {outcome}: {other.summary}"
-    return dataclasses.replace(
-        primary,
-        summary=summary,
-        modes=[*values.modes, *grads.modes],
-        seconds=values.seconds + grads.seconds,
-        triggers=values.triggers or grads.triggers,
-        output_tail=primary.output_tail or other.output_tail,
-    )

@@ -6,16 +6,16 @@ import dataclasses
 import re
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 
 from oracles import instability
 from oracles.compare import Leaf, Mismatch, compare_runs, identical
 from oracles.phases import PhaseLog, runs_no_compiler, split_phase, stage_of
-from oracles.verdict import ExceptionInfo, ModeResult, Outcome, Stage, Symptom, Verdict
+from oracles.verdict import ExceptionInfo, ModeResult, Outcome, Stage, Symptom, Verdict, combine
 
-# The layer a failure points at, by the least-compiling backend that shows it.  A backend
-# not listed here is its own layer (inductor, a faulty test backend, ...).
-FRONTEND_LAYERS = {"eager": "dynamo", "aot_eager": "dynamo/aot_autograd"}
+# The layer a failure points at is its backend's name unless the framework's oracle says what
+# a backend stands for (``layers``: torch's ``aot_eager`` is dynamo and AOTAutograd, no codegen).
+NO_LAYERS: Mapping[str, str] = {}
 MAX_FRAMES = 8
 
 
@@ -88,8 +88,8 @@ def _short_path(filename: str) -> str:
     return re.sub(r"^.*/(site|dist)-packages/", "", filename)
 
 
-def blame_for(backend: str) -> str:
-    return FRONTEND_LAYERS.get(backend, backend)
+def blame_for(backend: str, layers: Mapping[str, str]) -> str:
+    return layers.get(backend, backend)
 
 
 def judge(
@@ -98,6 +98,8 @@ def judge(
     fp64: Run | None,
     compiled: list[Run],
     precision: str | None = None,
+    *,
+    layers: Mapping[str, str] = NO_LAYERS,
 ) -> Verdict:
     """Compare eager against each compiled backend (ordered from least to most compiling).
 
@@ -109,7 +111,7 @@ def judge(
         *(r.mode for r in compiled),
     ]
     if not eager.ok:
-        return _judge_eager_failure(eager, compiled, modes)
+        return _judge_eager_failure(eager, compiled, modes, layers)
 
     stable = all(identical(eager.leaves or [], r.leaves or []) for r in reruns if r.ok)
     reference = fp64.leaves if fp64 is not None and fp64.ok else None
@@ -118,12 +120,27 @@ def judge(
         return Verdict(Outcome.PASS, "compiled agrees with eager", modes=modes)
     bugs = [f for f in findings if not f.dropped]
     primary = bugs[0] if bugs else findings[0]
-    verdict = _verdict_from_finding(primary, modes)
+    verdict = _verdict_from_finding(primary, modes, layers)
     if primary.symptom is not Symptom.CRASH and not stable:
         verdict.outcome = Outcome.DROPPED
         verdict.drop_rule = instability.NONDETERMINISTIC
         verdict.summary += " (but eager re-runs disagree with each other)"
     return verdict
+
+
+def values_and_gradients(
+    oracles: Collection[str], values: Callable[[], Verdict], gradients: Callable[[], Verdict]
+) -> Verdict:
+    """One program's verdict under the oracles asked for (``values``, ``grads``), the same rule for
+    every framework: values first; a program invalid for values (it fails without any compiler)
+    is not differentiated; otherwise the gradient verdict, combined with the values one."""
+    if not {"values", "grads"} & set(oracles):
+        raise ValueError(f"no oracle to judge with: {sorted(oracles)}")
+    verdict = values() if "values" in oracles else None
+    if verdict is not None and ("grads" not in oracles or verdict.outcome is Outcome.INVALID):
+        return verdict
+    grads = gradients()
+    return grads if verdict is None else combine(verdict, grads)
 
 
 def judge_draws(
@@ -133,6 +150,8 @@ def judge_draws(
     fp64: Run | None,
     compiled: list[Run],
     precision: str | None = None,
+    *,
+    layers: Mapping[str, str] = NO_LAYERS,
 ) -> Verdict | None:
     """The first input draw (``Run.draws``, in the order of ``draws``) on which a compiled backend
     is wrong, judged like the recorded inputs; None if none is.
@@ -147,7 +166,7 @@ def judge_draws(
             continue
         reference = fp64.draws[index] if fp64 is not None and index < len(fp64.draws) else None
         drawn = [run.draws[index] for run in compiled if index < len(run.draws)]
-        verdict = judge(drawn_eager, [], reference, drawn, precision)
+        verdict = judge(drawn_eager, [], reference, drawn, precision, layers=layers)
         if verdict.outcome is Outcome.BUG:
             verdict.draw = draw
             verdict.summary += f" (on the {draw!r} input draw)"
@@ -164,7 +183,9 @@ def _describe(error: ExceptionInfo | None) -> str:
     return f"{error.type}: {first_line[:200]}"
 
 
-def _judge_eager_failure(eager: Run, compiled: list[Run], modes: list[ModeResult]) -> Verdict:
+def _judge_eager_failure(
+    eager: Run, compiled: list[Run], modes: list[ModeResult], layers: Mapping[str, str]
+) -> Verdict:
     error = eager.mode.exception
     described = _describe(error)
     survivors = [run for run in compiled if run.ok]
@@ -183,7 +204,7 @@ def _judge_eager_failure(eager: Run, compiled: list[Run], modes: list[ModeResult
         symptom=Symptom.STATUS,
         stage=Stage.EXECUTION,
         backend=backend,
-        blame=blame_for(backend),
+        blame=blame_for(backend, layers),
         drop_rule=instability.EAGER_OUT_OF_MEMORY if out_of_memory else None,
         exception=error,
         modes=modes,
@@ -203,7 +224,7 @@ def _finding(run: Run, eager: Run, reference: list[Leaf] | None, precision: str 
     return _Finding(name, mismatch.symptom, Stage.VERIFICATION, mismatch.detail, mismatch=mismatch)
 
 
-def _verdict_from_finding(finding: _Finding, modes: list[ModeResult]) -> Verdict:
+def _verdict_from_finding(finding: _Finding, modes: list[ModeResult], layers: Mapping[str, str]) -> Verdict:
     mismatch = finding.mismatch
     verdict = Verdict(
         Outcome.DROPPED if finding.dropped else Outcome.BUG,
@@ -211,7 +232,7 @@ def _verdict_from_finding(finding: _Finding, modes: list[ModeResult]) -> Verdict
         symptom=finding.symptom,
         stage=finding.stage,
         backend=finding.backend,
-        blame=blame_for(finding.backend),
+        blame=blame_for(finding.backend, layers),
         exception=finding.exception,
         modes=modes,
     )
@@ -233,6 +254,7 @@ def verdict_from_abnormal_exit(
     exit_code: int | None,
     output_tail: str,
     seconds: float,
+    layers: Mapping[str, str] = NO_LAYERS,
 ) -> Verdict:
     """A run that died or hung: the phase it was in says whose fault it is and at which stage."""
     if timed_out:
@@ -259,7 +281,7 @@ def verdict_from_abnormal_exit(
         symptom=symptom,
         stage=stage,
         backend=backend,
-        blame=blame_for(backend),
+        blame=blame_for(backend, layers),
         signal=signal_number,
         output_tail=output_tail,
         seconds=seconds,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from oracles import instability
-from oracles.compare import Leaf, compare_runs, identical
+from oracles.compare import MAX_TEXT, Leaf, compare_runs, flatten, identical, text_leaf
 from oracles.verdict import Symptom
 
 RNG = np.random.default_rng(0)
@@ -175,3 +175,23 @@ def test_a_referee_equal_to_eager_bit_for_bit_widens_instead_of_demanding_exactn
     broken[7] += 1.0
     mismatch = compare_runs([leaf(eager, "float64")], [leaf(broken, "float64")], [leaf(eager, "float64")])
     assert mismatch is not None and "referee equals eager bit for bit" in mismatch.detail
+
+
+def test_flatten_walks_containers_in_one_order_and_leaves_arrays_to_the_framework() -> None:
+    def array_leaf(value: object, path: str) -> Leaf | None:
+        if isinstance(value, np.ndarray):
+            return Leaf(path, "float32", value.shape, value.astype(np.float64))
+        return None
+
+    output = {"b": [np.ones(2), 3], "a": (True, 2.5, "text" * 100)}
+    leaves = flatten(output, "out", array_leaf)
+    assert [(leaf.path, leaf.dtype) for leaf in leaves] == [
+        ("out['a'][0]", "bool"),
+        ("out['a'][1]", "python_float"),
+        ("out['a'][2]", ""),
+        ("out['b'][0]", "float32"),
+        ("out['b'][1]", "int64"),
+    ]
+    assert leaves[2].values is None and len(leaves[2].text) == MAX_TEXT
+    # What the framework claims is its own leaf, whatever Python type it is.
+    assert flatten(7, "out", lambda value, path: text_leaf(value, path))[0].text == "7"

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from oracles import instability
-from oracles.gradcheck import GradOptions, ModeNotImplemented, PrecisionLimited, check_gradients, combine
-from oracles.verdict import Outcome, Symptom, Verdict
+from oracles.gradcheck import GradOptions, ModeNotImplemented, PrecisionLimited, check_gradients
+from oracles.verdict import Outcome, Symptom, Verdict, combine
 
 Elementwise1 = Callable[[np.ndarray], np.ndarray]
 

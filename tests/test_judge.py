@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+import pytest
 
 from oracles import instability
 from oracles.compare import Leaf
-from oracles.judge import Run, judge, verdict_from_abnormal_exit
+from oracles.judge import Run, judge, values_and_gradients, verdict_from_abnormal_exit
 from oracles.phases import last_phase
+from oracles.torch import FRONTEND_LAYERS
 from oracles.verdict import ExceptionInfo, ModeResult, Outcome, Stage, Symptom, Verdict
 
 
@@ -63,14 +67,17 @@ def test_crash_only_in_inductor_blames_inductor_at_its_stage() -> None:
     assert verdict.blame == "inductor"
 
 
-def test_failure_already_in_aot_eager_blames_the_front_end() -> None:
-    verdict = judge(
+def test_failure_already_in_aot_eager_blames_the_front_end_the_framework_names() -> None:
+    runs = (
         ok("eager", [1.0]),
         [],
         ok("eager-fp64", [1.0]),
         [failed("aot_eager", stage=Stage.COMPILATION), failed("inductor", stage=Stage.COMPILATION)],
     )
+    verdict = judge(*runs, layers=FRONTEND_LAYERS)
     assert verdict.backend == "aot_eager" and verdict.blame == "dynamo/aot_autograd"
+    # The judge itself knows no framework: without the torch oracle's layers a backend is its own.
+    assert judge(*runs).blame == "aot_eager"
 
 
 def test_value_mismatch_with_unstable_eager_is_dropped() -> None:
@@ -110,7 +117,34 @@ def test_abnormal_exits_are_attributed_by_phase() -> None:
     )
     hang = exit_in("inductor:execute", timed_out=True)
     assert (hang.symptom, hang.stage, hang.blame) == (Symptom.TIMEOUT, Stage.EXECUTION, "inductor")
-    assert exit_in("aot_eager:trace", exit_code=3).blame == "dynamo/aot_autograd"
+    assert exit_in("aot_eager:trace", exit_code=3, layers=FRONTEND_LAYERS).blame == "dynamo/aot_autograd"
+    assert exit_in("aot_eager:trace", exit_code=3).blame == "aot_eager"
+
+
+def test_values_and_gradients_is_one_rule_for_every_framework() -> None:
+    calls: list[str] = []
+
+    def values(outcome: Outcome) -> Callable[[], Verdict]:
+        return lambda: calls.append("values") or Verdict(outcome, f"values {outcome.value}")
+
+    def grads() -> Verdict:
+        calls.append("grads")
+        return Verdict(Outcome.BUG, "grads bug")
+
+    # A program that fails without a compiler is not differentiated.
+    invalid = values_and_gradients(["values", "grads"], values(Outcome.INVALID), grads)
+    assert invalid.outcome is Outcome.INVALID
+    assert calls == ["values"]
+    calls.clear()
+    both = values_and_gradients(["values", "grads"], values(Outcome.PASS), grads)
+    assert (both.outcome, calls) == (Outcome.BUG, ["values", "grads"])
+    assert both.summary.startswith("grads: grads bug | values: pass")
+    calls.clear()
+    assert values_and_gradients(["grads"], values(Outcome.PASS), grads).summary == "grads bug"
+    assert values_and_gradients(["values"], values(Outcome.PASS), grads).outcome is Outcome.PASS
+    assert calls == ["grads", "values"]
+    with pytest.raises(ValueError, match="no oracle"):
+        values_and_gradients([], values(Outcome.PASS), grads)
 
 
 def test_verdict_round_trips_through_json() -> None:

@@ -120,6 +120,16 @@ def test_collects_corpus_files_but_not_a_test_suites_fixture_programs(corpus: py
         ]
 
 
+def test_a_program_outside_the_rootdir_is_named_by_its_path(corpus: pytest.Pytester) -> None:
+    copy_programs(corpus, "elsewhere", "permute_pair.py")
+    (corpus.path / "root").mkdir()
+    collected = run(corpus, "--co", "-q", "--rootdir=root", "elsewhere/permute_pair.py")
+    node = "elsewhere/permute_pair.py::joint_graph.pointless_permute_pair"
+    assert [line for line in collected.outlines if "::" in line] == [node]
+    deselected = run(corpus, "--co", "-q", "--rootdir=root", "elsewhere/permute_pair.py", "--deselect", node)
+    assert not [line for line in deselected.outlines if "::" in line]
+
+
 def test_options_ini_marker_and_header(corpus: pytest.Pytester) -> None:
     copy_programs(corpus, "corpus", "permute_pair.py")
     write(corpus, "corpus/headerless.py", HEADERLESS_TARGET)

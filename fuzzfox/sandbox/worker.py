@@ -125,6 +125,7 @@ class Worker:
             exit_code=os.WEXITSTATUS(status) if not timed_out and os.WIFEXITED(status) else None,
             output_tail=output,
             seconds=seconds,
+            layers=self.target.frontend_layers,
         )
 
     def _child(self, program: Program, private: Path) -> None:

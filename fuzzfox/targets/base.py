@@ -13,8 +13,9 @@ import importlib.metadata
 import importlib.util
 import linecache
 import types
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 from fuzzfox.program import ENTRY_FUNCTION, INPUTS_FUNCTION, Program
@@ -34,6 +35,8 @@ class Target(abc.ABC):
     framework: str  # the importable module (and distribution) the target needs
     install_hint: str
     extractor: str | None = None  # module whose ``python -m`` prints the optimization catalog
+    # what a failure under a backend points at, when not the backend itself (oracles.judge)
+    frontend_layers: Mapping[str, str] = MappingProxyType({})
 
     def version(self) -> str:
         """The installed framework's version, read without importing it."""

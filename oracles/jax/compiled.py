@@ -40,13 +40,12 @@ from typing import Any
 import numpy as np
 
 from oracles import boundary
-from oracles.compare import Leaf
+from oracles.compare import MAX_TEXT, Leaf, flatten
 from oracles.judge import Run, exception_info, failed_compiled_run, judge, judge_draws
 from oracles.phases import PhaseLog
 from oracles.verdict import ExceptionInfo, ModeResult, Outcome, Verdict
 
 XLA = "xla"
-MAX_TEXT = 200
 # Raised while tracing a program that needs concrete values (Python control flow on array
 # values, numpy calls on traced arrays): the program cannot be jitted at all, which says
 # nothing about the compiler.  Op by op it runs, so judge() alone would call it a crash.
@@ -258,30 +257,28 @@ def _drawn_run(call: Callable[[tuple[Any, ...]], Any], inputs: tuple[Any, ...], 
 
 
 def to_leaves(value: Any, path: str) -> list[Leaf]:
-    """Flatten outputs (arrays, scalars, nested tuples/lists/dicts) into comparable leaves.
+    """Flatten outputs (arrays, scalars, nested tuples/lists/dicts) into comparable leaves."""
+    return flatten(value, path, _array_leaf)
 
-    Python scalars take the dtype ``jnp.asarray`` gives them, which is what ``jit`` returns
-    for them, so an op-by-op ``1.0`` and a jitted ``1.0`` compare equal in dtype.
-    """
+
+def _array_leaf(value: Any, path: str) -> Leaf | None:
+    """An array's leaf. Python scalars take the dtype ``jnp.asarray`` gives them, which is what
+    ``jit`` returns for them, so an op-by-op ``1.0`` and a jitted ``1.0`` compare equal in dtype."""
     import jax
     import jax.numpy as jnp
 
     if isinstance(value, (bool, int, float, complex)):
         value = jnp.asarray(value)
-    if isinstance(value, (jax.Array, np.ndarray, np.generic)):
-        array = np.asarray(value)
-        dtype = str(array.dtype)
-        if is_floating(array.dtype):
-            values = array.astype(np.float64)
-        elif np.iscomplexobj(array):
-            values = array.astype(np.complex128)
-        elif array.dtype == np.bool_:
-            values = array
-        else:
-            values = array.astype(np.int64)
-        return [Leaf(path, dtype, tuple(array.shape), values)]
-    if isinstance(value, (list, tuple)):
-        return [leaf for i, item in enumerate(value) for leaf in to_leaves(item, f"{path}[{i}]")]
-    if isinstance(value, dict):
-        return [leaf for key in sorted(value, key=repr) for leaf in to_leaves(value[key], f"{path}[{key!r}]")]
-    return [Leaf(path, "", (), None, text=repr(value)[:MAX_TEXT])]
+    if not isinstance(value, (jax.Array, np.ndarray, np.generic)):
+        return None
+    array = np.asarray(value)
+    dtype = str(array.dtype)
+    if is_floating(array.dtype):
+        values = array.astype(np.float64)
+    elif np.iscomplexobj(array):
+        values = array.astype(np.complex128)
+    elif array.dtype == np.bool_:
+        values = array
+    else:
+        values = array.astype(np.int64)
+    return Leaf(path, dtype, tuple(array.shape), values)

@@ -55,13 +55,12 @@ from typing import Any
 import numpy as np
 
 from oracles import boundary
-from oracles.compare import Leaf
+from oracles.compare import MAX_TEXT, Leaf, flatten
 from oracles.judge import Run, eager_runs, exception_info, failed_compiled_run, judge, judge_draws
 from oracles.phases import PhaseLog
 from oracles.verdict import ExceptionInfo, ModeResult, Outcome, Symptom, Verdict
 
 DEFAULT_BACKENDS = ("function", "xla")
-MAX_TEXT = 200
 
 # TF_ENABLE_ONEDNN_OPTS, set in the worker before tensorflow is imported (see the module docstring).
 ONEDNN_SETTING = "0"
@@ -283,6 +282,10 @@ def compiler(backend: str) -> Iterator[Callable[[Callable[..., Any]], Any]]:
 
 def to_leaves(value: Any, path: str) -> list[Leaf]:
     """Flatten outputs (tensors, numpy values, Python scalars, nested lists/tuples/dicts) into leaves."""
+    return flatten(value, path, _tensor_leaf)
+
+
+def _tensor_leaf(value: Any, path: str) -> Leaf | None:
     import tensorflow as tf
 
     if isinstance(value, tf.SparseTensor):
@@ -290,17 +293,10 @@ def to_leaves(value: Any, path: str) -> list[Leaf]:
     if isinstance(value, tf.RaggedTensor):
         value = value.to_tensor()
     if isinstance(value, (tf.Tensor, tf.Variable)):
-        return [_array_leaf(path, value.dtype.name, value.numpy())]
+        return _array_leaf(path, value.dtype.name, value.numpy())
     if isinstance(value, (np.ndarray, np.generic)):
-        return [_array_leaf(path, tf.as_dtype(value.dtype).name, np.asarray(value))]
-    if isinstance(value, bool | int | float):
-        dtype = {bool: "bool", int: "int64", float: "python_float"}[type(value)]
-        return [Leaf(path, dtype, (), np.asarray(value))]
-    if isinstance(value, (list, tuple)):
-        return [leaf for i, item in enumerate(value) for leaf in to_leaves(item, f"{path}[{i}]")]
-    if isinstance(value, dict):
-        return [leaf for key in sorted(value, key=repr) for leaf in to_leaves(value[key], f"{path}[{key!r}]")]
-    return [Leaf(path, "", (), None, text=repr(value)[:MAX_TEXT])]
+        return _array_leaf(path, tf.as_dtype(value.dtype).name, np.asarray(value))
+    return None
 
 
 def _array_leaf(path: str, dtype: str, array: np.ndarray) -> Leaf:

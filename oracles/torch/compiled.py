@@ -19,14 +19,14 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from oracles import boundary, instability, rounding_noise
-from oracles.compare import Leaf
+from oracles.compare import Leaf, flatten, text_leaf
 from oracles.compile_settings import CompileSettings, fullgraph_refusal, invalid_under_fullgraph
 from oracles.judge import Run, eager_runs, exception_info, failed_compiled_run, judge, judge_draws
 from oracles.phases import PhaseLog
+from oracles.torch import FRONTEND_LAYERS
 from oracles.verdict import ModeResult, Outcome, Symptom, Verdict
 
 DEFAULT_BACKENDS = ("aot_eager", "inductor")
-MAX_TEXT = 200
 
 
 @dataclasses.dataclass
@@ -75,9 +75,11 @@ def check(program: TorchProgram, options: TorchOracleOptions, phases: PhaseLog |
         torch._dynamo.reset()
         return invalid_under_fullgraph(str(refusal), time.monotonic() - started)
     precision = lowest_precision(casts)
-    verdict = judge(eager, reruns, fp64, compiled, precision)
+    verdict = judge(eager, reruns, fp64, compiled, precision, layers=FRONTEND_LAYERS)
     if verdict.outcome is Outcome.PASS and draws:
-        verdict = judge_draws(draws, eager, reruns, fp64, compiled, precision) or verdict
+        verdict = (
+            judge_draws(draws, eager, reruns, fp64, compiled, precision, layers=FRONTEND_LAYERS) or verdict
+        )
     if verdict.outcome is Outcome.BUG and verdict.symptom is Symptom.WRONG_VALUE and casts:
         verdict = _recheck_with_emulated_casts(program, options, phases, eager, fp64, verdict, casts, draws)
     if verdict.outcome is Outcome.BUG and verdict.symptom is Symptom.WRONG_VALUE and fp64 is not None:
@@ -154,9 +156,9 @@ def _recheck_with_emulated_casts(
     emulated = dataclasses.replace(program, config={**program.config, "emulate_precision_casts": True})
     rerun = _run_compiled(emulated, options.seed, verdict.backend or "inductor", phases, draws)
     precision = lowest_precision(casts)
-    again = judge(eager, [], fp64, [rerun], precision)
+    again = judge(eager, [], fp64, [rerun], precision, layers=FRONTEND_LAYERS)
     if again.outcome is Outcome.PASS and draws:
-        again = judge_draws(draws, eager, [], fp64, [rerun], precision) or again
+        again = judge_draws(draws, eager, [], fp64, [rerun], precision, layers=FRONTEND_LAYERS) or again
     if again.outcome is Outcome.PASS:
         verdict.outcome = Outcome.DROPPED
         verdict.drop_rule = instability.PRECISION_CAST
@@ -411,33 +413,32 @@ def lifted_casts() -> Iterator[None]:
 
 def to_leaves(value: Any, path: str) -> list[Leaf]:
     """Flatten outputs (tensors, scalars, nested tuples/lists/dicts) into comparable leaves."""
-    import numpy as np
+    return flatten(value, path, _tensor_leaf)
+
+
+def _tensor_leaf(value: Any, path: str) -> Leaf | None:
+    """A tensor's leaf; a ``torch.Size`` (a tuple) or a ``SymInt`` is compared as text."""
     import torch
     from torch.utils._python_dispatch import _disable_current_modes
 
-    if isinstance(value, torch.Tensor):
-        tensor = value.detach()
-        if tensor.is_sparse:
-            tensor = tensor.to_dense()
-        if tensor.is_quantized:
-            tensor = tensor.dequantize()
-        dtype = str(value.dtype).removeprefix("torch.")
-        # Our own conversions are no casts of the program: outside the recorder and the lifter.
-        with _disable_current_modes():
-            if tensor.is_complex():
-                array = tensor.to(torch.complex128).cpu().numpy()
-            elif tensor.is_floating_point():
-                array = tensor.to(torch.float64).cpu().numpy()
-            elif tensor.dtype == torch.bool:
-                array = tensor.cpu().numpy()
-            else:
-                array = tensor.to(torch.int64).cpu().numpy()
-        return [Leaf(path, dtype, tuple(value.shape), array)]
-    if isinstance(value, bool | int | float) and not isinstance(value, torch.SymInt):
-        dtype = {bool: "bool", int: "int64", float: "python_float"}[type(value)]
-        return [Leaf(path, dtype, (), np.asarray(value))]
-    if isinstance(value, (list, tuple)) and not isinstance(value, torch.Size):
-        return [leaf for i, item in enumerate(value) for leaf in to_leaves(item, f"{path}[{i}]")]
-    if isinstance(value, dict):
-        return [leaf for key in sorted(value, key=repr) for leaf in to_leaves(value[key], f"{path}[{key!r}]")]
-    return [Leaf(path, "", (), None, text=repr(value)[:MAX_TEXT])]
+    if isinstance(value, torch.Size | torch.SymInt):
+        return text_leaf(value, path)
+    if not isinstance(value, torch.Tensor):
+        return None
+    tensor = value.detach()
+    if tensor.is_sparse:
+        tensor = tensor.to_dense()
+    if tensor.is_quantized:
+        tensor = tensor.dequantize()
+    dtype = str(value.dtype).removeprefix("torch.")
+    # Our own conversions are no casts of the program: outside the recorder and the lifter.
+    with _disable_current_modes():
+        if tensor.is_complex():
+            array = tensor.to(torch.complex128).cpu().numpy()
+        elif tensor.is_floating_point():
+            array = tensor.to(torch.float64).cpu().numpy()
+        elif tensor.dtype == torch.bool:
+            array = tensor.cpu().numpy()
+        else:
+            array = tensor.to(torch.int64).cpu().numpy()
+    return Leaf(path, dtype, tuple(value.shape), array)

@@ -75,10 +75,11 @@ class JaxXlaTarget(Target):
         return {"jax": jax.__version__}
 
     def run_program(self, program: Program, settings: dict[str, Any], phases: PhaseLog) -> Verdict:
-        from oracles.gradcheck import GradOptions, combine
+        from oracles.gradcheck import GradOptions
         from oracles.jax import compiled as jax_xla
         from oracles.jax import grads as jax_grads
         from oracles.jax.faulty_backends import inject_rule_faults
+        from oracles.judge import values_and_gradients
 
         phases.enter("load")
 
@@ -95,14 +96,12 @@ class JaxXlaTarget(Target):
             function, getattr(namespace, INPUTS_FUNCTION), program_constants(program.source)
         )
         seed = int(settings.get("seed", 0))
-        oracles = settings.get("oracles") or ["values"]
-        verdicts = []
-        if "values" in oracles:
-            options = oracle_options(jax_xla.JaxOracleOptions, settings)
-            verdicts.append(jax_xla.check(oracle_program, options, phases))
-        if "grads" in oracles:
-            verdicts.append(jax_grads.check(oracle_program, GradOptions(seed=seed), phases))
-        return verdicts[0] if len(verdicts) == 1 else combine(*verdicts)
+        options = oracle_options(jax_xla.JaxOracleOptions, settings)
+        return values_and_gradients(
+            settings.get("oracles") or ["values"],
+            lambda: jax_xla.check(oracle_program, options, phases),
+            lambda: jax_grads.check(oracle_program, GradOptions(seed=seed), phases),
+        )
 
 
 def apply_program_config(config: dict[str, Any]) -> None:

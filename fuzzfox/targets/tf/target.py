@@ -83,6 +83,7 @@ class TfXlaTarget(Target):
         return {"tensorflow": tf.__version__, "onednn": ONEDNN_SETTING}
 
     def run_program(self, program: Program, settings: dict[str, Any], phases: PhaseLog) -> Verdict:
+        from oracles.judge import values_and_gradients
         from oracles.tf.compiled import TfOracleOptions, TfProgram, check
         from oracles.tf.faulty_backends import gradient_faults
         from oracles.tf.grads import gradients_used
@@ -104,20 +105,18 @@ class TfXlaTarget(Target):
         options = oracle_options(TfOracleOptions, settings)
         oracles = settings.get("oracles") or DEFAULT_ORACLES
         with gradient_faults(list(settings.get("tf_faults") or [])), gradients_used() as used:
-            verdict = check(oracle_program, options, phases) if "values" in oracles else None
-            if "grads" in oracles and (verdict is None or verdict.outcome is not Outcome.INVALID):
-                verdict = _with_gradients(verdict, oracle_program, options, phases)
-        assert verdict is not None  # settings checked in prepare_worker: at least one oracle
+            verdict = values_and_gradients(
+                oracles,
+                lambda: check(oracle_program, options, phases),
+                lambda: _gradients(oracle_program, options, phases),
+            )
         verdict.triggers = sorted(used)
         return verdict
 
 
-def _with_gradients(
-    values: Verdict | None, program: TfProgram, options: TfOracleOptions, phases: PhaseLog
-) -> Verdict:
-    """The gradient verdict (compiled reverse under the most compiling backend), combined with
-    the values verdict when there is one."""
-    from oracles.gradcheck import GradOptions, check_gradients, combine
+def _gradients(program: TfProgram, options: TfOracleOptions, phases: PhaseLog) -> Verdict:
+    """The gradient verdict (compiled reverse under the most compiling backend)."""
+    from oracles.gradcheck import GradOptions, check_gradients
     from oracles.tf.grads import gradient_functions
 
     try:
@@ -127,5 +126,4 @@ def _with_gradients(
         return Verdict(
             Outcome.INVALID, f"make_inputs() fails ({info.type}: {info.message[:200]})", exception=info
         )
-    grads = check_gradients(functions, x, GradOptions(seed=options.seed), phases)
-    return grads if values is None else combine(values, grads)
+    return check_gradients(functions, x, GradOptions(seed=options.seed), phases)

@@ -16,7 +16,8 @@ from fuzzfox.targets.base import (
     program_constants,
 )
 from oracles.phases import PhaseLog
-from oracles.verdict import Outcome, Verdict
+from oracles.torch import FRONTEND_LAYERS
+from oracles.verdict import Verdict
 
 if TYPE_CHECKING:
     from oracles.torch.compiled import TorchOracleOptions, TorchProgram
@@ -44,6 +45,7 @@ class TorchInductorTarget(Target):
     framework = "torch"
     install_hint = "pip install torch==2.13.0 && pip install 'fuzzfox[torch]'"
     extractor = "fuzzfox.targets.torch.extract"
+    frontend_layers = FRONTEND_LAYERS
 
     def __init__(self) -> None:
         self.probe: Any = None  # a TriggerProbe, made in the worker when settings ask for it
@@ -118,21 +120,20 @@ class TorchInductorTarget(Target):
 def _judge(
     program: TorchProgram, options: TorchOracleOptions, oracles: list[str], phases: PhaseLog
 ) -> Verdict:
-    """The values oracle, the gradient oracle, or both (combined: the worse verdict wins).
-
-    Gradients are checked against the last (most compiling) backend; a program that is invalid
-    for values (eager raises) is not differentiated.
-    """
-    from oracles.gradcheck import GradOptions, combine
+    """The values oracle, the gradient oracle, or both (``oracles.judge.values_and_gradients``);
+    gradients are checked against the last (most compiling) backend."""
+    from oracles.gradcheck import GradOptions
+    from oracles.judge import values_and_gradients
     from oracles.torch import compiled as torch_compiled
     from oracles.torch import grads as torch_grads
 
-    values = torch_compiled.check(program, options, phases) if "values" in oracles else None
-    if values is not None and ("grads" not in oracles or values.outcome is Outcome.INVALID):
-        return values
-    grad_options = GradOptions(seed=options.seed)
-    grads = torch_grads.check(program, options.backends[-1], options.seed, phases, grad_options)
-    return grads if values is None else combine(values, grads)
+    return values_and_gradients(
+        oracles,
+        lambda: torch_compiled.check(program, options, phases),
+        lambda: torch_grads.check(
+            program, options.backends[-1], options.seed, phases, GradOptions(seed=options.seed)
+        ),
+    )
 
 
 def check_program_config(config: dict[str, Any]) -> None:
