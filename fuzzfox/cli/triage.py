@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from fuzzfox.cli_args import EXIT_BUGS, EXIT_CLEAN, comma_list, positive_int
+from fuzzfox.cli.args import EXIT_BUGS, EXIT_CLEAN, comma_list, positive_int
 
 DEFAULT_JOBS = min(os.cpu_count() or 1, 4)
 SUMMARY_WIDTH = 70

@@ -13,15 +13,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from fuzzfox.cli_args import EXIT_BUGS, EXIT_CLEAN, EXIT_USAGE, comma_list, positive_float, positive_int
-from fuzzfox.cli_campaign import add_commands as add_campaign_commands
-from fuzzfox.cli_campaign import command_campaign, command_status
-from fuzzfox.cli_crosscheck import add_commands as add_crosscheck_commands
-from fuzzfox.cli_crosscheck import command_crosscheck
-from fuzzfox.cli_report import add_commands as add_report_commands
-from fuzzfox.cli_report import command_report
-from fuzzfox.cli_triage import add_commands as add_triage_commands
-from fuzzfox.cli_triage import command_recheck, command_triage
+from fuzzfox.cli.args import EXIT_BUGS, EXIT_CLEAN, EXIT_USAGE, comma_list, positive_float, positive_int
+from fuzzfox.cli.campaign import add_commands as add_campaign_commands
+from fuzzfox.cli.campaign import command_campaign, command_status
+from fuzzfox.cli.crosscheck import add_commands as add_crosscheck_commands
+from fuzzfox.cli.crosscheck import command_crosscheck
+from fuzzfox.cli.report import add_commands as add_report_commands
+from fuzzfox.cli.report import command_report
+from fuzzfox.cli.triage import add_commands as add_triage_commands
+from fuzzfox.cli.triage import command_recheck, command_triage
 from fuzzfox.llm.client import LLMError, LLMSettings
 from fuzzfox.llm.models import DEFAULT_MODEL, MODELS, ModelInstallError
 from fuzzfox.program import Program, ProgramError, discover, load_program, parse_setting

@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from fuzzfox.cli_args import EXIT_BUGS, EXIT_CLEAN, comma_list
+from fuzzfox.cli.args import EXIT_BUGS, EXIT_CLEAN, comma_list
 from oracles.cross_backend import FAULTS, Case, FrameworkRun, base_framework, crosscheck
 from oracles.equivalences import FRAMEWORKS, select
 from oracles.verdict import Outcome, Verdict

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from fuzzfox.cli_args import EXIT_BUGS, EXIT_CLEAN, comma_list
+from fuzzfox.cli.args import EXIT_BUGS, EXIT_CLEAN, comma_list
 from fuzzfox.config import GENERATORS, ORACLES, load_toml
 from fuzzfox.targets import TARGETS
 from oracles.boundary import DRAWS

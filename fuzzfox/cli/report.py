@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from fuzzfox.cli_args import comma_list
+from fuzzfox.cli.args import comma_list
 from fuzzfox.report import FORMATS
 
 REPORT_EPILOG = """\
