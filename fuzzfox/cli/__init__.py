@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from fuzzfox.cli import analyze, campaign, crosscheck, llm, optimizations, report, run, triage
-from fuzzfox.cli.args import EXIT_USAGE, note
+from fuzzfox.cli.args import EXIT_USAGE
 from fuzzfox.llm.client import LLMError
 from fuzzfox.llm.models import ModelInstallError
 from fuzzfox.program import ProgramError
@@ -33,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    # Each module adds its subcommand(s), in this order (the order --help lists them), and sets
+    # handler=its command function on each: main() runs args.handler(args).
     run.add_commands(commands)
     optimizations.add_commands(commands)
     analyze.add_commands(commands)
@@ -52,26 +54,7 @@ def _fail(message: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "run":
-            return run.command_run(args)
-        if args.command == "optimizations":
-            return optimizations.command_optimizations(args)
-        if args.command == "analyze":
-            return analyze.command_analyze(args)
-        if args.command == "llm":
-            return llm.command_llm(args)
-        if args.command in ("campaign", "daemon"):
-            return campaign.command_campaign(args, note, daemon=args.command == "daemon")
-        if args.command == "status":
-            return campaign.command_status(args)
-        if args.command == "triage":
-            return triage.command_triage(args, note)
-        if args.command == "recheck":
-            return triage.command_recheck(args, note)
-        if args.command == "report":
-            return report.command_report(args)
-        if args.command == "crosscheck":
-            return crosscheck.command_crosscheck(args, note)
+        return args.handler(args)
     except (
         UsageError,
         ProgramError,
@@ -85,4 +68,3 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("fuzzfox: interrupted; finished verdicts are in the store", file=sys.stderr)
         return 130
-    return EXIT_USAGE

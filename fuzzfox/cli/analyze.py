@@ -63,6 +63,7 @@ def add_commands(commands: Any) -> None:
         action="store_true",
         help="also write each requirement to prompts/TARGET/requirements/ (for offline campaigns)",
     )
+    analyze.set_defaults(handler=command_analyze)
 
 
 def _add_llm_arguments(parser: argparse.ArgumentParser) -> None:

@@ -41,6 +41,7 @@ def add_commands(commands: Any) -> None:
     serve.add_argument("--model", default=DEFAULT_MODEL, choices=sorted(MODELS))
     serve.add_argument("--port", type=positive_int, help="port (default: a free one)")
     serve.add_argument("--threads", type=positive_int, default=2, help="CPU threads (default: %(default)s)")
+    llm.set_defaults(handler=command_llm)
 
 
 def command_llm(args: argparse.Namespace) -> int:

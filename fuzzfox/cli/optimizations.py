@@ -38,6 +38,7 @@ def add_commands(commands: Any) -> None:
     )
     listing.add_argument("--cpu-only", action="store_true", help="only optimizations reachable on CPU")
     listing.add_argument("--triggered", action="store_true", help="only those the campaign triggered")
+    optimizations.set_defaults(handler=command_optimizations)
 
 
 def command_optimizations(args: argparse.Namespace) -> int:

@@ -55,6 +55,7 @@ def add_commands(commands: Any) -> None:
         metavar="PATH",
         help="output directory (default: reports/<campaign directory name>)",
     )
+    report.set_defaults(handler=command_report)
 
 
 def command_report(args: argparse.Namespace) -> int:

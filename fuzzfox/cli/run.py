@@ -129,6 +129,7 @@ def add_commands(commands: Any) -> None:
         action="store_true",
         help="do not record which optimizations each compile reached (saves the probe's overhead)",
     )
+    run.set_defaults(handler=command_run)
 
 
 def _load_programs(paths: list[Path], default_target: str) -> list[Program]:
