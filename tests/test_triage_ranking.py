@@ -120,7 +120,8 @@ def test_reports_list_bugs_most_severe_kind_first(campaign: Path) -> None:
 def test_triage_table_shows_the_severity_and_ranks(
     campaign: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from fuzzfox import cli_args, cli_triage
+    from fuzzfox.cli import triage as cli_triage
+    from fuzzfox.cli.args import EXIT_CLEAN
     from fuzzfox.triage import reproduce
     from fuzzfox.triage.clusters import load_clusters
 
@@ -130,7 +131,7 @@ def test_triage_table_shows_the_severity_and_ranks(
     args = argparse.Namespace(
         campaign=campaign, reruns=1, no_minimize=True, budget_tests=1, budget_seconds=1.0, jobs=1
     )
-    assert cli_triage.command_triage(args, lambda _: None) == cli_args.EXIT_CLEAN
+    assert cli_triage.command_triage(args, lambda _: None) == EXIT_CLEAN
     out = capsys.readouterr().out
     rows = [line.split() for line in out.splitlines() if line[:1].isalnum() and not line.startswith("7 bug")]
     assert [(row[0], " ".join(row[1:3])) for row in rows] == [

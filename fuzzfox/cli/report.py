@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from fuzzfox.cli_args import comma_list
+from fuzzfox.cli.args import comma_list
 from fuzzfox.report import FORMATS
 
 REPORT_EPILOG = """\
@@ -55,6 +55,7 @@ def add_commands(commands: Any) -> None:
         metavar="PATH",
         help="output directory (default: reports/<campaign directory name>)",
     )
+    report.set_defaults(handler=command_report)
 
 
 def command_report(args: argparse.Namespace) -> int:

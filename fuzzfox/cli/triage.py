@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import time
 from pathlib import Path
 from typing import Any
 
-from fuzzfox.cli_args import EXIT_BUGS, EXIT_CLEAN, comma_list, positive_int
+from fuzzfox.cli.args import EXIT_BUGS, EXIT_CLEAN, comma_list, note, positive_int
 
 DEFAULT_JOBS = min(os.cpu_count() or 1, 4)
 SUMMARY_WIDTH = 70
@@ -77,6 +78,7 @@ def add_commands(commands: Any) -> None:
         default=DEFAULT_JOBS,
         help="sandbox workers (default: %(default)s)",
     )
+    triage.set_defaults(handler=functools.partial(command_triage, note=note))
     recheck = commands.add_parser(
         "recheck",
         help="re-run every bug's reproducer on the installed framework: fixed, still failing or changed",
@@ -105,6 +107,7 @@ def add_commands(commands: Any) -> None:
         default=DEFAULT_JOBS,
         help="sandbox workers (default: %(default)s)",
     )
+    recheck.set_defaults(handler=functools.partial(command_recheck, note=note))
 
 
 def _when(seconds: float) -> str:

@@ -9,12 +9,13 @@ programs/runs/verdicts tables, no new table.
 from __future__ import annotations
 
 import argparse
+import functools
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from fuzzfox.cli_args import EXIT_BUGS, EXIT_CLEAN, comma_list
+from fuzzfox.cli.args import EXIT_BUGS, EXIT_CLEAN, comma_list, note
 from oracles.cross_backend import FAULTS, Case, FrameworkRun, base_framework, crosscheck
 from oracles.equivalences import FRAMEWORKS, select
 from oracles.verdict import Outcome, Verdict
@@ -63,6 +64,7 @@ def add_commands(commands: Any) -> None:
     command.add_argument(
         "--campaign", type=Path, metavar="DIR", help="record verdicts in this campaign's store"
     )
+    command.set_defaults(handler=functools.partial(command_crosscheck, note=note))
 
 
 def missing_reason(framework: str) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import os
 import signal
@@ -12,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from fuzzfox.cli_args import EXIT_BUGS, EXIT_CLEAN, comma_list
+from fuzzfox.cli.args import EXIT_BUGS, EXIT_CLEAN, comma_list, note
 from fuzzfox.config import GENERATORS, ORACLES, load_toml
 from fuzzfox.targets import TARGETS
 from oracles.boundary import DRAWS
@@ -156,6 +157,7 @@ def add_commands(commands: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_campaign_arguments(campaign)
+    campaign.set_defaults(handler=functools.partial(command_campaign, note=note))
     daemon = commands.add_parser(
         "daemon",
         help="run a campaign until stopped or its budget is spent, logging plainly",
@@ -167,6 +169,7 @@ def add_commands(commands: Any) -> None:
     )
     add_campaign_arguments(daemon)
     daemon.add_argument("--detach", action="store_true", help="run in the background")
+    daemon.set_defaults(handler=functools.partial(command_campaign, note=note, daemon=True))
     status = commands.add_parser("status", help="a campaign's live state (from DIR/stats.json)")
     status.add_argument("campaign", type=Path, metavar="DIR")
     status.add_argument("--json", action="store_true", help="print stats.json as it is")
@@ -176,10 +179,11 @@ def add_commands(commands: Any) -> None:
         help="per optimization aimed at: rounds, generated, valid %%, outputs that triggered it, pool "
         "size, rounds since its pool last grew (from the store; with --json, a list)",
     )
+    status.set_defaults(handler=command_status)
 
 
 def _given(args: argparse.Namespace) -> dict[str, Any]:
-    skip = {"command", "campaign", "config", "detach", "func"}
+    skip = {"command", "campaign", "config", "detach", "handler"}
     return {k: v for k, v in vars(args).items() if k not in skip and v is not None}
 
 

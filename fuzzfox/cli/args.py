@@ -1,13 +1,22 @@
-"""What the command-line modules share: exit statuses and argparse ``type=`` callables."""
+"""What the command-line modules share: exit statuses, the default target, progress notes on stderr
+and argparse ``type=`` callables."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 # Every fuzzfox command exits with one of these (the README's "Exit status" section).
 EXIT_CLEAN = 0  # done, no bug candidate
 EXIT_BUGS = 1  # done, bug candidates found
 EXIT_USAGE = 2  # bad input: an option, a file, a missing framework, an unreachable LLM
+
+# The target of run, optimizations and analyze when none is named.
+DEFAULT_TARGET = "torch-inductor"
+
+
+def note(message: str) -> None:
+    print(f"fuzzfox: {message}", file=sys.stderr, flush=True)
 
 
 def positive_int(text: str) -> int:
