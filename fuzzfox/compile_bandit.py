@@ -1,7 +1,7 @@
 """Which compile settings a generated torch program is judged under, learned by Thompson sampling.
 
 Each arm is a set of header pairs (``# compile:`` and ``# config:``, see
-``oracles.compile_settings``): static shapes as written, ``dynamic=True``, a second call on a new
+``oracles.torch.compile_settings``): static shapes as written, ``dynamic=True``, a second call on a new
 size, marked dims, data-dependent capture, ``fullgraph``, and Inductor flags that are valid on CPU
 (``cpp_wrapper``, ``freezing``, fusion and layout knobs).  Every generated program gets the arm with the
 highest draw from its Beta(alpha, beta); after judging, the arm gets alpha += 1 when the program

@@ -22,7 +22,7 @@ forward runs under ``no_grad``, which inference-only passes such as mkldnn fusio
 ``training``; ``config`` holds compiler settings for this program, as ``KEY=VALUE`` pairs
 separated by commas; ``compile`` how a torch program is compiled (``dynamic``, ``resize``,
 ``fullgraph``, ``capture_scalar_outputs``, ``capture_dynamic_output_shape_ops``: see
-``oracles.compile_settings``), pairs too.  Programs are content-addressed: the id is the sha256
+``oracles.torch.compile_settings``), pairs too.  Programs are content-addressed: the id is the sha256
 of the normalized source, so the same program found twice is stored once.
 
 A confirmed framework bug kept as a regression program (``corpus/regressions/``) adds::

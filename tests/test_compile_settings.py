@@ -10,8 +10,8 @@ from fuzzfox.program import Program, parse_program
 from fuzzfox.targets import get_target
 from fuzzfox.triage.minimize import minimize
 from oracles import boundary
-from oracles.compile_settings import CompileSettings
 from oracles.phases import PhaseLog
+from oracles.torch.compile_settings import CompileSettings
 from oracles.verdict import Outcome
 from tests.conftest import requires_torch
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from oracles.rounding_noise import (
+from oracles.torch.rounding_noise import (
     UNIT_ROUNDOFF,
     drop_within_rounding,
     rounding_noise,

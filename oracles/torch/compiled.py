@@ -18,12 +18,12 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from oracles import boundary, instability, rounding_noise
+from oracles import boundary, instability
 from oracles.compare import Leaf, flatten, text_leaf
-from oracles.compile_settings import CompileSettings, fullgraph_refusal, invalid_under_fullgraph
 from oracles.judge import Run, eager_runs, exception_info, failed_compiled_run, judge, judge_draws
 from oracles.phases import PhaseLog
-from oracles.torch import FRONTEND_LAYERS
+from oracles.torch import FRONTEND_LAYERS, rounding_noise
+from oracles.torch.compile_settings import CompileSettings, fullgraph_refusal, invalid_under_fullgraph
 from oracles.verdict import ModeResult, Outcome, Symptom, Verdict
 
 DEFAULT_BACKENDS = ("aot_eager", "inductor")
@@ -176,7 +176,7 @@ def _recheck_rounding(
     precision: str | None,
 ) -> Verdict:
     """Drop a compiled value whose error is within what rounding does to this computation
-    (:mod:`oracles.rounding_noise`), on the inputs (recorded or drawn) the verdict was judged on."""
+    (:mod:`oracles.torch.rounding_noise`), on the inputs (recorded or drawn) the verdict was judged on."""
     index = draws.index(verdict.draw) if verdict.draw in draws else None
 
     def leaf(run: Run) -> Leaf | None:

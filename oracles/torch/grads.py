@@ -47,11 +47,12 @@ from typing import Any
 
 import numpy as np
 
-from oracles import instability, rounding_noise
-from oracles.compile_settings import fullgraph_refusal, invalid_under_fullgraph
+from oracles import instability
 from oracles.gradcheck import GradOptions, ModeNotImplemented, PrecisionLimited, check_gradients
 from oracles.judge import exception_info
 from oracles.phases import PhaseLog
+from oracles.torch import rounding_noise
+from oracles.torch.compile_settings import fullgraph_refusal, invalid_under_fullgraph
 from oracles.torch.compiled import TorchProgram, _build, lifted_casts, staged_backend
 from oracles.verdict import Outcome, Verdict
 
@@ -103,7 +104,7 @@ def _compiled_gradient_off_after_a_narrowing_cast(verdict: Verdict, functions: T
 
 def _recheck_rounding(functions: TorchGradients, verdict: Verdict) -> Verdict:
     """Drop a compiled gradient whose error is within what rounding does to this computation
-    (:mod:`oracles.rounding_noise`)."""
+    (:mod:`oracles.torch.rounding_noise`)."""
     names = [f"grad[{name}]" for name in functions.input_names]
     if verdict.leaf not in names or verdict.rmse_compiled_vs_fp64 is None:
         return verdict

@@ -87,7 +87,7 @@ class TorchInductorTarget(Target):
         return (Path(get_lock_dir()),)
 
     def run_program(self, program: Program, settings: dict[str, Any], phases: PhaseLog) -> Verdict:
-        from oracles.compile_settings import CompileSettings
+        from oracles.torch.compile_settings import CompileSettings
         from oracles.torch.compiled import TorchOracleOptions, TorchProgram
 
         phases.enter("load")
@@ -146,7 +146,7 @@ def check_program_config(config: dict[str, Any]) -> None:
 
 
 def _check_header_config(program: Program) -> None:
-    from oracles.compile_settings import CompileSettings
+    from oracles.torch.compile_settings import CompileSettings
 
     try:
         check_program_config(program.config)
