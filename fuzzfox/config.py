@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from oracles.boundary import DRAWS
+from oracles.judge import ORACLES
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATORS = ("llm", "mutate", "synth", "pattern")
-ORACLES = ("values", "grads")
 NO_LLM = "none"
 
 

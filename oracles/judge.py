@@ -16,6 +16,23 @@ from oracles.verdict import ExceptionInfo, ModeResult, Outcome, Stage, Symptom, 
 # The layer a failure points at is its backend's name unless the framework's oracle says what
 # a backend stands for (``layers``: torch's ``aot_eager`` is dynamo and AOTAutograd, no codegen).
 NO_LAYERS: Mapping[str, str] = {}
+
+# The judges a program can be put before: ``values`` (compiled against eager and the fp64 referee)
+# and ``grads`` (reverse against forward against numeric gradients, and the compiled backward).
+ORACLES = ("values", "grads")
+DEFAULT_ORACLES = ("values",)  # of one ``fuzzfox run``; a campaign runs both (fuzzfox.config)
+
+
+@dataclasses.dataclass
+class OracleOptions:
+    """How every framework's values oracle runs a program; a framework names its own backends."""
+
+    backends: tuple[str, ...] = ()  # ordered from least to most compiling
+    eager_reruns: int = 2
+    seed: int = 0
+    draws: tuple[str, ...] = ()  # boundary input draws (oracles.boundary.DRAWS) after the recorded inputs
+
+
 MAX_FRAMES = 8
 
 

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from fuzzfox.cli.args import EXIT_BUGS, EXIT_CLEAN, comma_list, note
-from fuzzfox.config import GENERATORS, ORACLES, load_toml
+from fuzzfox.config import GENERATORS, load_toml
 from fuzzfox.targets import TARGETS
 from oracles.boundary import DRAWS
+from oracles.judge import ORACLES
 
 CAMPAIGN_EPILOG = """\
 The campaign first judges the seed corpus (corpus/<target>/, or --seeds) to fill one pool per

@@ -15,8 +15,8 @@ from fuzzfox.program import Program, ProgramError, discover, load_program, parse
 from fuzzfox.runner import ProgramResult, RunOptions, UsageError, check_targets, replay
 from fuzzfox.sandbox.isolation import Limits
 from fuzzfox.targets import TARGETS
-from fuzzfox.targets.torch.target import DEFAULT_ORACLES, ORACLES
 from oracles.boundary import DRAWS
+from oracles.judge import DEFAULT_ORACLES, ORACLES
 
 DEFAULT_BACKENDS = "aot_eager,inductor"
 

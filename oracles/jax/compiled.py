@@ -41,7 +41,7 @@ import numpy as np
 
 from oracles import boundary
 from oracles.compare import MAX_TEXT, Leaf, flatten
-from oracles.judge import Run, exception_info, failed_compiled_run, judge, judge_draws
+from oracles.judge import OracleOptions, Run, exception_info, failed_compiled_run, judge, judge_draws
 from oracles.phases import PhaseLog
 from oracles.verdict import ExceptionInfo, ModeResult, Outcome, Verdict
 
@@ -80,11 +80,8 @@ class JaxProgram:
 
 
 @dataclasses.dataclass
-class JaxOracleOptions:
+class JaxOracleOptions(OracleOptions):
     backends: tuple[str, ...] = (XLA,)
-    eager_reruns: int = 2
-    seed: int = 0
-    draws: tuple[str, ...] = ()  # boundary input draws (oracles.boundary.DRAWS) after the recorded inputs
 
 
 def known_backends() -> list[str]:

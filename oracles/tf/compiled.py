@@ -56,7 +56,15 @@ import numpy as np
 
 from oracles import boundary
 from oracles.compare import MAX_TEXT, Leaf, flatten
-from oracles.judge import Run, eager_runs, exception_info, failed_compiled_run, judge, judge_draws
+from oracles.judge import (
+    OracleOptions,
+    Run,
+    eager_runs,
+    exception_info,
+    failed_compiled_run,
+    judge,
+    judge_draws,
+)
 from oracles.phases import PhaseLog
 from oracles.verdict import ExceptionInfo, ModeResult, Outcome, Symptom, Verdict
 
@@ -87,11 +95,8 @@ class TfProgram:
 
 
 @dataclasses.dataclass
-class TfOracleOptions:
+class TfOracleOptions(OracleOptions):
     backends: tuple[str, ...] = DEFAULT_BACKENDS
-    eager_reruns: int = 2
-    seed: int = 0
-    draws: tuple[str, ...] = ()  # boundary input draws (oracles.boundary.DRAWS) after the recorded inputs
 
 
 class InputsError(TypeError):

@@ -20,7 +20,15 @@ from typing import Any
 
 from oracles import boundary, instability
 from oracles.compare import Leaf, flatten, text_leaf
-from oracles.judge import Run, eager_runs, exception_info, failed_compiled_run, judge, judge_draws
+from oracles.judge import (
+    OracleOptions,
+    Run,
+    eager_runs,
+    exception_info,
+    failed_compiled_run,
+    judge,
+    judge_draws,
+)
 from oracles.phases import PhaseLog
 from oracles.torch import FRONTEND_LAYERS, rounding_noise
 from oracles.torch.compile_settings import CompileSettings, fullgraph_refusal, invalid_under_fullgraph
@@ -42,11 +50,8 @@ class TorchProgram:
 
 
 @dataclasses.dataclass
-class TorchOracleOptions:
+class TorchOracleOptions(OracleOptions):
     backends: tuple[str, ...] = DEFAULT_BACKENDS
-    eager_reruns: int = 2
-    seed: int = 0
-    draws: tuple[str, ...] = ()  # boundary input draws (oracles.boundary.DRAWS) after the recorded inputs
 
 
 def check(program: TorchProgram, options: TorchOracleOptions, phases: PhaseLog | None = None) -> Verdict:

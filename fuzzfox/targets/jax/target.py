@@ -40,6 +40,7 @@ from fuzzfox.targets.base import (
     program_constants,
     require_entry_function,
 )
+from oracles.judge import DEFAULT_ORACLES, ORACLES
 from oracles.phases import PhaseLog
 from oracles.verdict import Verdict
 
@@ -51,7 +52,6 @@ WORKER_ENVIRONMENT = {
 }
 # Options a program's ``# config:`` may not change: the oracles depend on them.
 RESERVED_CONFIG = frozenset({"jax_enable_x64", "jax_disable_jit", "jax_platforms", "jax_platform_name"})
-ORACLES = frozenset({"values", "grads"})
 
 
 class JaxXlaTarget(Target):
@@ -98,7 +98,7 @@ class JaxXlaTarget(Target):
         seed = int(settings.get("seed", 0))
         options = oracle_options(jax_xla.JaxOracleOptions, settings)
         return values_and_gradients(
-            settings.get("oracles") or ["values"],
+            settings.get("oracles") or DEFAULT_ORACLES,
             lambda: jax_xla.check(oracle_program, options, phases),
             lambda: jax_grads.check(oracle_program, GradOptions(seed=seed), phases),
         )

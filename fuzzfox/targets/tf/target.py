@@ -38,15 +38,12 @@ from fuzzfox.targets.base import (
     program_constants,
     require_entry_function,
 )
-from oracles.judge import exception_info
+from oracles.judge import DEFAULT_ORACLES, ORACLES, exception_info
 from oracles.phases import PhaseLog
 from oracles.verdict import Outcome, Verdict
 
 if TYPE_CHECKING:
     from oracles.tf.compiled import TfOracleOptions, TfProgram
-
-ORACLES = frozenset({"values", "grads"})
-DEFAULT_ORACLES = ("values",)
 
 
 class TfXlaTarget(Target):

@@ -15,6 +15,7 @@ from fuzzfox.targets.base import (
     oracle_options,
     program_constants,
 )
+from oracles.judge import DEFAULT_ORACLES, ORACLES
 from oracles.phases import PhaseLog
 from oracles.torch import FRONTEND_LAYERS
 from oracles.verdict import Verdict
@@ -36,8 +37,6 @@ WORKER_ENVIRONMENT = {
 
 # Always registered; listing every backend imports them all (about 1.5 s of worker start).
 BUILTIN_BACKENDS = frozenset({"eager", "aot_eager", "inductor"})
-ORACLES = ("values", "grads")  # compiled vs eager values; gradients (oracles.gradcheck)
-DEFAULT_ORACLES = ("values",)
 
 
 class TorchInductorTarget(Target):
