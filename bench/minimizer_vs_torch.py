@@ -173,7 +173,7 @@ def run_ours(bug: str, budget_tests: int, cache: Path) -> Outcome:
 
 
 def program_size(source: str) -> Size:
-    from fuzzfox.triage.minimize_passes import compute_functions, entry_function
+    from fuzzfox.program_ast import compute_functions, entry_function
 
     tree = ast.parse(source)
     operators = (ast.Call, ast.BinOp, ast.UnaryOp, ast.Compare)

@@ -47,13 +47,20 @@ import re
 from pathlib import Path
 from typing import Any
 
+from fuzzfox.program_ast import (
+    CONSTRUCTOR,
+    ENTRY_CLASS,
+    ENTRY_FUNCTION,
+    ENTRY_METHOD,
+    INPUTS_FUNCTION,
+    named,
+    required_parameters,
+)
+
 HEADER_LINE = re.compile(r"^#\s*([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 FENCE_LINE = re.compile(r"^\s*```")
 MODES = ("inference", "training")
 DEFAULT_MODE = "inference"
-ENTRY_CLASS = "Model"
-ENTRY_FUNCTION = "fn"
-INPUTS_FUNCTION = "make_inputs"
 EXPECT_BUG = "bug"
 # Symptom values of oracles.verdict.Symptom (not imported: the oracles package loads numpy).
 SYMPTOMS = ("crash", "status", "wrong_shape", "wrong_dtype", "wrong_value", "wrong_gradient", "timeout")
@@ -237,24 +244,16 @@ def parse_program(source: str, path: str | None = None, default_target: str = ""
     return Program(normalize_source(source), metadata, path)
 
 
-def _required_positional(function: ast.FunctionDef, skip_self: bool) -> list[str]:
-    args = function.args
-    positional = [*args.posonlyargs, *args.args][1 if skip_self else 0 :]
-    required = positional[: len(positional) - len(args.defaults)]
-    required += [a for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is None]
-    return [a.arg for a in required]
-
-
 def _check_entry_points(tree: ast.Module) -> None:
-    classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
-    functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
-    model = classes.get(ENTRY_CLASS)
+    """The definitions Python binds when the module runs (the later of two with one name)."""
+    functions = named(tree.body, ast.FunctionDef)
+    model = named(tree.body, ast.ClassDef).get(ENTRY_CLASS)
     if model is not None:
-        methods = {n.name: n for n in model.body if isinstance(n, ast.FunctionDef)}
-        if "forward" not in methods:
-            raise ProgramError(f"class {ENTRY_CLASS} has no forward() method")
-        init = methods.get("__init__")
-        if init is not None and (required := _required_positional(init, skip_self=True)):
+        methods = named(model.body, ast.FunctionDef)
+        if ENTRY_METHOD not in methods:
+            raise ProgramError(f"class {ENTRY_CLASS} has no {ENTRY_METHOD}() method")
+        init = methods.get(CONSTRUCTOR)
+        if init is not None and (required := required_parameters(init, skip_self=True)):
             raise ProgramError(
                 f"{ENTRY_CLASS}() must take no constructor arguments (requires {', '.join(required)})"
             )
@@ -263,7 +262,7 @@ def _check_entry_points(tree: ast.Module) -> None:
     inputs = functions.get(INPUTS_FUNCTION)
     if inputs is None:
         raise ProgramError(f"no {INPUTS_FUNCTION}() function")
-    if required := _required_positional(inputs, skip_self=False):
+    if required := required_parameters(inputs, skip_self=False):
         raise ProgramError(f"{INPUTS_FUNCTION}() must take no arguments (requires {', '.join(required)})")
 
 
@@ -304,20 +303,3 @@ def discover(paths: list[Path]) -> list[Path]:
         else:
             found.append(path)
     return found
-
-
-def import_aliases(tree: ast.Module) -> dict[str, str]:
-    """Local names bound by the program's imports -> the dotted path they stand for."""
-    aliases: dict[str, str] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    aliases[alias.asname] = alias.name
-                else:
-                    root = alias.name.split(".")[0]
-                    aliases[root] = root
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            for alias in node.names:
-                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-    return aliases

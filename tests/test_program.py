@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from fuzzfox.program import ProgramError, discover, parse_program, parse_settings
-from tests.conftest import PROGRAMS, program
+from tests.conftest import PROGRAMS, program, run_cli
 
 GOOD = """\
 # target: torch-inductor
@@ -72,6 +72,15 @@ def test_rejects_with_reason(source: str, reason: str) -> None:
     with pytest.raises(ProgramError, match=None) as caught:
         parse_program(source, "p.py")
     assert reason in str(caught.value)
+
+
+def test_run_names_a_nul_byte_and_its_line_not_a_syntax_error_at_line_none(tmp_path: Path) -> None:
+    path = tmp_path / "binary.py"
+    path.write_bytes(GOOD.replace("import torch", "import torch\x00").encode())
+    result = run_cli("run", str(path))
+    assert result.returncode == 2
+    message = "a NUL byte at line 7: a program is Python source text"
+    assert result.stderr.strip() == f"fuzzfox: error: {path}: {message}"
 
 
 def test_settings_split_only_on_top_level_commas() -> None:

@@ -29,15 +29,25 @@ import tokenize
 from collections.abc import Iterable, Sequence
 
 from fuzzfox.program import (
-    ENTRY_CLASS,
-    ENTRY_FUNCTION,
     HEADER_LINE,
-    INPUTS_FUNCTION,
     MODES,
     Program,
     ProgramError,
     normalize_source,
     parse_program,
+)
+from fuzzfox.program_ast import (
+    CONSTRUCTOR,
+    ENTRY_CLASS,
+    ENTRY_FUNCTION,
+    ENTRY_METHOD,
+    INPUTS_FUNCTION,
+    bound_name,
+    call_name,
+    method,
+    model_class,
+    named,
+    required_parameters,
 )
 
 NO_CODE = "no code in the answer"
@@ -381,7 +391,7 @@ def _imported_names(text: str) -> set[str]:
     names: set[str] = set()
     for node in statements:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.update(_binding(alias, isinstance(node, ast.Import)) for alias in node.names)
+            names.update(bound_name(alias) for alias in node.names)
     return names
 
 
@@ -390,12 +400,6 @@ def _parsed(line: str) -> list[ast.stmt]:
         return ast.parse(line.strip()).body
     except SyntaxError:
         return []
-
-
-def _binding(alias: ast.alias, plain_import: bool) -> str:
-    if alias.asname:
-        return alias.asname
-    return alias.name.split(".")[0] if plain_import else alias.name
 
 
 def clean_program(text: str, truncated: bool) -> tuple[str, tuple[str, ...]]:
@@ -518,25 +522,18 @@ def _keeps_assignment(node: ast.stmt, targets: set[str], avoid: set[str], read_b
         return True
     names = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
     calls = [n for n in ast.walk(value) if isinstance(n, ast.Call)]
-    called = {_call_name(call) for call in calls}
+    called = {call_name(call) for call in calls}
     if names & avoid or called & _RUNS_AT_IMPORT:
         return False
     return not calls or bool(targets & read_by_defs)
-
-
-def _call_name(call: ast.Call) -> str:
-    func = call.func
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return func.id if isinstance(func, ast.Name) else ""
 
 
 def _constructor_defaults_edit(
     text: str, tree: ast.Module, dropped: list[ast.stmt]
 ) -> tuple[int, int, list[str]] | None:
     """A line edit giving ``Model.__init__``'s required parameters the answer's own values."""
-    init = _model_init(tree)
-    if init is None or not _required_parameters(init.args):
+    init = method(tree, CONSTRUCTOR)
+    if init is None or not required_parameters(init, skip_self=True):
         return None
     calls = [
         n
@@ -549,22 +546,6 @@ def _constructor_defaults_edit(
         if arguments is not None:
             return _signature_edit(text, init, arguments)
     return None
-
-
-def _model_init(tree: ast.Module) -> ast.FunctionDef | None:
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef) and node.name == ENTRY_CLASS:
-            for item in node.body:
-                if isinstance(item, ast.FunctionDef) and item.name == "__init__":
-                    return item
-    return None
-
-
-def _required_parameters(arguments: ast.arguments) -> list[str]:
-    positional = [*arguments.posonlyargs, *arguments.args][1:]
-    required = positional[: len(positional) - len(arguments.defaults)]
-    kw_required = [a for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True) if d is None]
-    return [a.arg for a in [*required, *kw_required]]
 
 
 def _arguments_with_defaults(arguments: ast.arguments, call: ast.Call) -> ast.arguments | None:
@@ -660,19 +641,19 @@ def _apply_line_edits(text: str, edits: list[tuple[int, int, list[str]]]) -> str
 def runtime_problem(source: str) -> str | None:
     """A mistake that would make a structurally valid program fail as soon as it runs."""
     tree = ast.parse(source)
-    functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    functions = named(tree.body, ast.FunctionDef)
     make_inputs = functions[INPUTS_FUNCTION]
     if any(isinstance(n, ast.Name) and n.id == "self" for n in ast.walk(make_inputs)):
         return f"{INPUTS_FUNCTION}() uses self, but it is a plain function, not a method"
-    model = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == ENTRY_CLASS), None)
-    methods = {n.name: n for n in model.body if isinstance(n, ast.FunctionDef)} if model else {}
-    init = methods.get("__init__")
+    model = model_class(tree)
+    methods = named(model.body, ast.FunctionDef) if model else {}
+    init = methods.get(CONSTRUCTOR)
     if init is not None and not any(
         isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "__init__"
         for n in ast.walk(init)
     ):
         return f"{ENTRY_CLASS}.__init__() does not call super().__init__()"
-    entry = methods.get("forward") if model else functions.get(ENTRY_FUNCTION)
+    entry = methods.get(ENTRY_METHOD) if model else functions.get(ENTRY_FUNCTION)
     return _input_count_problem(make_inputs, entry, skip_self=model is not None) if entry else None
 
 

@@ -32,13 +32,6 @@ def number(value: int | float) -> ast.expr:
     return ast.Constant(value)
 
 
-def call_name(node: ast.AST | None) -> str | None:
-    if not isinstance(node, ast.Call):
-        return None
-    func = node.func
-    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-
-
 def keyword(call: ast.Call, name: str) -> ast.expr | None:
     return next((k.value for k in call.keywords if k.arg == name), None)
 

@@ -26,9 +26,6 @@ import random
 from collections.abc import Callable, Collection, Iterator
 
 from fuzzfox.generation.literals import (
-    call_name as _call_name,
-)
-from fuzzfox.generation.literals import (
     elements_of as _elements_of,
 )
 from fuzzfox.generation.literals import (
@@ -50,13 +47,23 @@ from fuzzfox.generation.literals import (
     stored_names as _stored_names,
 )
 from fuzzfox.program import (
-    ENTRY_CLASS,
-    ENTRY_FUNCTION,
-    INPUTS_FUNCTION,
     Program,
     ProgramError,
-    import_aliases,
     parse_program,
+)
+from fuzzfox.program_ast import (
+    CONSTRUCTOR,
+    ENTRY_FUNCTION,
+    ENTRY_METHOD,
+    compute_functions,
+    dotted_name,
+    import_aliases,
+    inputs_function,
+    method,
+    model_class,
+)
+from fuzzfox.program_ast import (
+    call_name as _call_name,
 )
 
 TORCH = "torch"
@@ -162,15 +169,10 @@ class ProgramAst:
         self.parents: dict[ast.AST, ast.AST] = {
             child: parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)
         }
-        model = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == ENTRY_CLASS), None)
-        methods = [n for n in model.body if isinstance(n, ast.FunctionDef)] if model else []
-        functions = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
-        self.init = next((m for m in methods if m.name == "__init__"), None)
-        self.inputs = next((f for f in functions if f.name == INPUTS_FUNCTION), None)
-        self.compute = [m for m in methods if m.name != "__init__"] + [
-            f for f in functions if f.name != INPUTS_FUNCTION
-        ]
-        entry = "forward" if model else ENTRY_FUNCTION
+        self.init = method(tree, CONSTRUCTOR)
+        self.inputs = inputs_function(tree)
+        self.compute = compute_functions(tree, entry_first=False)
+        entry = ENTRY_METHOD if model_class(tree) else ENTRY_FUNCTION
         self.entry = next((f for f in self.compute if f.name == entry), None)
         self.scalar_names: set[str] = set()
         self.scalar_names = self._scalar_names()
@@ -179,12 +181,7 @@ class ProgramAst:
 
     def dotted(self, node: ast.AST) -> str | None:
         """``F.relu`` -> ``"torch.nn.functional.relu"``; None when the root is not an import."""
-        if isinstance(node, ast.Name):
-            return self.aliases.get(node.id)
-        if isinstance(node, ast.Attribute):
-            base = self.dotted(node.value)
-            return f"{base}.{node.attr}" if base else None
-        return None
+        return dotted_name(node, self.aliases)
 
     def nodes(self, functions: list[ast.FunctionDef]) -> Iterator[ast.AST]:
         for function in functions:

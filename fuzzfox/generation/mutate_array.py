@@ -40,9 +40,6 @@ from collections.abc import Callable, Collection, Iterator
 from fuzzfox.generation import array_ops as ops
 from fuzzfox.generation.array_ops import ArrayOp
 from fuzzfox.generation.literals import (
-    call_name as _call_name,
-)
-from fuzzfox.generation.literals import (
     elements_of as _elements_of,
 )
 from fuzzfox.generation.literals import (
@@ -64,11 +61,16 @@ from fuzzfox.generation.literals import (
     stored_names as _stored_names,
 )
 from fuzzfox.generation.mutate import mutant_program
-from fuzzfox.program import (
+from fuzzfox.program import Program
+from fuzzfox.program_ast import (
     ENTRY_FUNCTION,
     INPUTS_FUNCTION,
-    Program,
+    dotted_name,
     import_aliases,
+    named,
+)
+from fuzzfox.program_ast import (
+    call_name as _call_name,
 )
 
 MAX_SIZE = 12
@@ -146,7 +148,7 @@ class ArrayAst:
         self.parents: dict[ast.AST, ast.AST] = {
             child: parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)
         }
-        functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+        functions = named(tree.body, ast.FunctionDef)
         self.fn = functions.get(ENTRY_FUNCTION)
         self.inputs = functions.get(INPUTS_FUNCTION)
         self.known = ops.recognizer(target)
@@ -159,12 +161,7 @@ class ArrayAst:
 
     def dotted(self, node: ast.AST) -> str | None:
         """``jnp.sin`` -> ``"jax.numpy.sin"``; None when the root is not an import."""
-        if isinstance(node, ast.Name):
-            return self.aliases.get(node.id)
-        if isinstance(node, ast.Attribute):
-            base = self.dotted(node.value)
-            return f"{base}.{node.attr}" if base else None
-        return None
+        return dotted_name(node, self.aliases)
 
     def op_of(self, node: ast.AST) -> ArrayOp | None:
         """The registry op a call is (recognized by its resolved name), or None."""

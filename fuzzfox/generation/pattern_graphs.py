@@ -34,6 +34,7 @@ from typing import Any
 
 from fuzzfox.generation.pattern_variants import ORIGIN, TARGET, distinct_variants
 from fuzzfox.program import Program, ProgramError, parse_program
+from fuzzfox.program_ast import dotted_name
 from fuzzfox.whitebox.optimization import Optimization
 
 # Leaves: ("node", name), ("keyword", name), ("arg", None), ("constant", value).
@@ -168,22 +169,13 @@ def _usable_name(name: str) -> bool:
 
 def _op(expression: ast.expr) -> str | None:
     if isinstance(expression, ast.List) and expression.elts:  # [mul, ...]: any overload
-        first = _dotted(expression.elts[0])
+        first = dotted_name(expression.elts[0])
         if first == "convert_element_type":  # a prims op: what a cast (.to) traces to
             return "prims.convert_element_type.default"
         return None if first is None else f"aten.{first}"
     if isinstance(expression, ast.Name):
         return BARE_OPS.get(expression.id)
-    return _dotted(expression)
-
-
-def _dotted(expression: ast.expr) -> str | None:
-    if isinstance(expression, ast.Name):
-        return expression.id
-    if isinstance(expression, ast.Attribute):
-        head = _dotted(expression.value)
-        return None if head is None else f"{head}.{expression.attr}"
-    return None
+    return dotted_name(expression)
 
 
 def _leaf(expression: ast.expr, earlier: set[str]) -> Leaf | None:

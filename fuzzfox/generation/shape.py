@@ -11,9 +11,18 @@ import ast
 import builtins
 import hashlib
 
+from fuzzfox.program_ast import (
+    CONSTRUCTOR,
+    ENTRY_CLASS,
+    ENTRY_FUNCTION,
+    ENTRY_METHOD,
+    INPUTS_FUNCTION,
+    bound_name,
+)
+
 # Names a program imports or uses from outside: renaming these would change what it does.
 _KEEP = frozenset(dir(builtins)) | {"torch", "nn", "F", "np", "math", "jax", "jnp", "lax", "tf", "self"}
-_ENTRY_POINTS = frozenset({"Model", "fn", "make_inputs", "forward", "__init__"})
+_ENTRY_POINTS = frozenset({ENTRY_CLASS, ENTRY_FUNCTION, INPUTS_FUNCTION, ENTRY_METHOD, CONSTRUCTOR})
 
 
 class _Renamer(ast.NodeTransformer):
@@ -68,7 +77,7 @@ def _imported_names(tree: ast.Module) -> set[str]:
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+            names.update(bound_name(alias) for alias in node.names)
     return names
 
 

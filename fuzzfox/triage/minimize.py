@@ -2,13 +2,14 @@
 
 ``minimize`` shrinks a program while a caller's predicate says the bug's signature still holds.
 Each round runs Zeller's ddmin over every statement list (compute code first, then ``__init__``,
-``make_inputs``, the class and the module), then greedy passes (from ``minimize_passes``): drop a
-layer, unwrap a loop or ``if``, replace a sub-expression by an operand or an input, drop an
-argument, drop an unused input, inline a single-use variable, shrink sizes, simplify floats.
-Rounds repeat until one changes nothing (a fixpoint) or the budget is spent.  Before them, the
-program's compile settings (its ``# compile:`` and ``# config:`` pairs) are bisected the way
-Inductor's ``ConfigFuzzer`` does: each pair is dropped while the bug still holds, so the
-reproducer names the smallest set of settings that fails (``dynamic=True`` alone, say).
+``make_inputs``, the class and the module), then the greedy passes of
+``minimize_passes.GREEDY_PASSES`` in their order: drop a layer, unwrap a loop or ``if``, replace a
+sub-expression by an operand or an input, drop an unused input, drop an argument, inline a
+single-use variable, shrink sizes, simplify floats.  Rounds repeat until one changes nothing (a
+fixpoint) or the budget is spent.  Before them, the program's compile settings (its ``# compile:``
+and ``# config:`` pairs) are bisected the way Inductor's ``ConfigFuzzer`` does: each pair is
+dropped while the bug still holds, so the reproducer names the smallest set of settings that
+fails (``dynamic=True`` alone, say).
 
 Candidates are judged in batches (``still_fails`` may run a batch in parallel); the first one of a
 batch, in the passes' order, that still fails wins, so the answers alone decide the result.  A
@@ -36,24 +37,18 @@ import tokenize
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
-from fuzzfox.program import Program, ProgramError, format_settings, parse_program, parse_settings
-from fuzzfox.triage import minimize_passes as passes
+from fuzzfox.program import Program, ProgramError, parse_program
+from fuzzfox.triage.minimize_passes import GREEDY_PASSES
+from fuzzfox.triage.minimize_passes.check import layer_names, well_formed
+from fuzzfox.triage.minimize_passes.cleanup import remove_dead_code
+from fuzzfox.triage.minimize_passes.common import Edit
+from fuzzfox.triage.minimize_passes.settings import settings_pairs, without_settings
+from fuzzfox.triage.minimize_passes.statements import bodies, body_of, keep_statements
 
 BATCH_SIZE = 4  # candidates per still_fails call: parallel work for the pool, few wasted tests
 LAYOUT_TOKENS = frozenset(
     {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT}
     | {tokenize.ENDMARKER, tokenize.ENCODING}
-)
-SETTINGS_FIELDS = ("compile", "config")  # header fields of KEY=VALUE pairs a failure may not need
-GREEDY_PASSES: tuple[Callable[[ast.Module], Iterator[passes.Edit]], ...] = (
-    passes.layer_edits,
-    passes.unwrap_edits,
-    passes.expression_edits,
-    passes.input_edits,
-    passes.argument_edits,
-    passes.inline_edits,
-    passes.int_edits,
-    passes.float_edits,
 )
 
 Tag = TypeVar("Tag")
@@ -140,7 +135,7 @@ class _Search:
         self.deadline = deadline
         self.metadata = {**program.metadata, "minimized-from": program.id}
         tree = ast.parse(program.source)
-        self.layers = passes.layer_names(tree)
+        self.layers = layer_names(tree)
         source = self._render(tree)
         self.best = _Candidate(tree, parse_program(source), size_key(source))
         self.answers: dict[str, bool] = {}  # by source: what the predicate said
@@ -172,7 +167,7 @@ class _Search:
 
     def _round(self) -> bool:
         progressed = False
-        for key in passes.bodies(self.best.tree):
+        for key in bodies(self.best.tree):
             progressed |= self._ddmin(key)
         for edits in GREEDY_PASSES:
             progressed |= self._greedy(edits)
@@ -193,39 +188,25 @@ class _Search:
         """Each round: every single settings pair dropped (one batch); then all the droppable ones
         at once, else the first; until no drop keeps the bug."""
         while not self.exhausted:
-            pairs = [(field, key) for field in SETTINGS_FIELDS for key in self._settings(field)]
+            drops = [
+                (pair, without_settings(self.metadata, {pair})) for pair in settings_pairs(self.metadata)
+            ]
             tries = [
                 (pair, metadata, candidate)
-                for pair in pairs
-                if (candidate := self._with_metadata(metadata := self._without({pair}))) is not None
+                for pair, metadata in drops
+                if (candidate := self._with_metadata(metadata)) is not None
             ]
             answers = self._ask([candidate for _, _, candidate in tries])
             hits = [item for item, fails in zip(tries, answers, strict=False) if fails]
             if not hits:
                 return
             if len(hits) > 1:
-                metadata = self._without({pair for pair, _, _ in hits})
+                metadata = without_settings(self.metadata, {pair for pair, _, _ in hits})
                 together = self._with_metadata(metadata)
                 if together is not None and self._ask([together]) == [True]:
                     self.metadata, self.best = metadata, together
                     continue
             _, self.metadata, self.best = hits[0]
-
-    def _settings(self, field: str) -> dict[str, object]:
-        return parse_settings(self.metadata.get(field, ""))
-
-    def _without(self, pairs: set[tuple[str, str]]) -> dict[str, str]:
-        """The header with the given (field, key) settings pairs removed (a field left empty goes)."""
-        metadata = {}
-        for field, value in self.metadata.items():
-            if field in SETTINGS_FIELDS:
-                value = format_settings(
-                    {k: v for k, v in self._settings(field).items() if (field, k) not in pairs}
-                )
-                if not value:
-                    continue
-            metadata[field] = value
-        return metadata
 
     def _with_metadata(self, metadata: dict[str, str]) -> _Candidate | None:
         """The best tree under other header fields, if it is a new, valid program."""
@@ -238,7 +219,7 @@ class _Search:
         """Zeller's ddmin over one statement list: keep a chunk, else drop a chunk, else refine."""
         granularity, progressed = 2, False
         while not self.exhausted:
-            body = passes.body_of(self.best.tree, key)
+            body = body_of(self.best.tree, key)
             size = len(body) if body else 0
             if size < 2:
                 break
@@ -247,7 +228,7 @@ class _Search:
             tries = [("subset", chunk) for chunk in chunks]
             if granularity > 2:
                 tries += [("complement", [i for i in range(size) if i not in chunk]) for chunk in chunks]
-            edits = ((kind, passes.keep_statements(key, kept)) for kind, kept in tries)
+            edits = ((kind, keep_statements(key, kept)) for kind, kept in tries)
             hit = self._first_failing(self._variants(edits))
             if hit is not None:
                 kind, self.best = hit
@@ -259,7 +240,7 @@ class _Search:
                 granularity = min(2 * granularity, size)
         return progressed
 
-    def _greedy(self, edits: Callable[[ast.Module], Iterator[passes.Edit]]) -> bool:
+    def _greedy(self, edits: Callable[[ast.Module], Iterator[Edit]]) -> bool:
         """One sweep over the pass's edits: take each that still fails and go on from there.
 
         After a success the sweep resumes at the same position in the new tree's edit list rather
@@ -278,7 +259,7 @@ class _Search:
 
     # ---- candidates
 
-    def _variants(self, edits: Iterable[tuple[Tag, passes.Edit]]) -> Iterator[tuple[Tag, ast.Module]]:
+    def _variants(self, edits: Iterable[tuple[Tag, Edit]]) -> Iterator[tuple[Tag, ast.Module]]:
         """Each edit applied to its own copy of the best tree (edits that do not apply are skipped)."""
         for tag, edit in edits:
             tree = copy.deepcopy(self.best.tree)
@@ -288,7 +269,7 @@ class _Search:
     def _prepare(self, tree: ast.Module, metadata: dict[str, str] | None = None) -> _Candidate | None:
         """The candidate, if it may be sent: well-formed, new, and smaller than the best so far."""
         if self.clean:
-            passes.remove_dead_code(tree)
+            remove_dead_code(tree)
         try:
             source = self._render(tree, metadata)
         except (ValueError, RecursionError):
@@ -301,7 +282,7 @@ class _Search:
             self.refused.add(source)
             return None
         key = size_key(source)
-        if key >= self.best.key or not passes.well_formed(tree, self.layers):
+        if key >= self.best.key or not well_formed(tree, self.layers):
             self.refused.add(source)
             return None
         return _Candidate(tree, program, key)

@@ -50,7 +50,7 @@ import re
 import signal
 from typing import Any
 
-from fuzzfox.program import INPUTS_FUNCTION, import_aliases
+from fuzzfox.program_ast import INPUTS_FUNCTION, dotted_name, import_aliases
 from oracles.verdict import Verdict
 
 MESSAGE_JACCARD = 0.8
@@ -207,7 +207,7 @@ def program_ops(source: str) -> tuple[str, ...]:
     ops: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and id(node) not in skipped:
-            name = _call_name(node.func, aliases, own)
+            name = _op_name(node.func, aliases, own)
             if name:
                 ops.add(name)
     return tuple(sorted(ops))
@@ -217,23 +217,22 @@ def _is_inputs_function(node: ast.stmt) -> bool:
     return isinstance(node, ast.FunctionDef) and node.name == INPUTS_FUNCTION
 
 
-def _call_name(func: ast.expr, aliases: dict[str, str], own: set[str]) -> str | None:
+def _op_name(func: ast.expr, aliases: dict[str, str], own: set[str]) -> str | None:
+    """How :func:`program_ops` writes a callee: resolved through the imports, ``.name`` for a
+    method of a value, the bare name of a function from elsewhere; None for what it leaves out."""
     if isinstance(func, ast.Attribute) and func.attr.startswith("__"):
         return None  # plumbing such as super().__init__()
-    parts: list[str] = []
-    while isinstance(func, ast.Attribute):
-        parts.append(func.attr)
-        func = func.value
-    if not isinstance(func, ast.Name):
-        return f".{parts[0]}" if parts else None  # a method of a computed value: (x + 1).sum()
-    root = func.id
-    if root in aliases:
-        return ".".join([aliases[root], *reversed(parts)])
-    if root == "self" or root in own or (not parts and hasattr(builtins, root)):
+    if resolved := dotted_name(func, aliases):
+        return resolved
+    root = func
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    method = f".{func.attr}" if isinstance(func, ast.Attribute) else None
+    if not isinstance(root, ast.Name):
+        return method  # a method of a computed value: (x + 1).sum()
+    if root.id == "self" or root.id in own or (method is None and hasattr(builtins, root.id)):
         return None
-    if parts:
-        return f".{parts[0]}"  # a method of a variable: x.permute(...)
-    return root
+    return method or root.id  # a method of a variable (x.permute(...)), or a bare function
 
 
 def signature_of(verdict: Verdict, source: str | None = None) -> Signature:
