@@ -9,6 +9,7 @@ recheck`` must call both fixed under the correct backend and still failing under
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from pathlib import Path
@@ -171,6 +172,61 @@ def test_assign_is_incremental_and_refines_silent_clusters_after_minimization(tm
     )
     newcomer = next(c for c in by_id.values() if c.id not in (silent.id, crash.id))
     assert [m.program_id for m in newcomer.members] == [tanh_only.id]
+
+
+def test_clusters_whose_minimized_signatures_are_one_bug_are_folded_into_the_oldest(tmp_path: Path) -> None:
+    # The smaller program represents the first cluster; the other lacks its torch.ones.
+    with_ones = make_program("return torch.sigmoid(x) * torch.ones(3, 3)", "3, 3", "fusion")
+    with_relu = make_program("return torch.sigmoid(x).relu() + y.abs() + y", "3, 3", "fusion")
+    campaign = recorded_store(
+        tmp_path,
+        [
+            (with_ones, wrong_value(triggers=("fusion",))),
+            (with_relu, wrong_value(triggers=("fusion", "relu_fusion"))),
+        ],
+    )
+    with ClusterStore(campaign) as store:
+        store.assign()
+        (founded,) = store.clusters()  # silent and not minimized yet: one cluster for both
+        # Minimization kept torch.ones: the relu program's ops do not nest with those, so it is a
+        # stray and founds a second cluster.
+        first = dataclasses.replace(
+            founded.signature, ops=("torch.sigmoid", "torch.ones"), optimizations=("fusion",)
+        )
+        store.record_minimized(founded.id, Minimized(with_ones.source, 1, 1, 9, 9, True, 0.5), first)
+        assert store.detach_strays(founded.id) == 1
+        store.assign()
+        second = next(c for c in store.clusters() if c.id != founded.id)
+        assert store.merge_same_bugs() == 0  # the second one is not minimized yet
+        # Its minimized program needs only sigmoid, after both optimizations: the same bug.
+        refined = dataclasses.replace(
+            second.signature, ops=("torch.sigmoid",), optimizations=("fusion", "relu_fusion")
+        )
+        store.record_minimized(second.id, Minimized(with_relu.source, 1, 1, 9, 9, True, 0.5), refined)
+        assert store.merge_same_bugs() == 1
+        (merged,) = store.clusters()
+    assert merged.id == founded.id and merged.minimized.source == with_ones.source
+    assert {m.program_id for m in merged.members} == {with_ones.id, with_relu.id}
+
+
+def test_clusters_whose_minimized_signatures_differ_stay_apart(tmp_path: Path) -> None:
+    sigmoid = make_program("return torch.sigmoid(x) * torch.ones(3, 3)", "3, 3", "fusion")
+    tanh = make_program("return torch.tanh(x).relu() + y.abs() + y + y", "3, 3", "fusion")
+    campaign = recorded_store(tmp_path, [(p, wrong_value(triggers=("fusion",))) for p in (sigmoid, tanh)])
+    with ClusterStore(campaign) as store:
+        store.assign()
+        (founded,) = store.clusters()
+        first = dataclasses.replace(
+            founded.signature, ops=("torch.sigmoid", "torch.ones"), optimizations=("fusion",)
+        )
+        store.record_minimized(founded.id, Minimized(sigmoid.source, 1, 1, 9, 9, True, 0.5), first)
+        assert store.detach_strays(founded.id) == 1
+        store.assign()
+        second = next(c for c in store.clusters() if c.id != founded.id)
+        other = dataclasses.replace(second.signature, ops=("torch.tanh",), optimizations=("fusion",))
+        store.record_minimized(second.id, Minimized(tanh.source, 1, 1, 9, 9, True, 0.5), other)
+        assert store.merge_same_bugs() == 0
+        assert len(store.clusters()) == 2
 
 
 def test_recorded_settings_come_from_the_store_and_the_campaign_limits(tmp_path: Path) -> None:

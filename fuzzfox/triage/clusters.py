@@ -249,6 +249,36 @@ class ClusterStore:
             self.db.executemany("DELETE FROM cluster_members WHERE run_id = ?", strays)
         return len(strays)
 
+    def merge_same_bugs(self) -> int:
+        """Fold each minimized cluster into the oldest minimized one that is the same bug by their
+        refined signatures; returns how many were folded.
+
+        Two clusters can be founded before either is minimized and turn out one bug: a member the
+        first one detached (its program had ops the bug does not need) founds the second, whose
+        minimized reproducer then needs the same ops and optimizations as the first's (one of
+        freezing's qlinear bugs came out as two clusters with the same title this way)."""
+        rows = self.db.execute(
+            "SELECT clusters.id, clusters.signature FROM clusters "
+            "JOIN minimized ON minimized.cluster_id = clusters.id ORDER BY clusters.created, clusters.id"
+        ).fetchall()
+        kept: list[tuple[str, Signature]] = []
+        folded = 0
+        with self.db:
+            for cluster_id, text in rows:
+                signature = Signature.from_dict(json.loads(text))
+                into = next((kept_id for kept_id, known in kept if same_bug(signature, known)), None)
+                if into is None:
+                    kept.append((cluster_id, signature))
+                    continue
+                self.db.execute(
+                    "UPDATE cluster_members SET cluster_id = ? WHERE cluster_id = ?", (into, cluster_id)
+                )
+                for table in ("minimized", "rechecks"):
+                    self.db.execute(f"DELETE FROM {table} WHERE cluster_id = ?", (cluster_id,))
+                self.db.execute("DELETE FROM clusters WHERE id = ?", (cluster_id,))
+                folded += 1
+        return folded
+
     def _signature_and_representative(self, cluster_id: str) -> tuple[Signature, str]:
         text, representative = self.db.execute(
             "SELECT signature, representative FROM clusters WHERE id = ?", (cluster_id,)

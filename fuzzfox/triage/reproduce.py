@@ -154,6 +154,8 @@ def triage(campaign: Path, options: TriageOptions, note: Note) -> list[Cluster]:
             for cluster in store.clusters():
                 if cluster.minimized is None and cluster.reproduced > 0:
                     detached += _minimize(store, pools, cluster, options, note)
+            if merged := store.merge_same_bugs():
+                note(f"{merged} minimized clusters are the same bug as an older one: folded into it")
             if not detached:
                 break
             note(f"{detached} members no longer fit their minimized cluster: clustering them again")
