@@ -8,7 +8,8 @@ together wherever the same size appears, so shapes stay compatible), dtypes, lit
 an op swapped for a sibling or respelled (``F.relu(x)`` / ``torch.relu(x)`` / ``x.relu()``), and
 identity transforms wrapped around a value (a permute and its inverse, a view to the same shape,
 a cast round trip, ``.contiguous()``, ``* 1.0``): what Inductor's pointless-* and remove-noop
-passes hunt for.
+passes hunt for.  Which ops are siblings, and how each is spelled, is the torch op registry's
+(:mod:`fuzzfox.generation.ops.torch`).
 
 Everything works on source text and :mod:`ast`; nothing here imports a framework, so mutants are
 made in the campaign process.  What is known about tensors (rank, dtype) comes from a small static
@@ -59,6 +60,26 @@ from fuzzfox.generation.literals import (
 from fuzzfox.generation.literals import (
     stored_names as _stored_names,
 )
+from fuzzfox.generation.ops import torch as torch_ops
+from fuzzfox.generation.ops.torch.binary import ARITHMETIC, BY_OPERATOR
+from fuzzfox.generation.ops.torch.dtypes import CAST_METHOD_DTYPE, FLOAT_DTYPES, INT_DTYPES
+from fuzzfox.generation.ops.torch.layers import ACTIVATION_MODULES, LAYER_SIZES
+from fuzzfox.generation.ops.torch.op import (
+    BINARY,
+    CONSTRUCTOR,
+    FUNCTIONAL,
+    FUNCTIONAL_FORM,
+    NN,
+    REAL,
+    REDUCTION,
+    SHAPE,
+    SIZE_ARGUMENTS,
+    SOFTMAX,
+    TORCH,
+    UNARY,
+    TorchOp,
+)
+from fuzzfox.generation.ops.torch.shapes import DIM_KEYWORDS, METADATA_METHODS
 from fuzzfox.generation.tensor_facts import TensorFact, TensorInference, constructor_sizes, dtype_name
 from fuzzfox.program import (
     ENTRY_CLASS,
@@ -70,97 +91,23 @@ from fuzzfox.program import (
     parse_program,
 )
 
-TORCH = "torch"
-NN = "torch.nn"
-FUNCTIONAL = "torch.nn.functional"
-
 MAX_SIZE = 64
 MAX_ELEMENTS = 100_000
 MAX_CONSTANT = 1024
 
-# Unary pointwise ops and their spellings: "t" torch.name(x), "f" F.name(x), "m" x.name().
-UNARY_FORMS: dict[str, str] = {
-    "relu": "tfm", "gelu": "f", "silu": "f", "tanh": "tfm", "sigmoid": "tfm", "hardswish": "f",
-    "hardsigmoid": "f", "leaky_relu": "f", "elu": "f", "selu": "tf", "celu": "tf", "softplus": "f",
-    "mish": "f", "relu6": "f", "hardtanh": "f", "softsign": "f", "tanhshrink": "f", "logsigmoid": "f",
-    "sin": "tm", "cos": "tm", "exp": "tm", "abs": "tm", "neg": "tm", "erf": "tm", "atan": "tm",
-    "asinh": "tm", "square": "tm", "expm1": "tm", "sinh": "tm", "cosh": "tm", "sign": "tm",
-    "floor": "tm", "ceil": "tm", "round": "tm", "trunc": "tm", "reciprocal": "tm", "sqrt": "tm",
-    "rsqrt": "tm", "log": "tm", "log1p": "tm",
-}  # fmt: skip
-# Swapped away from, never to: on ordinary inputs they make NaN or inf.
-UNARY_SOURCE_ONLY = frozenset({"sqrt", "rsqrt", "log", "log1p", "reciprocal"})
-# Optional keywords a swapped-in op may get (the same names work for the nn module classes).
-UNARY_OPTIONS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "gelu": (("approximate", ("'tanh'",)),),
-    "leaky_relu": (("negative_slope", ("0.2", "0.01", "1.5")),),
-    "elu": (("alpha", ("0.5", "2.0")),),
-    "celu": (("alpha", ("0.5", "2.0")),),
-    "softplus": (("beta", ("2.0", "0.5")), ("threshold", ("5.0", "1.0"))),
-    "hardtanh": (("min_val", ("-0.5", "-2.0")), ("max_val", ("0.5", "2.0"))),
-}
-ACTIVATION_MODULES: dict[str, str] = {
-    "ReLU": "relu", "GELU": "gelu", "SiLU": "silu", "Tanh": "tanh", "Sigmoid": "sigmoid",
-    "Hardswish": "hardswish", "Hardsigmoid": "hardsigmoid", "LeakyReLU": "leaky_relu", "ELU": "elu",
-    "SELU": "selu", "CELU": "celu", "Softplus": "softplus", "Mish": "mish", "ReLU6": "relu6",
-    "Hardtanh": "hardtanh", "Softsign": "softsign", "Tanhshrink": "tanhshrink", "LogSigmoid": "logsigmoid",
-}  # fmt: skip
-BINARY_OPERATORS: dict[type[ast.operator], str] = {
-    ast.Add: "add",
-    ast.Sub: "sub",
-    ast.Mult: "mul",
-    ast.Div: "div",
-}
-OPERATOR_OF: dict[str, type[ast.operator]] = {name: op for op, name in BINARY_OPERATORS.items()}
-BINARY_CALLS = ("add", "sub", "mul", "div", "maximum", "minimum")
-ARITHMETIC = ("add", "sub", "mul", "div")
-REDUCTIONS = ("sum", "mean", "amax", "amin", "prod", "nansum", "logsumexp", "var", "std")
-REDUCTIONS_WITH_DTYPE = frozenset({"sum", "mean", "prod", "nansum"})
-SOFTMAX_FORMS: dict[str, str] = {"softmax": "tfm", "log_softmax": "tfm", "softmin": "f"}
-
-FLOAT_DTYPES = ("float32", "float16", "bfloat16", "float64")
-DTYPE_ALIASES = {"float": "float32", "half": "float16", "double": "float64", **{d: d for d in FLOAT_DTYPES}}
-CAST_METHODS = {"float": "float32", "half": "float16", "double": "float64", "bfloat16": "bfloat16"}
-INT_DTYPES = frozenset({"int64", "int32", "int16", "int8", "uint8", "long", "int", "bool"})
-
-SIZED_CONSTRUCTORS = frozenset({"randn", "rand", "ones", "zeros", "empty"})
-FLOAT_CONSTRUCTORS = SIZED_CONSTRUCTORS | {"full"}
-CONSTRUCTORS = FLOAT_CONSTRUCTORS | {"randint", "randperm"}
-# nn layers: the positions and keywords of their size arguments.
-LAYER_SIZES: dict[str, tuple[tuple[int, str], ...]] = {
-    **{
-        name: ((0, "in_channels"), (1, "out_channels"))
-        for name in ("Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d")
-    },
-    **{
-        name: ((0, "num_features"),)
-        for name in ("BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d")
-    },
-    "Linear": ((0, "in_features"), (1, "out_features")),
-    "LayerNorm": ((0, "normalized_shape"),),
-    "GroupNorm": ((1, "num_channels"),),
-    "Embedding": ((0, "num_embeddings"), (1, "embedding_dim")),
-}
-RESHAPE_METHODS = frozenset({"view", "reshape", "expand", "new_zeros", "new_ones", "new_empty"})
+CONSTRUCTORS = frozenset(torch_ops.names(CONSTRUCTOR))
+FLOAT_CONSTRUCTORS = frozenset(
+    op.name for op in torch_ops.family(CONSTRUCTOR) if op.result_dtype in FLOAT_DTYPES
+)
+# Methods whose arguments are a whole shape (``x.view(2, 3)``, ``x.new_zeros((2, 3))``).
+RESHAPE_METHODS = frozenset(op.name for op in torch_ops.family(SHAPE) if op.sizes == SIZE_ARGUMENTS)
 # Calls whose arguments are sizes, dims or indices: arithmetic inside them is not tensor math.
-INDEX_TAKING = frozenset(
-    {"view", "reshape", "expand", "repeat", "permute", "transpose", "split", "chunk", "unflatten", "narrow"}
-    | {"flatten", "squeeze", "unsqueeze", "select", "roll", "flip", "movedim", "tile", "range", "arange"}
-    | {"new_zeros", "new_ones", "new_full", "new_empty", "size"}
-    | CONSTRUCTORS
-)
-DIM_KEYWORDS = frozenset(
-    {"dim", "dims", "axis", "size", "start_dim", "end_dim", "dim0", "dim1", "shape", "p"}
-)
+INDEX_TAKING = frozenset(torch_ops.names(SHAPE)) | {"range", "arange", "size"} | CONSTRUCTORS
 NUMERIC_KEYWORDS = frozenset(
     {"value", "alpha", "beta", "min", "max", "min_val", "max_val", "negative_slope", "threshold", "lambd"}
     | {"exponent", "scale", "eps", "fill_value", "lower", "upper", "momentum", "other"}
 )
 VALUE_CALLS = frozenset({"pow", "clamp", "clamp_min", "clamp_max", "add", "sub", "mul", "div", "masked_fill"})
-METADATA_ATTRIBUTES = frozenset({"shape", "ndim", "dtype", "device", "is_cuda", "requires_grad", "grad"})
-METADATA_METHODS = frozenset(
-    {"size", "dim", "numel", "item", "stride", "tolist", "nelement", "is_contiguous"}
-)
 SCALAR_BUILTINS = frozenset({"len", "int", "float", "abs", "round", "min", "max"})
 
 
@@ -577,8 +524,8 @@ def _cast_dtype(program: ProgramAst, call: ast.Call) -> str | None:
     if _is_method(call, "to") and call.args:
         return _float_dtype(program, call.args[0])
     func = call.func
-    if isinstance(func, ast.Attribute) and func.attr in CAST_METHODS and not call.args:
-        return CAST_METHODS[func.attr] if program.dotted(func.value) is None else None
+    if isinstance(func, ast.Attribute) and func.attr in CAST_METHOD_DTYPE and not call.args:
+        return CAST_METHOD_DTYPE[func.attr] if program.dotted(func.value) is None else None
     return None
 
 
@@ -650,7 +597,7 @@ def _perturbable(program: ProgramAst, node: ast.expr, value: int | float) -> boo
         return parent.arg in NUMERIC_KEYWORDS or (isinstance(value, float) and parent.arg not in DIM_KEYWORDS)
     if isinstance(value, float):
         return _call_name(parent) != "dropout"
-    if isinstance(parent, ast.BinOp) and type(parent.op) in (*BINARY_OPERATORS, ast.Pow):
+    if isinstance(parent, ast.BinOp) and type(parent.op) in (*BY_OPERATOR, ast.Pow):
         other = parent.right if parent.left is node else parent.left
         return not program.is_scalar(other)
     if isinstance(parent, ast.Compare):
@@ -743,21 +690,26 @@ def _swappable_calls(program: ProgramAst) -> list[tuple[ast.expr, ast.expr]]:
 
 def swap_unary(program: ProgramAst, rng: random.Random) -> bool:
     """One unary pointwise op (call or nn activation module) for another: relu -> gelu, sin -> tanh..."""
-    calls: list[CallSite | ast.Call] = [*program.call_sites(UNARY_FORMS), *_activation_modules(program)]
+    calls: list[CallSite | ast.Call] = [
+        *program.call_sites(torch_ops.names(UNARY)),
+        *_activation_modules(program),
+    ]
     if not calls:
         return False
     site = rng.choice(calls)
     if isinstance(site, ast.Call):  # an nn module class
         assert isinstance(site.func, ast.Attribute)
         current = ACTIVATION_MODULES[site.func.attr]
-        target = rng.choice([name for name in ACTIVATION_MODULES.values() if name != current])
-        module = next(cls for cls, name in ACTIVATION_MODULES.items() if name == target)
-        program.replace(site, ast.Call(program.reference(f"{NN}.{module}"), [], _options(target, rng)))
+        name = rng.choice([name for name in ACTIVATION_MODULES.values() if name != current])
+        target = torch_ops.lookup(name)
+        program.replace(site, ast.Call(program.reference(f"{NN}.{target.module}"), [], _options(target, rng)))
         return True
-    targets = [n for n in UNARY_FORMS if n != site.name and n not in UNARY_SOURCE_ONLY]
-    target = rng.choice(targets)
-    form = site.form if site.form in UNARY_FORMS[target] else rng.choice(UNARY_FORMS[target])
-    program.replace(site.node, program.render_call(target, form, site.operand, [], _options(target, rng)))
+    # Ops finite on part of the reals only are swapped away from, never to.
+    target = rng.choice([op for op in torch_ops.family(UNARY) if op.name != site.name and op.domain == REAL])
+    form = site.form if site.form in target.forms else rng.choice(target.forms)
+    program.replace(
+        site.node, program.render_call(target.name, form, site.operand, [], _options(target, rng))
+    )
     return True
 
 
@@ -765,11 +717,11 @@ def _activation_modules(program: ProgramAst) -> list[ast.Call]:
     return [c for c in program.calls(program.model_code) if program.torch_call(c, NN) in ACTIVATION_MODULES]
 
 
-def _options(name: str, rng: random.Random) -> list[ast.keyword]:
+def _options(op: TorchOp, rng: random.Random) -> list[ast.keyword]:
     """Sometimes a non-default parameter for a swapped-in op (gelu's tanh approximation...)."""
     return [
-        ast.keyword(keyword, ast.parse(rng.choice(values), mode="eval").body)
-        for keyword, values in UNARY_OPTIONS.get(name, ())
+        ast.keyword(option.keyword, ast.parse(rng.choice(option.values), mode="eval").body)
+        for option in op.options
         if rng.random() < 0.5
     ]
 
@@ -781,18 +733,19 @@ def swap_binary(program: ProgramAst, rng: random.Random) -> bool:
         return False
     site = rng.choice(sites)
     if isinstance(site, ast.BinOp):
-        current, left, right = BINARY_OPERATORS[type(site.op)], site.left, site.right
+        current, left, right = BY_OPERATOR[type(site.op)].name, site.left, site.right
     else:
         current, left, right = site.name, site.operand, site.args[0]
     with_scalar = program.is_scalar(left) or program.is_scalar(right)
-    target = rng.choice([n for n in (ARITHMETIC if with_scalar else BINARY_CALLS) if n != current])
-    if isinstance(site, ast.BinOp) and target in OPERATOR_OF:
-        site.op = OPERATOR_OF[target]()
+    candidates = ARITHMETIC if with_scalar else torch_ops.family(BINARY)
+    target = rng.choice([op for op in candidates if op.name != current])
+    if isinstance(site, ast.BinOp) and target.operator is not None:
+        site.op = target.operator()
         return True
-    form = site.form if isinstance(site, CallSite) else rng.choice("tm")
+    form = site.form if isinstance(site, CallSite) else rng.choice(target.forms)
     program.replace(
         site if isinstance(site, ast.BinOp) else site.node,
-        program.render_call(target, form, left, [right], []),
+        program.render_call(target.name, form, left, [right], []),
     )
     return True
 
@@ -801,7 +754,7 @@ def _binop_sites(program: ProgramAst) -> list[ast.BinOp]:
     """Tensor arithmetic written with operators (not size arithmetic, not list concatenation)."""
     found = []
     for node in program.nodes(program.compute):
-        if not isinstance(node, ast.BinOp) or type(node.op) not in BINARY_OPERATORS:
+        if not isinstance(node, ast.BinOp) or type(node.op) not in BY_OPERATOR:
             continue
         operands = (node.left, node.right)
         if any(isinstance(o, (ast.List, ast.Tuple, ast.ListComp, ast.JoinedStr)) for o in operands):
@@ -815,25 +768,38 @@ def _binop_sites(program: ProgramAst) -> list[ast.BinOp]:
 
 
 def _binary_call_sites(program: ProgramAst) -> list[CallSite]:
-    sites = program.call_sites(BINARY_CALLS)
-    return [s for s in sites if len(s.args) == 1 and s.form != "f" and not program.is_scalar(s.operand)]
+    sites = program.call_sites(torch_ops.names(BINARY))
+    return [s for s in sites if len(s.args) == 1 and _spelled(s) and not program.is_scalar(s.operand)]
+
+
+def _spelled(site: CallSite) -> bool:
+    """Whether the call is one of its op's spellings (``F.add`` is no binary op, ``F.sum`` no reduction)."""
+    return site.form in torch_ops.lookup(site.name).forms
 
 
 def swap_reduction(program: ProgramAst, rng: random.Random) -> bool:
     """sum / mean / amax / amin / prod / var ... for one another, over the same dims."""
-    sites = [s for s in program.call_sites(REDUCTIONS) if s.form != "f"]
+    sites = [s for s in program.call_sites(torch_ops.names(REDUCTION)) if _spelled(s)]
     if not sites:
         return False
     site = rng.choice(sites)
     dim, keepdim, others = _reduction_arguments(site)
     dim_node = dim.value if isinstance(dim, ast.keyword) else dim
-    needs = "logsumexp" if dim_node is None else "prod" if isinstance(dim_node, (ast.Tuple, ast.List)) else ""
-    target = rng.choice([n for n in REDUCTIONS if n not in (site.name, needs)])
+    target = rng.choice(
+        [op for op in torch_ops.family(REDUCTION) if op.name != site.name and _reduces_over(op, dim_node)]
+    )
     args = [dim] if isinstance(dim, ast.expr) else []
     keywords = [k for k in (dim, keepdim) if isinstance(k, ast.keyword)]
-    keywords += [k for k in others if k.arg == "dtype" and target in REDUCTIONS_WITH_DTYPE]
-    program.replace(site.node, program.render_call(target, site.form, site.operand, args, keywords))
+    keywords += [k for k in others if k.arg == "dtype" and "dtype" in target.keywords]
+    program.replace(site.node, program.render_call(target.name, site.form, site.operand, args, keywords))
     return True
+
+
+def _reduces_over(op: TorchOp, dim: ast.expr | None) -> bool:
+    """Whether ``op`` takes ``dim`` as given: none (everything), a tuple of dims, or one."""
+    if dim is None:
+        return op.reduces_all
+    return op.several_dims or not isinstance(dim, (ast.Tuple, ast.List))
 
 
 def _reduction_arguments(
@@ -844,7 +810,8 @@ def _reduction_arguments(
         site.args[0] if site.args else _keyword_node(site.keywords, "dim", "axis")
     )
     keepdim = _keyword_node(site.keywords, "keepdim", "keepdims")
-    if keepdim is None and len(site.args) > 1 and site.name not in ("var", "std"):
+    second = torch_ops.lookup(site.name).positional[1:2]  # var and std take unbiased there
+    if keepdim is None and len(site.args) > 1 and second == ("keepdim",):
         keepdim = ast.keyword("keepdim", site.args[1])
     others = [k for k in site.keywords if k is not dim and k is not keepdim]
     return dim, keepdim, others
@@ -852,14 +819,14 @@ def _reduction_arguments(
 
 def swap_softmax(program: ProgramAst, rng: random.Random) -> bool:
     """softmax / log_softmax / softmin for one another, same dim."""
-    sites = program.call_sites(SOFTMAX_FORMS)
+    sites = program.call_sites(torch_ops.names(SOFTMAX))
     if not sites:
         return False
     site = rng.choice(sites)
-    target = rng.choice([n for n in SOFTMAX_FORMS if n != site.name])
+    target = rng.choice([op for op in torch_ops.family(SOFTMAX) if op.name != site.name])
     has_dim = bool(site.args) or any(k.arg == "dim" for k in site.keywords)
-    form = site.form if site.form in SOFTMAX_FORMS[target] and has_dim else "f"
-    program.replace(site.node, program.render_call(target, form, site.operand, site.args, site.keywords))
+    form = site.form if site.form in target.forms and has_dim else FUNCTIONAL_FORM
+    program.replace(site.node, program.render_call(target.name, form, site.operand, site.args, site.keywords))
     return True
 
 
@@ -869,34 +836,32 @@ def respell_call(program: ProgramAst, rng: random.Random) -> bool:
     Reductions go between ``torch.sum(x, ...)`` and ``x.sum(...)`` with the same arguments.
     """
     options: list[tuple[ast.AST, Callable[[], ast.expr]]] = []
-    for site in program.call_sites({**UNARY_FORMS, **SOFTMAX_FORMS}):
-        forms = UNARY_FORMS.get(site.name) or SOFTMAX_FORMS[site.name]
-        if site.name in SOFTMAX_FORMS and not (site.args or _keyword_node(site.keywords, "dim")):
-            forms = "f"  # torch.softmax and Tensor.softmax require a dim; F.softmax guesses one
+    for site in program.call_sites({*torch_ops.names(UNARY), *torch_ops.names(SOFTMAX)}):
+        op = torch_ops.lookup(site.name)
+        forms = op.forms
+        if op.family == SOFTMAX and not (site.args or _keyword_node(site.keywords, "dim")):
+            forms = FUNCTIONAL_FORM  # torch.softmax and Tensor.softmax require a dim; F.softmax guesses one
         keywords = [k for k in site.keywords if k.arg != "inplace"]
         for form in forms.replace(site.form, ""):
             options.append(
                 (site.node, _spelling(program, site.name, form, site.operand, site.args, keywords))
             )
-    for site in [s for s in program.call_sites(REDUCTIONS) if s.form != "f"]:
-        form = "m" if site.form == "t" else "t"
-        options.append(
-            (site.node, _spelling(program, site.name, form, site.operand, site.args, site.keywords))
-        )
-    for site in _binary_call_sites(program):
-        options.append(
-            (
-                site.node,
-                _spelling(program, site.name, "m" if site.form == "t" else "t", site.operand, site.args, []),
+    for site in [s for s in program.call_sites(torch_ops.names(REDUCTION)) if _spelled(s)]:
+        for form in torch_ops.lookup(site.name).forms.replace(site.form, ""):
+            options.append(
+                (site.node, _spelling(program, site.name, form, site.operand, site.args, site.keywords))
             )
-        )
-        if site.name in OPERATOR_OF and not site.keywords:
-            options.append((site.node, _operator_spelling(site)))
+    for site in _binary_call_sites(program):
+        op = torch_ops.lookup(site.name)
+        for form in op.forms.replace(site.form, ""):
+            options.append((site.node, _spelling(program, site.name, form, site.operand, site.args, [])))
+        if op.operator is not None and not site.keywords:
+            options.append((site.node, _operator_spelling(site, op.operator)))
     for node in _binop_sites(program):
         if not program.is_scalar(node.left):
-            name = BINARY_OPERATORS[type(node.op)]
+            op = BY_OPERATOR[type(node.op)]
             options.extend(
-                (node, _spelling(program, name, form, node.left, [node.right], [])) for form in "tm"
+                (node, _spelling(program, op.name, form, node.left, [node.right], [])) for form in op.forms
             )
     if not options:
         return False
@@ -916,8 +881,8 @@ def _spelling(
     return lambda: program.render_call(name, form, operand, args, keywords)
 
 
-def _operator_spelling(site: CallSite) -> Callable[[], ast.expr]:
-    return lambda: ast.BinOp(site.operand, OPERATOR_OF[site.name](), site.args[0])
+def _operator_spelling(site: CallSite, operator: type[ast.operator]) -> Callable[[], ast.expr]:
+    return lambda: ast.BinOp(site.operand, operator(), site.args[0])
 
 
 # ----------------------------------------------------------------------------- identity insertions
