@@ -1,5 +1,6 @@
-"""The torch op registry: one consistent entry per op, spellings that parse and that mutation
-recognizes, and the draw orders generators index into (changing one changes what a seed draws)."""
+"""The op registries.  Torch's: one consistent entry per op, spellings that parse and that
+mutation recognizes, and the draw orders generators index into (changing one changes what a seed
+draws).  The array one (whose entries test_synth_array checks): its family modules, in order."""
 
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ import pytest
 
 from fuzzfox.generation import synth
 from fuzzfox.generation.mutate import INDEX_TAKING, ProgramAst
+from fuzzfox.generation.ops import array as array_ops
 from fuzzfox.generation.ops import torch as torch_ops
+from fuzzfox.generation.ops.array import axiswise as array_axiswise
+from fuzzfox.generation.ops.array import binary as array_binary
+from fuzzfox.generation.ops.array import control as array_control
+from fuzzfox.generation.ops.array import elementwise as array_elementwise
+from fuzzfox.generation.ops.array import reductions as array_reductions
+from fuzzfox.generation.ops.array import shapes as array_shapes
 from fuzzfox.generation.ops.torch import binary, layers
 from fuzzfox.generation.ops.torch.op import (
     BINARY,
@@ -200,3 +208,13 @@ def test_nothing_imports_torch() -> None:
         "assert 'torch' not in sys.modules, 'torch was imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_the_array_registry_is_its_family_modules_in_order() -> None:
+    families = [array_elementwise, array_binary, array_reductions, array_axiswise, array_shapes]
+    concatenated = tuple(op for module in [*families, array_control] for op in module.OPS)
+    assert concatenated == array_ops.OPS
+    assert len(array_ops.BY_NAME) == len(array_ops.OPS)
+    assert {op.kind for op in array_binary.OPS} == {array_ops.BINARY}
+    assert {op.kind for op in array_reductions.OPS} <= {array_ops.REDUCE, array_ops.PICK}
+    assert [op.name for op in array_ops.ops_for(array_ops.JAX, [array_ops.BINARY])][:2] == ["add", "subtract"]
