@@ -48,10 +48,10 @@ from pathlib import Path
 from typing import Any
 
 from fuzzfox.program_ast import (
-    CONSTRUCTOR,
     ENTRY_CLASS,
     ENTRY_FUNCTION,
     ENTRY_METHOD,
+    INIT_METHOD,
     INPUTS_FUNCTION,
     named,
     required_parameters,
@@ -252,7 +252,7 @@ def _check_entry_points(tree: ast.Module) -> None:
         methods = named(model.body, ast.FunctionDef)
         if ENTRY_METHOD not in methods:
             raise ProgramError(f"class {ENTRY_CLASS} has no {ENTRY_METHOD}() method")
-        init = methods.get(CONSTRUCTOR)
+        init = methods.get(INIT_METHOD)
         if init is not None and (required := required_parameters(init, skip_self=True)):
             raise ProgramError(
                 f"{ENTRY_CLASS}() must take no constructor arguments (requires {', '.join(required)})"

@@ -25,7 +25,7 @@ ENTRY_CLASS = "Model"
 ENTRY_FUNCTION = "fn"
 INPUTS_FUNCTION = "make_inputs"
 ENTRY_METHOD = "forward"
-CONSTRUCTOR = "__init__"
+INIT_METHOD = "__init__"
 
 Definition = TypeVar("Definition", ast.ClassDef, ast.FunctionDef)
 
@@ -75,7 +75,7 @@ def entry_function(tree: ast.Module) -> ast.FunctionDef | None:
 def compute_functions(tree: ast.Module, *, entry_first: bool = True) -> list[ast.FunctionDef]:
     """The code that is compiled: the model's methods but ``__init__``, then the top-level functions
     but ``make_inputs``; in source order, or with :func:`entry_function` moved to the front."""
-    functions = [m for m in methods(tree) if m.name != CONSTRUCTOR]
+    functions = [m for m in methods(tree) if m.name != INIT_METHOD]
     functions += [f for f in top_functions(tree) if f.name != INPUTS_FUNCTION]
     entry = entry_function(tree) if entry_first else None
     return ([entry] if entry else []) + [f for f in functions if f is not entry]

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from fuzzfox.generation import array_ops
 from fuzzfox.generation.generators import GenerationRequest, MutationGenerator
 from fuzzfox.generation.mutate_array import OPERATORS, mutate
+from fuzzfox.generation.ops import array as array_ops
 from fuzzfox.program import Program, load_program, parse_program
 from tests.conftest import ROOT, requires
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from fuzzfox.generation import array_ops
 from fuzzfox.generation.generators import GenerationRequest, SynthGenerator
+from fuzzfox.generation.ops import array as array_ops
 from fuzzfox.generation.synth_array import EXPLORE, aimed, synthesize
 from fuzzfox.program import parse_program
 from fuzzfox.sandbox.isolation import Limits

@@ -37,10 +37,10 @@ from fuzzfox.program import (
     parse_program,
 )
 from fuzzfox.program_ast import (
-    CONSTRUCTOR,
     ENTRY_CLASS,
     ENTRY_FUNCTION,
     ENTRY_METHOD,
+    INIT_METHOD,
     INPUTS_FUNCTION,
     bound_name,
     call_name,
@@ -532,7 +532,7 @@ def _constructor_defaults_edit(
     text: str, tree: ast.Module, dropped: list[ast.stmt]
 ) -> tuple[int, int, list[str]] | None:
     """A line edit giving ``Model.__init__``'s required parameters the answer's own values."""
-    init = method(tree, CONSTRUCTOR)
+    init = method(tree, INIT_METHOD)
     if init is None or not required_parameters(init, skip_self=True):
         return None
     calls = [
@@ -647,7 +647,7 @@ def runtime_problem(source: str) -> str | None:
         return f"{INPUTS_FUNCTION}() uses self, but it is a plain function, not a method"
     model = model_class(tree)
     methods = named(model.body, ast.FunctionDef) if model else {}
-    init = methods.get(CONSTRUCTOR)
+    init = methods.get(INIT_METHOD)
     if init is not None and not any(
         isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "__init__"
         for n in ast.walk(init)

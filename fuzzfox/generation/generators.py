@@ -13,8 +13,8 @@ from typing import Protocol
 
 from fuzzfox.generation import mutate_array, synth_array
 from fuzzfox.generation.answers import Candidate, parse_answer
-from fuzzfox.generation.array_ops import TARGETS as ARRAY_TARGETS
 from fuzzfox.generation.mutate import mutate
+from fuzzfox.generation.ops.array import TARGETS as ARRAY_TARGETS
 from fuzzfox.generation.pattern_directed import can_write, pattern_programs
 from fuzzfox.generation.prompt import GenerationPrompt
 from fuzzfox.generation.synth import synthesize

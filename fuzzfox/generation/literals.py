@@ -38,3 +38,22 @@ def keyword(call: ast.Call, name: str) -> ast.expr | None:
 
 def stored_names(target: ast.AST) -> list[str]:
     return [n.id for n in ast.walk(target) if isinstance(n, ast.Name)]
+
+
+def is_name(node: ast.AST, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
+
+
+def is_method(node: ast.AST, name: str) -> bool:
+    """Whether ``node`` is a call of an attribute called ``name`` (``x.size()``)."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == name
+
+
+def keyword_node(keywords: list[ast.keyword], *names: str) -> ast.keyword | None:
+    return next((k for k in keywords if k.arg in names), None)
+
+
+def is_float_literal(node: ast.AST) -> bool:
+    if isinstance(node, ast.UnaryOp):
+        return is_float_literal(node.operand)
+    return isinstance(node, ast.Constant) and type(node.value) is float

@@ -8,12 +8,14 @@ together wherever the same size appears, so shapes stay compatible), dtypes, lit
 an op swapped for a sibling or respelled (``F.relu(x)`` / ``torch.relu(x)`` / ``x.relu()``), and
 identity transforms wrapped around a value (a permute and its inverse, a view to the same shape,
 a cast round trip, ``.contiguous()``, ``* 1.0``): what Inductor's pointless-* and remove-noop
-passes hunt for.
+passes hunt for.  Which ops are siblings, and how each is spelled, is the torch op registry's
+(:mod:`fuzzfox.generation.ops.torch`).
 
 Everything works on source text and :mod:`ast`; nothing here imports a framework, so mutants are
 made in the campaign process.  What is known about tensors (rank, dtype) comes from a small static
-inference over ``make_inputs`` and straight-line ``forward`` code, so a mutant can still fail at
-run time; the campaign counts those like any other invalid program.
+inference over ``make_inputs`` and straight-line ``forward`` code
+(:mod:`fuzzfox.generation.tensor_facts`), so a mutant can still fail at run time; the campaign
+counts those like any other invalid program.
 """
 
 from __future__ import annotations
@@ -29,10 +31,16 @@ from fuzzfox.generation.literals import (
     elements_of as _elements_of,
 )
 from fuzzfox.generation.literals import (
-    int_value as _int_value,
+    is_float_literal as _is_float_literal,
 )
 from fuzzfox.generation.literals import (
     is_int as _is_int,
+)
+from fuzzfox.generation.literals import (
+    is_method as _is_method,
+)
+from fuzzfox.generation.literals import (
+    is_name as _is_name,
 )
 from fuzzfox.generation.literals import (
     is_number as _is_number,
@@ -41,20 +49,44 @@ from fuzzfox.generation.literals import (
     keyword as _keyword,
 )
 from fuzzfox.generation.literals import (
+    keyword_node as _keyword_node,
+)
+from fuzzfox.generation.literals import (
     number as _number,
 )
 from fuzzfox.generation.literals import (
     stored_names as _stored_names,
 )
+from fuzzfox.generation.ops import torch as torch_ops
+from fuzzfox.generation.ops.torch.binary import ARITHMETIC, BY_OPERATOR
+from fuzzfox.generation.ops.torch.dtypes import CAST_METHOD_DTYPE, FLOAT_DTYPES, INT_DTYPES
+from fuzzfox.generation.ops.torch.layers import ACTIVATION_MODULES, LAYER_SIZES
+from fuzzfox.generation.ops.torch.op import (
+    BINARY,
+    CONSTRUCTOR,
+    FUNCTIONAL,
+    FUNCTIONAL_FORM,
+    NN,
+    REAL,
+    REDUCTION,
+    SHAPE,
+    SIZE_ARGUMENTS,
+    SOFTMAX,
+    TORCH,
+    UNARY,
+    TorchOp,
+)
+from fuzzfox.generation.ops.torch.shapes import DIM_KEYWORDS, METADATA_METHODS
+from fuzzfox.generation.tensor_facts import TensorFact, TensorInference, constructor_sizes, dtype_name
 from fuzzfox.program import (
     Program,
     ProgramError,
     parse_program,
 )
 from fuzzfox.program_ast import (
-    CONSTRUCTOR,
     ENTRY_FUNCTION,
     ENTRY_METHOD,
+    INIT_METHOD,
     compute_functions,
     dotted_name,
     import_aliases,
@@ -66,97 +98,23 @@ from fuzzfox.program_ast import (
     call_name as _call_name,
 )
 
-TORCH = "torch"
-NN = "torch.nn"
-FUNCTIONAL = "torch.nn.functional"
-
 MAX_SIZE = 64
 MAX_ELEMENTS = 100_000
 MAX_CONSTANT = 1024
 
-# Unary pointwise ops and their spellings: "t" torch.name(x), "f" F.name(x), "m" x.name().
-UNARY_FORMS: dict[str, str] = {
-    "relu": "tfm", "gelu": "f", "silu": "f", "tanh": "tfm", "sigmoid": "tfm", "hardswish": "f",
-    "hardsigmoid": "f", "leaky_relu": "f", "elu": "f", "selu": "tf", "celu": "tf", "softplus": "f",
-    "mish": "f", "relu6": "f", "hardtanh": "f", "softsign": "f", "tanhshrink": "f", "logsigmoid": "f",
-    "sin": "tm", "cos": "tm", "exp": "tm", "abs": "tm", "neg": "tm", "erf": "tm", "atan": "tm",
-    "asinh": "tm", "square": "tm", "expm1": "tm", "sinh": "tm", "cosh": "tm", "sign": "tm",
-    "floor": "tm", "ceil": "tm", "round": "tm", "trunc": "tm", "reciprocal": "tm", "sqrt": "tm",
-    "rsqrt": "tm", "log": "tm", "log1p": "tm",
-}  # fmt: skip
-# Swapped away from, never to: on ordinary inputs they make NaN or inf.
-UNARY_SOURCE_ONLY = frozenset({"sqrt", "rsqrt", "log", "log1p", "reciprocal"})
-# Optional keywords a swapped-in op may get (the same names work for the nn module classes).
-UNARY_OPTIONS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "gelu": (("approximate", ("'tanh'",)),),
-    "leaky_relu": (("negative_slope", ("0.2", "0.01", "1.5")),),
-    "elu": (("alpha", ("0.5", "2.0")),),
-    "celu": (("alpha", ("0.5", "2.0")),),
-    "softplus": (("beta", ("2.0", "0.5")), ("threshold", ("5.0", "1.0"))),
-    "hardtanh": (("min_val", ("-0.5", "-2.0")), ("max_val", ("0.5", "2.0"))),
-}
-ACTIVATION_MODULES: dict[str, str] = {
-    "ReLU": "relu", "GELU": "gelu", "SiLU": "silu", "Tanh": "tanh", "Sigmoid": "sigmoid",
-    "Hardswish": "hardswish", "Hardsigmoid": "hardsigmoid", "LeakyReLU": "leaky_relu", "ELU": "elu",
-    "SELU": "selu", "CELU": "celu", "Softplus": "softplus", "Mish": "mish", "ReLU6": "relu6",
-    "Hardtanh": "hardtanh", "Softsign": "softsign", "Tanhshrink": "tanhshrink", "LogSigmoid": "logsigmoid",
-}  # fmt: skip
-BINARY_OPERATORS: dict[type[ast.operator], str] = {
-    ast.Add: "add",
-    ast.Sub: "sub",
-    ast.Mult: "mul",
-    ast.Div: "div",
-}
-OPERATOR_OF: dict[str, type[ast.operator]] = {name: op for op, name in BINARY_OPERATORS.items()}
-BINARY_CALLS = ("add", "sub", "mul", "div", "maximum", "minimum")
-ARITHMETIC = ("add", "sub", "mul", "div")
-REDUCTIONS = ("sum", "mean", "amax", "amin", "prod", "nansum", "logsumexp", "var", "std")
-REDUCTIONS_WITH_DTYPE = frozenset({"sum", "mean", "prod", "nansum"})
-SOFTMAX_FORMS: dict[str, str] = {"softmax": "tfm", "log_softmax": "tfm", "softmin": "f"}
-
-FLOAT_DTYPES = ("float32", "float16", "bfloat16", "float64")
-DTYPE_ALIASES = {"float": "float32", "half": "float16", "double": "float64", **{d: d for d in FLOAT_DTYPES}}
-CAST_METHODS = {"float": "float32", "half": "float16", "double": "float64", "bfloat16": "bfloat16"}
-INT_DTYPES = frozenset({"int64", "int32", "int16", "int8", "uint8", "long", "int", "bool"})
-
-SIZED_CONSTRUCTORS = frozenset({"randn", "rand", "ones", "zeros", "empty"})
-FLOAT_CONSTRUCTORS = SIZED_CONSTRUCTORS | {"full"}
-CONSTRUCTORS = FLOAT_CONSTRUCTORS | {"randint", "randperm"}
-# nn layers: the positions and keywords of their size arguments.
-LAYER_SIZES: dict[str, tuple[tuple[int, str], ...]] = {
-    **{
-        name: ((0, "in_channels"), (1, "out_channels"))
-        for name in ("Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d")
-    },
-    **{
-        name: ((0, "num_features"),)
-        for name in ("BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d")
-    },
-    "Linear": ((0, "in_features"), (1, "out_features")),
-    "LayerNorm": ((0, "normalized_shape"),),
-    "GroupNorm": ((1, "num_channels"),),
-    "Embedding": ((0, "num_embeddings"), (1, "embedding_dim")),
-}
-RESHAPE_METHODS = frozenset({"view", "reshape", "expand", "new_zeros", "new_ones", "new_empty"})
+CONSTRUCTORS = frozenset(torch_ops.names(CONSTRUCTOR))
+FLOAT_CONSTRUCTORS = frozenset(
+    op.name for op in torch_ops.family(CONSTRUCTOR) if op.result_dtype in FLOAT_DTYPES
+)
+# Methods whose arguments are a whole shape (``x.view(2, 3)``, ``x.new_zeros((2, 3))``).
+RESHAPE_METHODS = frozenset(op.name for op in torch_ops.family(SHAPE) if op.sizes == SIZE_ARGUMENTS)
 # Calls whose arguments are sizes, dims or indices: arithmetic inside them is not tensor math.
-INDEX_TAKING = frozenset(
-    {"view", "reshape", "expand", "repeat", "permute", "transpose", "split", "chunk", "unflatten", "narrow"}
-    | {"flatten", "squeeze", "unsqueeze", "select", "roll", "flip", "movedim", "tile", "range", "arange"}
-    | {"new_zeros", "new_ones", "new_full", "new_empty", "size"}
-    | CONSTRUCTORS
-)
-DIM_KEYWORDS = frozenset(
-    {"dim", "dims", "axis", "size", "start_dim", "end_dim", "dim0", "dim1", "shape", "p"}
-)
+INDEX_TAKING = frozenset(torch_ops.names(SHAPE)) | {"range", "arange", "size"} | CONSTRUCTORS
 NUMERIC_KEYWORDS = frozenset(
     {"value", "alpha", "beta", "min", "max", "min_val", "max_val", "negative_slope", "threshold", "lambd"}
     | {"exponent", "scale", "eps", "fill_value", "lower", "upper", "momentum", "other"}
 )
 VALUE_CALLS = frozenset({"pow", "clamp", "clamp_min", "clamp_max", "add", "sub", "mul", "div", "masked_fill"})
-METADATA_ATTRIBUTES = frozenset({"shape", "ndim", "dtype", "device", "is_cuda", "requires_grad", "grad"})
-METADATA_METHODS = frozenset(
-    {"size", "dim", "numel", "item", "stride", "tolist", "nelement", "is_contiguous"}
-)
 SCALAR_BUILTINS = frozenset({"len", "int", "float", "abs", "round", "min", "max"})
 
 
@@ -169,7 +127,7 @@ class ProgramAst:
         self.parents: dict[ast.AST, ast.AST] = {
             child: parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)
         }
-        self.init = method(tree, CONSTRUCTOR)
+        self.init = method(tree, INIT_METHOD)
         self.inputs = inputs_function(tree)
         self.compute = compute_functions(tree, entry_first=False)
         entry = ENTRY_METHOD if model_class(tree) else ENTRY_FUNCTION
@@ -404,7 +362,7 @@ def resize_inputs(program: ProgramAst, rng: random.Random) -> bool:
     if program.inputs is None:
         return False
     input_calls = [c for c in program.calls([program.inputs]) if program.torch_call(c) in CONSTRUCTORS]
-    input_sizes = [size for call in input_calls for size in _constructor_sizes(program, call)]
+    input_sizes = [size for call in input_calls for size in constructor_sizes(program, call)]
     split_lists = _split_lists(program)
     split_totals = {sum(size.value for size in sizes) for sizes in split_lists}
     values = sorted({size.value for size in input_sizes if size.value > 1} - split_totals)
@@ -424,26 +382,6 @@ def resize_inputs(program: ProgramAst, rng: random.Random) -> bool:
                 size.value = new
             return True
     return False
-
-
-def _constructor_sizes(program: ProgramAst, call: ast.Call) -> list[ast.Constant]:
-    """The literal sizes of ``torch.randn(2, 3)``, ``torch.full((2, 3), v)``, ``torch.randint(0, 5, (4,))``.
-
-    Only plain int literals count: a size computed from a name is left alone.
-    """
-    name = program.torch_call(call)
-    keyword = _keyword(call, "size")
-    if keyword is not None:
-        elements = _elements_of(keyword)
-    elif name in SIZED_CONSTRUCTORS:
-        elements = _elements_of(call.args[0]) if len(call.args) == 1 else list(call.args)
-    elif name in ("full", "randperm") and call.args:
-        elements = _elements_of(call.args[0])
-    elif name == "randint":
-        elements = next((_elements_of(a) for a in call.args if isinstance(a, (ast.Tuple, ast.List))), [])
-    else:
-        elements = []
-    return [e for e in elements if _is_int(e)]  # type: ignore[misc]
 
 
 def _split_lists(program: ProgramAst) -> list[list[ast.Constant]]:
@@ -471,7 +409,7 @@ def _model_sizes(program: ProgramAst) -> list[ast.Constant]:
     for call in program.calls(program.model_code):
         layer = program.torch_call(call, NN)
         if program.torch_call(call) in CONSTRUCTORS:
-            sizes.extend(_constructor_sizes(program, call))
+            sizes.extend(constructor_sizes(program, call))
         elif layer in LAYER_SIZES:
             for position, keyword in LAYER_SIZES[layer]:
                 given = _keyword(call, keyword) or (
@@ -492,7 +430,7 @@ def _shape_argument_call(program: ProgramAst, call: ast.Call) -> bool:
 
 
 def _elements(program: ProgramAst, call: ast.Call, old: int, new: int) -> int:
-    sizes = [size.value for size in _constructor_sizes(program, call)]
+    sizes = [size.value for size in constructor_sizes(program, call)]
     return math.prod(new if size == old else size for size in sizes)
 
 
@@ -564,7 +502,7 @@ def _float_inputs(program: ProgramAst) -> list[ast.Call]:
             continue
         given = _keyword(call, "dtype")
         if given is not None:
-            if _dtype_name(program, given) in FLOAT_DTYPES:
+            if dtype_name(program, given) in FLOAT_DTYPES:
                 found.append(call)
         elif name != "full" or (len(call.args) > 1 and _is_float_literal(call.args[1])):
             found.append(call)
@@ -583,8 +521,8 @@ def _cast_dtype(program: ProgramAst, call: ast.Call) -> str | None:
     if _is_method(call, "to") and call.args:
         return _float_dtype(program, call.args[0])
     func = call.func
-    if isinstance(func, ast.Attribute) and func.attr in CAST_METHODS and not call.args:
-        return CAST_METHODS[func.attr] if program.dotted(func.value) is None else None
+    if isinstance(func, ast.Attribute) and func.attr in CAST_METHOD_DTYPE and not call.args:
+        return CAST_METHOD_DTYPE[func.attr] if program.dotted(func.value) is None else None
     return None
 
 
@@ -607,19 +545,11 @@ def _set_dtype_keyword(program: ProgramAst, call: ast.Call, dtype: str) -> None:
 
 def _given_dtype(program: ProgramAst, call: ast.Call) -> str | None:
     given = _keyword(call, "dtype")
-    return _dtype_name(program, given) if given is not None else None
-
-
-def _dtype_name(program: ProgramAst, node: ast.AST) -> str | None:
-    path = program.dotted(node) or ""
-    module, _, name = path.rpartition(".")
-    if module != TORCH:
-        return None
-    return DTYPE_ALIASES.get(name, name)
+    return dtype_name(program, given) if given is not None else None
 
 
 def _float_dtype(program: ProgramAst, node: ast.AST) -> str | None:
-    name = _dtype_name(program, node)
+    name = dtype_name(program, node)
     return name if name in FLOAT_DTYPES else None
 
 
@@ -664,7 +594,7 @@ def _perturbable(program: ProgramAst, node: ast.expr, value: int | float) -> boo
         return parent.arg in NUMERIC_KEYWORDS or (isinstance(value, float) and parent.arg not in DIM_KEYWORDS)
     if isinstance(value, float):
         return _call_name(parent) != "dropout"
-    if isinstance(parent, ast.BinOp) and type(parent.op) in (*BINARY_OPERATORS, ast.Pow):
+    if isinstance(parent, ast.BinOp) and type(parent.op) in (*BY_OPERATOR, ast.Pow):
         other = parent.right if parent.left is node else parent.left
         return not program.is_scalar(other)
     if isinstance(parent, ast.Compare):
@@ -757,21 +687,26 @@ def _swappable_calls(program: ProgramAst) -> list[tuple[ast.expr, ast.expr]]:
 
 def swap_unary(program: ProgramAst, rng: random.Random) -> bool:
     """One unary pointwise op (call or nn activation module) for another: relu -> gelu, sin -> tanh..."""
-    calls: list[CallSite | ast.Call] = [*program.call_sites(UNARY_FORMS), *_activation_modules(program)]
+    calls: list[CallSite | ast.Call] = [
+        *program.call_sites(torch_ops.names(UNARY)),
+        *_activation_modules(program),
+    ]
     if not calls:
         return False
     site = rng.choice(calls)
     if isinstance(site, ast.Call):  # an nn module class
         assert isinstance(site.func, ast.Attribute)
         current = ACTIVATION_MODULES[site.func.attr]
-        target = rng.choice([name for name in ACTIVATION_MODULES.values() if name != current])
-        module = next(cls for cls, name in ACTIVATION_MODULES.items() if name == target)
-        program.replace(site, ast.Call(program.reference(f"{NN}.{module}"), [], _options(target, rng)))
+        name = rng.choice([name for name in ACTIVATION_MODULES.values() if name != current])
+        target = torch_ops.lookup(name)
+        program.replace(site, ast.Call(program.reference(f"{NN}.{target.module}"), [], _options(target, rng)))
         return True
-    targets = [n for n in UNARY_FORMS if n != site.name and n not in UNARY_SOURCE_ONLY]
-    target = rng.choice(targets)
-    form = site.form if site.form in UNARY_FORMS[target] else rng.choice(UNARY_FORMS[target])
-    program.replace(site.node, program.render_call(target, form, site.operand, [], _options(target, rng)))
+    # Ops finite on part of the reals only are swapped away from, never to.
+    target = rng.choice([op for op in torch_ops.family(UNARY) if op.name != site.name and op.domain == REAL])
+    form = site.form if site.form in target.forms else rng.choice(target.forms)
+    program.replace(
+        site.node, program.render_call(target.name, form, site.operand, [], _options(target, rng))
+    )
     return True
 
 
@@ -779,11 +714,11 @@ def _activation_modules(program: ProgramAst) -> list[ast.Call]:
     return [c for c in program.calls(program.model_code) if program.torch_call(c, NN) in ACTIVATION_MODULES]
 
 
-def _options(name: str, rng: random.Random) -> list[ast.keyword]:
+def _options(op: TorchOp, rng: random.Random) -> list[ast.keyword]:
     """Sometimes a non-default parameter for a swapped-in op (gelu's tanh approximation...)."""
     return [
-        ast.keyword(keyword, ast.parse(rng.choice(values), mode="eval").body)
-        for keyword, values in UNARY_OPTIONS.get(name, ())
+        ast.keyword(option.keyword, ast.parse(rng.choice(option.values), mode="eval").body)
+        for option in op.options
         if rng.random() < 0.5
     ]
 
@@ -795,18 +730,19 @@ def swap_binary(program: ProgramAst, rng: random.Random) -> bool:
         return False
     site = rng.choice(sites)
     if isinstance(site, ast.BinOp):
-        current, left, right = BINARY_OPERATORS[type(site.op)], site.left, site.right
+        current, left, right = BY_OPERATOR[type(site.op)].name, site.left, site.right
     else:
         current, left, right = site.name, site.operand, site.args[0]
     with_scalar = program.is_scalar(left) or program.is_scalar(right)
-    target = rng.choice([n for n in (ARITHMETIC if with_scalar else BINARY_CALLS) if n != current])
-    if isinstance(site, ast.BinOp) and target in OPERATOR_OF:
-        site.op = OPERATOR_OF[target]()
+    candidates = ARITHMETIC if with_scalar else torch_ops.family(BINARY)
+    target = rng.choice([op for op in candidates if op.name != current])
+    if isinstance(site, ast.BinOp) and target.operator is not None:
+        site.op = target.operator()
         return True
-    form = site.form if isinstance(site, CallSite) else rng.choice("tm")
+    form = site.form if isinstance(site, CallSite) else rng.choice(target.forms)
     program.replace(
         site if isinstance(site, ast.BinOp) else site.node,
-        program.render_call(target, form, left, [right], []),
+        program.render_call(target.name, form, left, [right], []),
     )
     return True
 
@@ -815,7 +751,7 @@ def _binop_sites(program: ProgramAst) -> list[ast.BinOp]:
     """Tensor arithmetic written with operators (not size arithmetic, not list concatenation)."""
     found = []
     for node in program.nodes(program.compute):
-        if not isinstance(node, ast.BinOp) or type(node.op) not in BINARY_OPERATORS:
+        if not isinstance(node, ast.BinOp) or type(node.op) not in BY_OPERATOR:
             continue
         operands = (node.left, node.right)
         if any(isinstance(o, (ast.List, ast.Tuple, ast.ListComp, ast.JoinedStr)) for o in operands):
@@ -829,25 +765,38 @@ def _binop_sites(program: ProgramAst) -> list[ast.BinOp]:
 
 
 def _binary_call_sites(program: ProgramAst) -> list[CallSite]:
-    sites = program.call_sites(BINARY_CALLS)
-    return [s for s in sites if len(s.args) == 1 and s.form != "f" and not program.is_scalar(s.operand)]
+    sites = program.call_sites(torch_ops.names(BINARY))
+    return [s for s in sites if len(s.args) == 1 and _spelled(s) and not program.is_scalar(s.operand)]
+
+
+def _spelled(site: CallSite) -> bool:
+    """Whether the call is one of its op's spellings (``F.add`` is no binary op, ``F.sum`` no reduction)."""
+    return site.form in torch_ops.lookup(site.name).forms
 
 
 def swap_reduction(program: ProgramAst, rng: random.Random) -> bool:
     """sum / mean / amax / amin / prod / var ... for one another, over the same dims."""
-    sites = [s for s in program.call_sites(REDUCTIONS) if s.form != "f"]
+    sites = [s for s in program.call_sites(torch_ops.names(REDUCTION)) if _spelled(s)]
     if not sites:
         return False
     site = rng.choice(sites)
     dim, keepdim, others = _reduction_arguments(site)
     dim_node = dim.value if isinstance(dim, ast.keyword) else dim
-    needs = "logsumexp" if dim_node is None else "prod" if isinstance(dim_node, (ast.Tuple, ast.List)) else ""
-    target = rng.choice([n for n in REDUCTIONS if n not in (site.name, needs)])
+    target = rng.choice(
+        [op for op in torch_ops.family(REDUCTION) if op.name != site.name and _reduces_over(op, dim_node)]
+    )
     args = [dim] if isinstance(dim, ast.expr) else []
     keywords = [k for k in (dim, keepdim) if isinstance(k, ast.keyword)]
-    keywords += [k for k in others if k.arg == "dtype" and target in REDUCTIONS_WITH_DTYPE]
-    program.replace(site.node, program.render_call(target, site.form, site.operand, args, keywords))
+    keywords += [k for k in others if k.arg == "dtype" and "dtype" in target.keywords]
+    program.replace(site.node, program.render_call(target.name, site.form, site.operand, args, keywords))
     return True
+
+
+def _reduces_over(op: TorchOp, dim: ast.expr | None) -> bool:
+    """Whether ``op`` takes ``dim`` as given: none (everything), a tuple of dims, or one."""
+    if dim is None:
+        return op.reduces_all
+    return op.several_dims or not isinstance(dim, (ast.Tuple, ast.List))
 
 
 def _reduction_arguments(
@@ -858,7 +807,8 @@ def _reduction_arguments(
         site.args[0] if site.args else _keyword_node(site.keywords, "dim", "axis")
     )
     keepdim = _keyword_node(site.keywords, "keepdim", "keepdims")
-    if keepdim is None and len(site.args) > 1 and site.name not in ("var", "std"):
+    second = torch_ops.lookup(site.name).positional[1:2]  # var and std take unbiased there
+    if keepdim is None and len(site.args) > 1 and second == ("keepdim",):
         keepdim = ast.keyword("keepdim", site.args[1])
     others = [k for k in site.keywords if k is not dim and k is not keepdim]
     return dim, keepdim, others
@@ -866,14 +816,14 @@ def _reduction_arguments(
 
 def swap_softmax(program: ProgramAst, rng: random.Random) -> bool:
     """softmax / log_softmax / softmin for one another, same dim."""
-    sites = program.call_sites(SOFTMAX_FORMS)
+    sites = program.call_sites(torch_ops.names(SOFTMAX))
     if not sites:
         return False
     site = rng.choice(sites)
-    target = rng.choice([n for n in SOFTMAX_FORMS if n != site.name])
+    target = rng.choice([op for op in torch_ops.family(SOFTMAX) if op.name != site.name])
     has_dim = bool(site.args) or any(k.arg == "dim" for k in site.keywords)
-    form = site.form if site.form in SOFTMAX_FORMS[target] and has_dim else "f"
-    program.replace(site.node, program.render_call(target, form, site.operand, site.args, site.keywords))
+    form = site.form if site.form in target.forms and has_dim else FUNCTIONAL_FORM
+    program.replace(site.node, program.render_call(target.name, form, site.operand, site.args, site.keywords))
     return True
 
 
@@ -883,34 +833,32 @@ def respell_call(program: ProgramAst, rng: random.Random) -> bool:
     Reductions go between ``torch.sum(x, ...)`` and ``x.sum(...)`` with the same arguments.
     """
     options: list[tuple[ast.AST, Callable[[], ast.expr]]] = []
-    for site in program.call_sites({**UNARY_FORMS, **SOFTMAX_FORMS}):
-        forms = UNARY_FORMS.get(site.name) or SOFTMAX_FORMS[site.name]
-        if site.name in SOFTMAX_FORMS and not (site.args or _keyword_node(site.keywords, "dim")):
-            forms = "f"  # torch.softmax and Tensor.softmax require a dim; F.softmax guesses one
+    for site in program.call_sites({*torch_ops.names(UNARY), *torch_ops.names(SOFTMAX)}):
+        op = torch_ops.lookup(site.name)
+        forms = op.forms
+        if op.family == SOFTMAX and not (site.args or _keyword_node(site.keywords, "dim")):
+            forms = FUNCTIONAL_FORM  # torch.softmax and Tensor.softmax require a dim; F.softmax guesses one
         keywords = [k for k in site.keywords if k.arg != "inplace"]
         for form in forms.replace(site.form, ""):
             options.append(
                 (site.node, _spelling(program, site.name, form, site.operand, site.args, keywords))
             )
-    for site in [s for s in program.call_sites(REDUCTIONS) if s.form != "f"]:
-        form = "m" if site.form == "t" else "t"
-        options.append(
-            (site.node, _spelling(program, site.name, form, site.operand, site.args, site.keywords))
-        )
-    for site in _binary_call_sites(program):
-        options.append(
-            (
-                site.node,
-                _spelling(program, site.name, "m" if site.form == "t" else "t", site.operand, site.args, []),
+    for site in [s for s in program.call_sites(torch_ops.names(REDUCTION)) if _spelled(s)]:
+        for form in torch_ops.lookup(site.name).forms.replace(site.form, ""):
+            options.append(
+                (site.node, _spelling(program, site.name, form, site.operand, site.args, site.keywords))
             )
-        )
-        if site.name in OPERATOR_OF and not site.keywords:
-            options.append((site.node, _operator_spelling(site)))
+    for site in _binary_call_sites(program):
+        op = torch_ops.lookup(site.name)
+        for form in op.forms.replace(site.form, ""):
+            options.append((site.node, _spelling(program, site.name, form, site.operand, site.args, [])))
+        if op.operator is not None and not site.keywords:
+            options.append((site.node, _operator_spelling(site, op.operator)))
     for node in _binop_sites(program):
         if not program.is_scalar(node.left):
-            name = BINARY_OPERATORS[type(node.op)]
+            op = BY_OPERATOR[type(node.op)]
             options.extend(
-                (node, _spelling(program, name, form, node.left, [node.right], [])) for form in "tm"
+                (node, _spelling(program, op.name, form, node.left, [node.right], [])) for form in op.forms
             )
     if not options:
         return False
@@ -930,359 +878,11 @@ def _spelling(
     return lambda: program.render_call(name, form, operand, args, keywords)
 
 
-def _operator_spelling(site: CallSite) -> Callable[[], ast.expr]:
-    return lambda: ast.BinOp(site.operand, OPERATOR_OF[site.name](), site.args[0])
+def _operator_spelling(site: CallSite, operator: type[ast.operator]) -> Callable[[], ast.expr]:
+    return lambda: ast.BinOp(site.operand, operator(), site.args[0])
 
 
 # ----------------------------------------------------------------------------- identity insertions
-
-
-@dataclasses.dataclass(frozen=True)
-class TensorFact:
-    """What is known statically about a tensor-valued expression (None: not known)."""
-
-    rank: int | None = None
-    dtype: str | None = None
-
-
-SAME_SHAPE_CALLS = (
-    frozenset(UNARY_FORMS)
-    | frozenset(SOFTMAX_FORMS)
-    | {"contiguous", "clone", "detach", "masked_fill", "clamp", "clamp_min", "clamp_max", "cumsum", "cumprod"}
-    | {"lerp", "addcmul", "addcdiv", "nan_to_num", "flip", "roll", "tril", "triu", "dropout", "layer_norm"}
-    | {
-        "batch_norm",
-        "group_norm",
-        "normalize",
-        "index_put",
-        "index_put_",
-        "scatter",
-        "scatter_",
-        "fill_",
-        "zero_",
-    }
-    | {"copy_", "masked_fill_", "add_", "sub_", "mul_", "div_", "clamp_", "relu_", "requires_grad_", "t"}
-    | {"transpose", "type_as", "hardtanh", "logit", "linear", "conv1d", "conv2d", "conv3d", "glu"}
-    | {"scaled_dot_product_attention"}
-)  # fmt: skip (same rank and dtype as the first tensor, which is all TensorFact records)
-BROADCAST_CALLS = frozenset(
-    {"add", "sub", "mul", "div", "maximum", "minimum", "pow", "fmod", "remainder", "atan2"}
-)
-SAME_SHAPE_LAYERS = frozenset(
-    {"BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LayerNorm", "GroupNorm", "Dropout", "Identity"}
-    | frozenset(ACTIVATION_MODULES)
-)
-LAYER_RANKS = {
-    "Conv1d": 3,
-    "Conv2d": 4,
-    "Conv3d": 5,
-    "ConvTranspose1d": 3,
-    "ConvTranspose2d": 4,
-    "ConvTranspose3d": 5,
-}
-
-
-class TensorInference:
-    """Ranks and dtypes of the values in ``forward``/``fn``, from ``make_inputs`` and ``__init__``."""
-
-    def __init__(self, program: ProgramAst) -> None:
-        self.program = program
-        self.layers: dict[str, str] = {}  # self.<attr> -> nn class name
-        self.attributes: dict[str, TensorFact] = {}  # self.<attr> -> a parameter or buffer
-        if program.init is not None:
-            self._read_init(program.init)
-
-    def sites(self) -> list[tuple[ast.expr, TensorFact]]:
-        """Tensor-valued expressions of the entry function that a wrapper can go around."""
-        entry = self.program.entry
-        if entry is None:
-            return []
-        env = self._parameter_facts(entry)
-        found: list[tuple[ast.expr, TensorFact]] = []
-        for statement in entry.body:
-            value = _statement_value(statement)
-            if value is not None:
-                for node in ast.walk(value):
-                    fact = self.fact(node, env) if isinstance(node, (ast.Name, ast.Call, ast.BinOp)) else None
-                    if fact is not None and self._wrappable(node):
-                        found.append((node, fact))  # type: ignore[arg-type]
-            self._bind(statement, env)
-        return found
-
-    def fact(self, node: ast.AST, env: dict[str, TensorFact]) -> TensorFact | None:
-        """What is known about an expression, or None if it may not be a tensor."""
-        if isinstance(node, ast.Name):
-            return env.get(node.id)
-        if isinstance(node, ast.Attribute) and _is_name(node.value, "self"):
-            return self.attributes.get(node.attr)
-        if isinstance(node, ast.UnaryOp):
-            return self.fact(node.operand, env)
-        if isinstance(node, ast.BinOp):
-            return self._binary_fact(node, env)
-        if isinstance(node, ast.Compare):
-            facts = [self.fact(n, env) for n in (node.left, *node.comparators)]
-            tensors = [f for f in facts if f is not None]
-            return TensorFact(_broadcast_rank(*tensors), "bool") if tensors else None
-        if isinstance(node, ast.Subscript):
-            base = self.fact(node.value, env)
-            return TensorFact(None, base.dtype) if base else None
-        if isinstance(node, ast.Call):
-            return self._call_fact(node, env)
-        return None
-
-    def _binary_fact(self, node: ast.BinOp, env: dict[str, TensorFact]) -> TensorFact | None:
-        left, right = self.fact(node.left, env), self.fact(node.right, env)
-        if left is None and right is None:
-            return None
-        if isinstance(node.op, ast.MatMult):
-            return _matmul_fact(left, right)
-        tensors = [f for f in (left, right) if f is not None]
-        dtypes = {f.dtype for f in tensors}
-        dtype = dtypes.pop() if len(dtypes) == 1 else None
-        scalar = node.right if left is not None and right is None else node.left
-        if (dtype in INT_DTYPES and _is_float_literal(scalar)) or isinstance(node.op, ast.Div):
-            dtype = dtype if dtype in FLOAT_DTYPES else None
-        return TensorFact(_broadcast_rank(*tensors), dtype)
-
-    def _call_fact(self, node: ast.Call, env: dict[str, TensorFact]) -> TensorFact | None:
-        program = self.program
-        func = node.func
-        if not isinstance(func, ast.Attribute):
-            return None
-        if _is_name(func.value, "self"):
-            return self._layer_fact(func.attr, node, env)
-        module = program.dotted(func.value)
-        if module in (TORCH, FUNCTIONAL, NN):
-            return self._function_fact(func.attr, node, env)
-        if module is not None:
-            return None
-        receiver = self.fact(func.value, env)
-        return self._method_fact(func.attr, receiver, node, env) if receiver is not None else None
-
-    def _layer_fact(self, attr: str, node: ast.Call, env: dict[str, TensorFact]) -> TensorFact | None:
-        layer = self.layers.get(attr)
-        first = self.fact(node.args[0], env) if node.args else None
-        if layer is None or first is None:
-            return None
-        if layer in ("Linear", *SAME_SHAPE_LAYERS):
-            return first
-        if layer in LAYER_RANKS:
-            return TensorFact(LAYER_RANKS[layer], first.dtype)
-        return None
-
-    def _function_fact(self, name: str, node: ast.Call, env: dict[str, TensorFact]) -> TensorFact | None:
-        args = node.args
-        first = self.fact(args[0], env) if args else None
-        if name in CONSTRUCTORS:
-            sizes = _constructor_sizes(self.program, node)
-            given = _keyword(node, "dtype")
-            default = "int64" if name in ("randint", "randperm") else "float32"
-            dtype = _dtype_name(self.program, given) if given is not None else default
-            explicit = len(args) if name in SIZED_CONSTRUCTORS and len(args) != 1 else None
-            return TensorFact(explicit if explicit is not None else (len(sizes) or None), dtype)
-        if name == "Parameter":
-            return first
-        if name in ("cat", "concat", "stack") and args and isinstance(args[0], (ast.List, ast.Tuple)):
-            parts = [self.fact(e, env) for e in args[0].elts]
-            if not parts or parts[0] is None:
-                return None
-            extra = 1 if name == "stack" and parts[0].rank is not None else 0
-            return TensorFact(parts[0].rank + extra if parts[0].rank is not None else None, parts[0].dtype)
-        if name in ("matmul", "mm", "bmm") and len(args) > 1:
-            return _matmul_fact(first, self.fact(args[1], env))
-        if name == "where" and len(args) == 3:
-            facts = [f for f in (self.fact(a, env) for a in args) if f is not None]
-            values = [f for f in (self.fact(a, env) for a in args[1:]) if f is not None]
-            return TensorFact(_broadcast_rank(*facts), values[0].dtype if values else None) if facts else None
-        if first is None:
-            return None
-        return self._method_fact(name, first, node, env, skip=1)
-
-    def _method_fact(
-        self, name: str, receiver: TensorFact, node: ast.Call, env: dict[str, TensorFact], skip: int = 0
-    ) -> TensorFact | None:
-        """``receiver.name(args)`` (or ``torch.name(receiver, args)`` when ``skip`` is 1)."""
-        args = node.args[skip:]
-        rank = receiver.rank
-        if name in CAST_METHODS and not args:
-            return TensorFact(rank, CAST_METHODS[name])
-        if name == "to":
-            target = args[0] if args else _keyword(node, "dtype")
-            return TensorFact(rank, _dtype_name(self.program, target) if target is not None else None)
-        if name in BROADCAST_CALLS:
-            other = self.fact(args[0], env) if args else None
-            return TensorFact(_broadcast_rank(receiver, other) if other else rank, receiver.dtype)
-        if name in SAME_SHAPE_CALLS:
-            return receiver
-        if name in ("view", "reshape", "permute", "expand"):
-            return TensorFact(_size_count(self, args, env), receiver.dtype)
-        if name in ("unsqueeze", "squeeze", "flatten"):
-            return TensorFact(_reshaped_rank(name, rank, args), receiver.dtype)
-        if name in REDUCTIONS or name in ("argmax", "argmin", "norm"):
-            dtype = "int64" if name.startswith("arg") else receiver.dtype
-            return TensorFact(_reduced_rank(rank, args, node.keywords), dtype)
-        if name in ("matmul", "mm", "bmm") and args:
-            return _matmul_fact(receiver, self.fact(args[0], env))
-        return None
-
-    def _parameter_facts(self, entry: ast.FunctionDef) -> dict[str, TensorFact]:
-        names = [a.arg for a in [*entry.args.posonlyargs, *entry.args.args] if a.arg != "self"]
-        inputs = self._input_facts()
-        facts: dict[str, TensorFact] = {}
-        for position, name in enumerate(names):
-            fact = inputs[min(position, len(inputs) - 1)] if inputs else TensorFact()
-            if fact is not None:
-                facts[name] = fact
-        return facts
-
-    def _input_facts(self) -> list[TensorFact | None]:
-        """The facts of what ``make_inputs`` returns, in order (a generator's one fact stands for all)."""
-        inputs = self.program.inputs
-        if inputs is None:
-            return []
-        env: dict[str, TensorFact] = {}
-        returned: ast.expr | None = None
-        for statement in inputs.body:
-            self._bind(statement, env)
-            if isinstance(statement, ast.Return):
-                returned = statement.value
-        if isinstance(returned, (ast.Tuple, ast.List)):
-            return [self.fact(e, env) for e in returned.elts]
-        if isinstance(returned, ast.Call) and isinstance(returned.func, ast.Name) and returned.args:
-            generated = returned.args[0]
-            if returned.func.id in ("tuple", "list") and isinstance(
-                generated, (ast.GeneratorExp, ast.ListComp)
-            ):
-                return [self.fact(generated.elt, env)]
-        return [self.fact(returned, env)] if returned is not None else []
-
-    def _bind(self, statement: ast.stmt, env: dict[str, TensorFact]) -> None:
-        """Update the environment for the names a statement assigns."""
-        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-            target = statement.targets[0]
-            if isinstance(target, ast.Name):
-                fact = self.fact(statement.value, env)
-                env.pop(target.id, None) if fact is None else env.__setitem__(target.id, fact)
-                return
-            if isinstance(target, (ast.Tuple, ast.List)) and _call_name(statement.value) in (
-                "split",
-                "chunk",
-                "unbind",
-            ):
-                source = statement.value
-                assert isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute)
-                base = self.fact(
-                    source.args[0] if self.program.dotted(source.func.value) else source.func.value, env
-                )
-                for name in _stored_names(target):
-                    env[name] = TensorFact(None, base.dtype) if base else TensorFact()
-                return
-        for node in ast.walk(statement):
-            if (
-                isinstance(node, ast.Name)
-                and isinstance(node.ctx, ast.Store)
-                and not isinstance(statement, ast.AugAssign)
-            ):
-                env.pop(node.id, None)
-
-    def _read_init(self, init: ast.FunctionDef) -> None:
-        for node in ast.walk(init):
-            if isinstance(node, ast.Assign) and len(node.targets) == 1:
-                target = node.targets[0]
-                if isinstance(target, ast.Attribute) and _is_name(target.value, "self"):
-                    self._read_attribute(target.attr, node.value)
-            elif _is_method(node, "register_buffer") and len(node.args) == 2:  # type: ignore[arg-type]
-                name = node.args[0]  # type: ignore[attr-defined]
-                if isinstance(name, ast.Constant) and isinstance(name.value, str):
-                    self._read_attribute(name.value, node.args[1])  # type: ignore[attr-defined]
-
-    def _read_attribute(self, attr: str, value: ast.expr) -> None:
-        while _is_method(value, "to") or _is_method(value, "eval"):
-            value = value.func.value  # type: ignore[attr-defined]
-        layer = self.program.torch_call(value, NN)
-        if layer is not None and layer != "Parameter":
-            self.layers[attr] = layer
-            return
-        fact = self.fact(value, {})
-        if fact is not None:
-            self.attributes[attr] = fact
-
-    def _wrappable(self, node: ast.AST) -> bool:
-        parent = self.program.parents.get(node)
-        if isinstance(parent, ast.Call) and parent.func is node:
-            return False
-        if isinstance(parent, ast.Attribute):
-            grand = self.program.parents.get(parent)
-            is_method_call = isinstance(grand, ast.Call) and grand.func is parent
-            return is_method_call and parent.attr not in METADATA_METHODS
-        if isinstance(parent, ast.Starred) or (
-            isinstance(parent, ast.keyword) and parent.arg in DIM_KEYWORDS
-        ):
-            return False
-        return not self.program.in_index_context(node)
-
-
-def _statement_value(statement: ast.stmt) -> ast.expr | None:
-    if isinstance(statement, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Return)):
-        return statement.value
-    return None
-
-
-def _broadcast_rank(*facts: TensorFact) -> int | None:
-    ranks = [f.rank for f in facts]
-    return None if any(r is None for r in ranks) else max(ranks)  # type: ignore[type-var]
-
-
-def _matmul_fact(left: TensorFact | None, right: TensorFact | None) -> TensorFact | None:
-    if left is None or right is None:
-        return None
-    if left.rank is None or right.rank is None or min(left.rank, right.rank) < 2:
-        return TensorFact(None, left.dtype)
-    return TensorFact(max(left.rank, right.rank), left.dtype)
-
-
-def _size_count(inference: TensorInference, args: list[ast.expr], env: dict[str, TensorFact]) -> int | None:
-    """How many sizes ``view(...)``/``permute(...)`` were given, when that is plain to see."""
-    if len(args) != 1:
-        return len(args) if args and not any(isinstance(a, ast.Starred) for a in args) else None
-    only = args[0]
-    if isinstance(only, (ast.Tuple, ast.List)):
-        return len(only.elts)
-    if (isinstance(only, ast.Attribute) and only.attr == "shape") or (
-        _is_method(only, "size") and not only.args
-    ):  # type: ignore[attr-defined]
-        base = inference.fact(only.value if isinstance(only, ast.Attribute) else only.func.value, env)  # type: ignore[attr-defined]
-        return base.rank if base else None
-    return 1 if _is_int(only) or isinstance(only, ast.UnaryOp) else None
-
-
-def _reshaped_rank(name: str, rank: int | None, args: list[ast.expr]) -> int | None:
-    if rank is None:
-        return None
-    if name == "unsqueeze":
-        return rank + 1
-    if name == "squeeze":
-        return rank - 1 if args else None
-    ints = [_int_value(a) for a in args]
-    if any(i is None for i in ints):
-        return None
-    start = ints[0] if ints else 0
-    end = ints[1] if len(ints) > 1 else -1
-    start, end = start % max(rank, 1), end % max(rank, 1)  # type: ignore[operator]
-    return rank - (end - start) if rank else 1
-
-
-def _reduced_rank(rank: int | None, args: list[ast.expr], keywords: list[ast.keyword]) -> int | None:
-    if rank is None:
-        return None
-    keep = _keyword_node(keywords, "keepdim", "keepdims")
-    if keep is not None and isinstance(keep.value, ast.Constant) and keep.value.value is True:
-        return rank
-    dim = args[0] if args else _keyword_node(keywords, "dim", "axis")
-    dim = dim.value if isinstance(dim, ast.keyword) else dim
-    if dim is None:
-        return 0
-    return rank - (len(dim.elts) if isinstance(dim, (ast.Tuple, ast.List)) else 1)
 
 
 def _wrap_sites(
@@ -1415,9 +1015,9 @@ def relayout_input(program: ProgramAst, rng: random.Random) -> bool:
     returns = [n.value for n in ast.walk(program.inputs) if isinstance(n, ast.Return) and n.value]
     elements = [e for value in returns for e in (value.elts if isinstance(value, ast.Tuple) else [value])]
     sites = [
-        (element, len(_constructor_sizes(program, element)))
+        (element, len(constructor_sizes(program, element)))
         for element in elements
-        if program.torch_call(element) in CONSTRUCTORS and len(_constructor_sizes(program, element)) >= 2
+        if program.torch_call(element) in CONSTRUCTORS and len(constructor_sizes(program, element)) >= 2
     ]
     if not sites:
         return False
@@ -1470,24 +1070,6 @@ OPERATORS: dict[str, Operator] = {
 
 
 # ------------------------------------------------------------------------------------- small helpers
-
-
-def _is_name(node: ast.AST, name: str) -> bool:
-    return isinstance(node, ast.Name) and node.id == name
-
-
-def _is_method(node: ast.AST, name: str) -> bool:
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == name
-
-
-def _keyword_node(keywords: list[ast.keyword], *names: str) -> ast.keyword | None:
-    return next((k for k in keywords if k.arg in names), None)
-
-
-def _is_float_literal(node: ast.AST) -> bool:
-    if isinstance(node, ast.UnaryOp):
-        return _is_float_literal(node.operand)
-    return isinstance(node, ast.Constant) and type(node.value) is float
 
 
 def _is_range(node: ast.AST) -> bool:

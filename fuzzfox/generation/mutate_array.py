@@ -2,7 +2,7 @@
 
 The counterpart of :mod:`fuzzfox.generation.mutate` (torch) for ``fn(*inputs)`` programs written
 with ``jax.numpy``/``lax`` or TensorFlow, over the op registry of
-:mod:`fuzzfox.generation.array_ops`.  The operators:
+:mod:`fuzzfox.generation.ops.array`.  The operators:
 
 - ``swap_unary``: an elementwise op for another whose domain the argument already satisfies
   (``jnp.sin`` -> ``jnp.tanh``; ``jnp.log`` -> ``jnp.sqrt``, both positive);
@@ -37,8 +37,6 @@ import math
 import random
 from collections.abc import Callable, Collection, Iterator
 
-from fuzzfox.generation import array_ops as ops
-from fuzzfox.generation.array_ops import ArrayOp
 from fuzzfox.generation.literals import (
     elements_of as _elements_of,
 )
@@ -61,6 +59,8 @@ from fuzzfox.generation.literals import (
     stored_names as _stored_names,
 )
 from fuzzfox.generation.mutate import mutant_program
+from fuzzfox.generation.ops import array as ops
+from fuzzfox.generation.ops.array import ArrayOp
 from fuzzfox.program import Program
 from fuzzfox.program_ast import (
     ENTRY_FUNCTION,

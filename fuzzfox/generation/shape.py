@@ -12,17 +12,17 @@ import builtins
 import hashlib
 
 from fuzzfox.program_ast import (
-    CONSTRUCTOR,
     ENTRY_CLASS,
     ENTRY_FUNCTION,
     ENTRY_METHOD,
+    INIT_METHOD,
     INPUTS_FUNCTION,
     bound_name,
 )
 
 # Names a program imports or uses from outside: renaming these would change what it does.
 _KEEP = frozenset(dir(builtins)) | {"torch", "nn", "F", "np", "math", "jax", "jnp", "lax", "tf", "self"}
-_ENTRY_POINTS = frozenset({ENTRY_CLASS, ENTRY_FUNCTION, INPUTS_FUNCTION, ENTRY_METHOD, CONSTRUCTOR})
+_ENTRY_POINTS = frozenset({ENTRY_CLASS, ENTRY_FUNCTION, INPUTS_FUNCTION, ENTRY_METHOD, INIT_METHOD})
 
 
 class _Renamer(ast.NodeTransformer):

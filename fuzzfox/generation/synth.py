@@ -7,6 +7,11 @@ not is a bug in a rule.  The graph renders to a test program (a ``Model`` whose 
 holds the layers and parameters, a ``forward``, a ``make_inputs``), mostly float32 inference,
 sometimes another dtype or training mode.
 
+The op builders (:data:`OPS`) stay here, not in the op registry (:mod:`fuzzfox.generation.ops.torch`):
+each is a hypothesis strategy over the graph being drawn with its own shape rule, and many write
+several ops (a linear layer as ``nn.Linear``, a matmul with a weight, ``F.linear`` or ``addmm``).
+The names and spellings of the ops they draw among are the registry's.
+
 :func:`op_graphs` is a hypothesis strategy, so a test can use it with ``@given`` and get failing
 graphs shrunk; :func:`synthesize` draws programs from a seed through hypothesis's public API only.
 Nothing here imports a framework: it runs in the campaign process.
@@ -23,14 +28,10 @@ from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
-from fuzzfox.generation.mutate import (
-    DATA_DEPENDENT,
-    LAYOUT_4D,
-    LAYOUTS_2D,
-    UNARY_FORMS,
-    UNARY_OPTIONS,
-    UNARY_SOURCE_ONLY,
-)
+from fuzzfox.generation.mutate import DATA_DEPENDENT, LAYOUT_4D, LAYOUTS_2D
+from fuzzfox.generation.ops import torch as torch_ops
+from fuzzfox.generation.ops.torch.dtypes import DTYPE_CAST_METHOD, FLOAT_DTYPES
+from fuzzfox.generation.ops.torch.op import BINARY, REAL, SOFTMAX, UNARY, TorchOp
 from fuzzfox.program import Program, parse_program
 
 Shape = tuple[int, ...]
@@ -45,14 +46,16 @@ TARGET = "torch-inductor"
 # Sampled with repetition: float32 inference is the common case, the rest are there to be reached.
 DTYPES = ("float32", "float32", "float32", "float32", "bfloat16", "float16", "float64")
 MODES = ("inference", "inference", "inference", "training")
-FLOAT_DTYPES = ("float32", "float16", "bfloat16", "float64")
-CAST_METHODS = {"float16": "half", "bfloat16": "bfloat16", "float64": "double", "float32": "float"}
-UNARY = tuple(name for name in UNARY_FORMS if name not in UNARY_SOURCE_ONLY)
-OPERATOR_SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
+# The unary ops drawn: those finite on all of the reals.
+UNARY_OPS = tuple(op for op in torch_ops.family(UNARY) if op.domain == REAL)
+# The softmax ops drawn: those with every spelling (the spelling is drawn apart from the op).
+SOFTMAX_OPS = tuple(op for op in torch_ops.family(SOFTMAX) if op.forms == "tfm")
 SCALARS = ("2.0", "0.5", "1.5", "-1.0", "0.25", "3.0", "-0.75", "1e-3", "10.0")
 CLAMP_BOUNDS = ("-1.0", "-0.5", "0.0", "0.25", "0.5", "1.0", "2.0")
-REDUCTIONS = ("sum", "mean", "amax", "amin", "var", "std", "prod", "logsumexp")
-FULL_REDUCTIONS = frozenset({"sum", "mean", "amax", "amin", "prod"})
+# The reductions drawn, in draw order (not the registry's: mutation's swaps have their own), and
+# those drawn over the whole tensor too.
+DRAWN_REDUCTIONS = ("sum", "mean", "amax", "amin", "var", "std", "prod", "logsumexp")
+WHOLE_TENSOR_REDUCTIONS = frozenset({"sum", "mean", "amax", "amin", "prod"})
 # Seed for synthesize's later rounds, when hypothesis drew duplicates.
 ROUND_STRIDE = 1_000_003
 MAX_ROUNDS = 8
@@ -314,42 +317,43 @@ def draw_programs(strategy: st.SearchStrategy[Program], seed: int, examples: int
 
 
 def _unary(draw: Draw, graph: Graph, a: Value) -> None:
-    name = draw(st.sampled_from(UNARY))
-    form = draw(st.sampled_from(UNARY_FORMS[name]))
-    options = [f"{key}={draw(st.sampled_from(values))}" for key, values in UNARY_OPTIONS.get(name, ())]
+    op = draw(st.sampled_from(UNARY_OPS))
+    form = draw(st.sampled_from(op.forms))
+    options = [f"{option.keyword}={draw(st.sampled_from(option.values))}" for option in op.options]
     keywords = options if options and draw(st.booleans()) else []
-    graph.emit(_call(name, form, a.name, *keywords), a.shape, a.dtype, [a], True)
+    graph.emit(op.spell(form, a.name, *keywords), a.shape, a.dtype, [a], True)
 
 
 def _binary(draw: Draw, graph: Graph, a: Value) -> None:
     """a (+ - * / max min) a scalar, an earlier value, a new input or a parameter, broadcasting."""
     kind = draw(st.sampled_from(("scalar", "value", "input", "parameter")))
-    op = draw(st.sampled_from(("add", "sub", "mul", "div", "maximum", "minimum")))
+    op = draw(st.sampled_from(torch_ops.family(BINARY)))
     if kind == "scalar":
-        _binary_with_scalar(draw, graph, a, op if op in OPERATOR_SYMBOLS else "mul")
+        _binary_with_scalar(draw, graph, a, op if op.symbol else torch_ops.lookup("mul"))
         return
-    b = _broadcast_partner(draw, graph, a, kind, positive=op == "div")
-    left, right = (b, a) if op != "div" and draw(st.booleans()) else (a, b)
-    denominator = right.name if op != "div" or right.positive else f"({right.name}.abs() + 1.0)"
-    form = draw(st.sampled_from(("operator", "t", "m") if op in OPERATOR_SYMBOLS else ("t", "m")))
+    divides = op.name == "div"
+    b = _broadcast_partner(draw, graph, a, kind, positive=divides)
+    left, right = (b, a) if not divides and draw(st.booleans()) else (a, b)
+    denominator = right.name if not divides or right.positive else f"({right.name}.abs() + 1.0)"
+    form = draw(st.sampled_from(("operator", *op.forms) if op.symbol else tuple(op.forms)))
     if form == "operator":
-        expression = f"{left.name} {OPERATOR_SYMBOLS[op]} {denominator}"
+        expression = f"{left.name} {op.symbol} {denominator}"
     else:
-        expression = _call(op, form, left.name, denominator)
+        expression = op.spell(form, left.name, denominator)
     shape = broadcast_shapes(a.shape, b.shape)
     assert shape is not None
     graph.emit(expression, shape, _promote(a.dtype, b.dtype), [a, b], True)
 
 
-def _binary_with_scalar(draw: Draw, graph: Graph, a: Value, op: str) -> None:
+def _binary_with_scalar(draw: Draw, graph: Graph, a: Value, op: TorchOp) -> None:
     scalar = draw(st.sampled_from(SCALARS))
-    spelling = draw(st.sampled_from(("operator", "reflected", "t", "m")))
-    if spelling == "reflected" and op != "div":
-        expression = f"{scalar} {OPERATOR_SYMBOLS[op]} {a.name}"
-    elif spelling in ("t", "m"):
-        expression = _call(op, spelling, a.name, scalar)
+    spelling = draw(st.sampled_from(("operator", "reflected", *op.forms)))
+    if spelling == "reflected" and op.name != "div":
+        expression = f"{scalar} {op.symbol} {a.name}"
+    elif spelling in op.forms:
+        expression = op.spell(spelling, a.name, scalar)
     else:
-        expression = f"{a.name} {OPERATOR_SYMBOLS[op]} {scalar}"
+        expression = f"{a.name} {op.symbol} {scalar}"
     graph.emit(expression, a.shape, a.dtype, [a], True)
 
 
@@ -378,9 +382,8 @@ def _cast(draw: Draw, graph: Graph, a: Value) -> None:
         back = draw(st.sampled_from((f"torch.{a.dtype}", f"{a.name}.dtype")))
         graph.emit(f"{a.name}.to(torch.{other}).to({back})", a.shape, a.dtype, [a], True)
         return
-    spelled = draw(
-        st.sampled_from((f".to(torch.{other})", f".to(dtype=torch.{other})", f".{CAST_METHODS[other]}()"))
-    )
+    method = DTYPE_CAST_METHOD[other]
+    spelled = draw(st.sampled_from((f".to(torch.{other})", f".to(dtype=torch.{other})", f".{method}()")))
     graph.emit(f"{a.name}{spelled}", a.shape, other, [a], True)
 
 
@@ -700,12 +703,12 @@ def _pieces(size: int, piece: int) -> list[int]:
 
 def _reduce(draw: Draw, graph: Graph, a: Value) -> None:
     """sum/mean/amax/amin/var/std/prod/logsumexp over one dim, several, or all; keepdim drawn."""
-    name = draw(st.sampled_from(REDUCTIONS))
+    name = draw(st.sampled_from(DRAWN_REDUCTIONS))
     scope = draw(st.sampled_from(("one", "several", "all")))
     dims: list[int] | None
-    if scope == "all" and name in FULL_REDUCTIONS:
+    if scope == "all" and name in WHOLE_TENSOR_REDUCTIONS:
         dims = None
-    elif scope == "several" and a.rank >= 2 and name != "prod":
+    elif scope == "several" and a.rank >= 2 and torch_ops.lookup(name).several_dims:
         dims = sorted(draw(st.lists(st.integers(0, a.rank - 1), min_size=2, max_size=a.rank, unique=True)))
     else:
         dims = [draw(st.integers(0, a.rank - 1))]
@@ -720,8 +723,9 @@ def _reduce(draw: Draw, graph: Graph, a: Value) -> None:
         shape = tuple(1 if i in dims else s for i, s in enumerate(a.shape) if keepdim or i not in dims)
         dim_text = str(dims[0]) if len(dims) == 1 else str(tuple(dims))
         arguments = [f"dim={dim_text}"] + (["keepdim=True"] if keepdim else [])
-    form = draw(st.sampled_from(("t", "m")))
-    graph.emit(_call(name, form, a.name, *arguments), shape, a.dtype, [a], True)
+    op = torch_ops.lookup(name)
+    form = draw(st.sampled_from(tuple(op.forms)))
+    graph.emit(op.spell(form, a.name, *arguments), shape, a.dtype, [a], True)
 
 
 def _data_dependent(draw: Draw, graph: Graph, a: Value) -> None:
@@ -731,11 +735,11 @@ def _data_dependent(draw: Draw, graph: Graph, a: Value) -> None:
 
 
 def _softmax(draw: Draw, graph: Graph, a: Value) -> None:
-    name = draw(st.sampled_from(("softmax", "log_softmax")))
+    op = draw(st.sampled_from(SOFTMAX_OPS))
     dim = draw(st.integers(-a.rank, a.rank - 1))
-    form = draw(st.sampled_from(("t", "f", "m")))
+    form = draw(st.sampled_from(tuple(op.forms)))
     argument = f"dim={dim}" if form != "m" or draw(st.booleans()) else str(dim)
-    graph.emit(_call(name, form, a.name, argument), a.shape, a.dtype, [a], True)
+    graph.emit(op.spell(form, a.name, argument), a.shape, a.dtype, [a], True)
 
 
 # ------------------------------------------------------------------------------ table and helpers
@@ -770,15 +774,6 @@ OPS: tuple[Op, ...] = (
     Op("data_dependent", lambda graph, a: a.rank >= 1, _data_dependent),
 )
 OP_NAMES = tuple(op.name for op in OPS)
-
-
-def _call(name: str, form: str, operand: str, *arguments: str) -> str:
-    """``torch.name(x, args)`` ("t"), ``F.name(x, args)`` ("f") or ``x.name(args)`` ("m")."""
-    rest = ", ".join(arguments)
-    if form == "m":
-        return f"{operand}.{name}({rest})"
-    module = "torch" if form == "t" else "F"
-    return f"{module}.{name}({operand}{', ' + rest if rest else ''})"
 
 
 def _fill(template: str, operand: str) -> str:

@@ -1,7 +1,7 @@
 """Op-graph synthesis for the array targets (jax-xla, tf-xla): well-typed random programs, no LLM.
 
 The counterpart of :mod:`fuzzfox.generation.synth` (torch) over the registry of
-:mod:`fuzzfox.generation.array_ops`.  A graph is a chain of ops over small float arrays, with
+:mod:`fuzzfox.generation.ops.array`.  A graph is a chain of ops over small float arrays, with
 some ops taking an earlier value or a new input as a partner (binary ops, matmul, joins).  Every
 kind of op has a shape rule here and every value carries what is known of its values (the
 domains it lies in, whether it may be large), so the graph is shape-checked as it is drawn and an
@@ -30,8 +30,8 @@ from collections.abc import Sequence
 
 from hypothesis import strategies as st
 
-from fuzzfox.generation import array_ops as ops
-from fuzzfox.generation.array_ops import ArrayOp
+from fuzzfox.generation.ops import array as ops
+from fuzzfox.generation.ops.array import ArrayOp
 from fuzzfox.generation.synth import broadcast_shapes, draw_programs
 from fuzzfox.program import Program, parse_program
 

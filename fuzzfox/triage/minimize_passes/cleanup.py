@@ -6,10 +6,10 @@ from __future__ import annotations
 import ast
 
 from fuzzfox.program_ast import (
-    CONSTRUCTOR,
     ENTRY_CLASS,
     ENTRY_FUNCTION,
     ENTRY_METHOD,
+    INIT_METHOD,
     INPUTS_FUNCTION,
     bound_name,
     method,
@@ -70,7 +70,7 @@ def _drop_unused_definitions(tree: ast.Module) -> bool:
     used = loaded_names(tree) | {
         n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load)
     }
-    entry_points = {ENTRY_CLASS, ENTRY_FUNCTION, INPUTS_FUNCTION, ENTRY_METHOD, CONSTRUCTOR}
+    entry_points = {ENTRY_CLASS, ENTRY_FUNCTION, INPUTS_FUNCTION, ENTRY_METHOD, INIT_METHOD}
     changed = False
     model = model_class(tree)
     for body in (tree.body, model.body if model else []):
@@ -87,7 +87,7 @@ def _drop_unused_definitions(tree: ast.Module) -> bool:
 
 def _drop_unused_layers(tree: ast.Module) -> bool:
     """Layers nothing reads; then an ``__init__`` left with nothing but ``super().__init__()``."""
-    init, model = method(tree, CONSTRUCTOR), model_class(tree)
+    init, model = method(tree, INIT_METHOD), model_class(tree)
     if init is None or model is None or _introspects(tree):
         return False
     read = self_reads(tree)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
-from fuzzfox.program_ast import CONSTRUCTOR, bound_name, compute_functions, inputs_function, method, methods
+from fuzzfox.program_ast import INIT_METHOD, bound_name, compute_functions, inputs_function, method, methods
 
 # A reduction: changes a *copy* of the current tree in place and says whether it applied.
 Edit = Callable[[ast.Module], bool]
@@ -18,7 +18,7 @@ AXIS_KEYWORDS = frozenset({"dim", "dims", "axis", "start_dim", "end_dim", "dim0"
 
 def all_functions(tree: ast.Module) -> list[ast.FunctionDef]:
     """Compute code, then ``__init__``, then ``make_inputs``."""
-    extra = [method(tree, CONSTRUCTOR), inputs_function(tree)]
+    extra = [method(tree, INIT_METHOD), inputs_function(tree)]
     return compute_functions(tree) + [f for f in extra if f is not None]
 
 

@@ -7,7 +7,7 @@ import ast
 import math
 from collections.abc import Iterator
 
-from fuzzfox.program_ast import CONSTRUCTOR, inputs_function, method
+from fuzzfox.program_ast import INIT_METHOD, inputs_function, method
 from fuzzfox.triage.minimize_passes.common import AXIS_KEYWORDS, Edit, parents_of
 
 
@@ -15,7 +15,7 @@ def int_edits(tree: ast.Module) -> Iterator[Edit]:
     """Shrink sizes of inputs and layers: a value everywhere at once (shapes must agree), then one
     place at a time; toward 1, 2, then half."""
     everywhere = _int_constants([tree])
-    sizes = _int_constants([f for f in (inputs_function(tree), method(tree, CONSTRUCTOR)) if f])
+    sizes = _int_constants([f for f in (inputs_function(tree), method(tree, INIT_METHOD)) if f])
     for value in sorted({c.value for c in sizes}, reverse=True):
         targets = sorted({t for t in (1, 2, value // 2) if 1 <= t < value})
         if sum(c.value == value for c in everywhere) > 1:
@@ -48,7 +48,7 @@ def _set_ints(value: int, target: int, site: int | None) -> Edit:
         if site is None:
             constants = [c for c in _int_constants([tree]) if c.value == value]
         else:
-            sizes = _int_constants([f for f in (inputs_function(tree), method(tree, CONSTRUCTOR)) if f])
+            sizes = _int_constants([f for f in (inputs_function(tree), method(tree, INIT_METHOD)) if f])
             constants = [sizes[site]] if site < len(sizes) and sizes[site].value == value else []
         for constant in constants:
             constant.value = target

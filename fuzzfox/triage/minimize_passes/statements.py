@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from fuzzfox.program_ast import CONSTRUCTOR, ENTRY_CLASS, compute_functions, method, model_class
+from fuzzfox.program_ast import ENTRY_CLASS, INIT_METHOD, compute_functions, method, model_class
 from fuzzfox.triage.minimize_passes.common import (
     SIMPLE_STATEMENTS,
     Edit,
@@ -60,7 +60,7 @@ def keep_statements(key: str, kept: list[int]) -> Edit:
 
 def layer_edits(tree: ast.Module) -> Iterator[Edit]:
     """Drop a layer: its ``self.x = ...`` in ``__init__``, and ``self.x(h, ...)`` becomes ``h``."""
-    init = method(tree, CONSTRUCTOR)
+    init = method(tree, INIT_METHOD)
     if init is None:
         return
     seen: list[str] = []
@@ -74,7 +74,7 @@ def layer_edits(tree: ast.Module) -> Iterator[Edit]:
 
 def _drop_layer(name: str) -> Edit:
     def edit(tree: ast.Module) -> bool:
-        init = method(tree, CONSTRUCTOR)
+        init = method(tree, INIT_METHOD)
         if init is None:
             return False
         init.body[:] = [
