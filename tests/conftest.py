@@ -6,6 +6,7 @@ import importlib.util
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,19 @@ requires_torch = requires("torch", "torch")
 requires_jax = requires("jax", "jax")
 requires_tf = requires("tensorflow", "tf")
 requires_llama = requires("llama_cpp", "llm")
+
+
+def mark_folder(conftest: str, marker: pytest.MarkDecorator) -> Callable[[list[pytest.Item]], None]:
+    """A framework folder's ``pytest_collection_modifyitems``: ``marker`` on every test below the
+    folder of ``conftest``, so its test files need no marker of their own."""
+    folder = Path(conftest).parent
+
+    def mark(items: list[pytest.Item]) -> None:
+        for item in items:
+            if item.path.is_relative_to(folder):
+                item.add_marker(marker)
+
+    return mark
 
 
 def program(name: str) -> Program:

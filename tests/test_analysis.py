@@ -1,7 +1,7 @@
 """The analysis stage's bookkeeping: prompts, keys, resume, re-derivation on source change.
 
 The model here is a plain function (what ``analyze`` is given); the HTTP path to a real model
-server is tested in tests/test_llm_*.py.
+server is tested in tests/llm/.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ INSTALL_HINT = (
     "pip install 'fuzzfox[llm]' (llama-cpp-python builds from source: ~9 min on 2 cores), "
     "then fuzzfox llm install"
 )
-# The portable build (see the Makefile's LLAMA_CMAKE_ARGS; tests/test_embedded_llm.py checks that
+# The portable build (see the Makefile's LLAMA_CMAKE_ARGS; tests/llm/test_embedded.py checks that
 # the two agree): x86-64 with AVX2/FMA/F16C, no native flags, so no AMX or AVX-512.
 PORTABLE_CMAKE_ARGS = (
     "-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON "

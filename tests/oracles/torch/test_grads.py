@@ -15,9 +15,7 @@ import pytest
 from fuzzfox.sandbox.isolation import Limits
 from fuzzfox.sandbox.pool import PoolConfig, run_programs
 from oracles.verdict import Outcome, Symptom, Verdict
-from tests.conftest import program, requires_torch, run_cli
-
-pytestmark = requires_torch
+from tests.conftest import program, run_cli
 
 BOTH = ["values", "grads"]
 

@@ -12,9 +12,7 @@ from oracles.torch.rounding_noise import (
     unit_roundoff,
 )
 from oracles.verdict import Outcome, Verdict
-from tests.conftest import requires_torch
 
-pytestmark = requires_torch
 FLOAT32 = UNIT_ROUNDOFF["float32"]
 
 

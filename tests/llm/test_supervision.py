@@ -4,7 +4,7 @@ For real: SmolLM2-135M behind llama.cpp's server, killed with SIGILL and SIGKILL
 the supervisor; the installed llama.cpp library checked for instructions that some machines of
 this kind refuse; campaigns against a remote endpoint that is down for the whole run and one that
 answers 429 until it recovers (an HTTP server of our own: a real status storm over real HTTP).
-The only stand-in is ``tests/dying_llm_server.py`` for a server that dies by SIGILL at its first
+The only stand-in is ``tests/llm/dying_llm_server.py`` for a server that dies by SIGILL at its first
 completion, which the portable build cannot be made to do here.
 """
 
@@ -37,7 +37,7 @@ from fuzzfox.llm.server import (
 from fuzzfox.llm.supervisor import SupervisedServer
 from fuzzfox.sandbox.pool import default_cache_dir
 from tests.conftest import CORPUS, ROOT, requires_llama, requires_torch, run_cli
-from tests.fault_llm_server import FaultServer, running
+from tests.llm.fault_llm_server import FaultServer, running
 
 SAY_OK = [{"role": "user", "content": "Say OK."}]
 
@@ -139,7 +139,7 @@ def test_supervisor_marks_the_server_down_after_repeated_crashes(test_model: Pat
 
 
 def test_smoke_test_names_sigill_at_the_first_completion(tmp_path: Path, monkeypatch) -> None:
-    dying = ROOT / "tests" / "dying_llm_server.py"
+    dying = ROOT / "tests" / "llm" / "dying_llm_server.py"
     monkeypatch.setattr(
         EmbeddedServer,
         "command",

@@ -20,7 +20,7 @@ from fuzzfox.triage.signature import (
 )
 from oracles.gradcheck import GradOptions, check_gradients
 from oracles.verdict import ExceptionInfo, Outcome, Stage, Symptom, Verdict
-from tests.test_gradcheck import POINT, Elementwise, sin_square_1, sin_square_2
+from tests.oracles.test_gradcheck import POINT, Elementwise, sin_square_1, sin_square_2
 
 FRAMES = [
     "fuzzfox/targets/torch/target.py:88 in run_program",

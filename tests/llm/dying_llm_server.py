@@ -5,7 +5,7 @@ completion) cannot be produced on a machine that runs the portable build, so thi
 answers ``GET /v1/models`` like the real server and then kills itself with the given signal
 on the first ``POST``, exactly when the broken build dies.
 
-    python tests/dying_llm_server.py --port P --signal SIGILL
+    python tests/llm/dying_llm_server.py --port P --signal SIGILL
 """
 
 from __future__ import annotations

@@ -27,9 +27,8 @@ from fuzzfox.generation.prompt import (
     truncate_example,
 )
 from fuzzfox.program import parse_header, parse_program
-from tests.conftest import CORPUS, requires_torch
+from tests.conftest import CORPUS, ROOT, requires_torch
 
-ROOT = Path(__file__).resolve().parent.parent
 ORIGIN = "llm:qwen2.5-coder-1.5b"
 
 # --- answers, as a 1.5B code model writes them ------------------------------------------------

@@ -6,9 +6,7 @@ import re
 
 from fuzzfox.targets import get_target
 from fuzzfox.whitebox.catalog import load_catalog
-from tests.conftest import judge_in_sandbox, program, requires_torch, run_cli
-
-pytestmark = requires_torch
+from tests.conftest import judge_in_sandbox, program, run_cli
 
 
 def test_catalog_lists_hundreds_of_located_optimizations(tmp_path) -> None:

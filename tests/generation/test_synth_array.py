@@ -18,7 +18,7 @@ from fuzzfox.sandbox.isolation import Limits
 from fuzzfox.sandbox.pool import PoolConfig, default_cache_dir, run_programs
 from fuzzfox.targets import get_target
 from fuzzfox.whitebox.catalog import load_catalog
-from tests.test_mutate_array import requires_framework, run_eagerly
+from tests.generation.test_mutate_array import requires_framework, run_eagerly
 
 COUNT = 20
 RUNNABLE_RATE = 0.9

@@ -18,9 +18,7 @@ from fuzzfox.sandbox.pool import PoolConfig, WorkerStartError, run_programs
 from oracles import instability
 from oracles.verdict import Outcome, Stage, Symptom, Verdict
 from tests.conftest import PROGRAMS as PROGRAM_FILES
-from tests.conftest import ROOT, requires_jax, run_cli
-
-pytestmark = requires_jax
+from tests.conftest import ROOT, run_cli
 
 HEADER = "# target: jax-xla\nimport numpy as np\nimport jax\nimport jax.numpy as jnp\nfrom jax import lax\n\n"
 PROGRAMS = {

@@ -21,7 +21,7 @@ from fuzzfox.triage.clusters import Cluster, Member, assign
 from fuzzfox.triage.severity import SEVERITY, kind_of, ranked, severity, severity_label
 from fuzzfox.triage.signature import Signature
 from oracles.verdict import Outcome, Stage, Symptom, Verdict
-from tests.test_triage import CAT_BODIES, PASSING_BODIES, SIGMOID_BODIES, programs_of, recorded_store
+from tests.triage.test_triage import CAT_BODIES, PASSING_BODIES, SIGMOID_BODIES, programs_of, recorded_store
 
 
 def cluster(cid: str, symptom: Symptom, members: int, first_seen: float) -> Cluster:

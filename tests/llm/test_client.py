@@ -26,7 +26,7 @@ from fuzzfox.llm.client import (
     LLMSettings,
 )
 from tests.conftest import run_cli
-from tests.fault_llm_server import FaultServer, running
+from tests.llm.fault_llm_server import FaultServer, running
 
 MESSAGES = [{"role": "user", "content": "Write a tiny torch program."}]
 

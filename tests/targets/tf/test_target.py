@@ -17,9 +17,7 @@ from fuzzfox.sandbox.pool import PoolConfig, WorkerStartError, run_programs
 from oracles import instability
 from oracles.verdict import Verdict
 from tests.conftest import PROGRAMS as PROGRAM_FILES
-from tests.conftest import ROOT, requires_tf, run_cli
-
-pytestmark = requires_tf
+from tests.conftest import ROOT, run_cli
 
 CORPUS = ROOT / "corpus" / "tf-xla"
 HEADER = "# target: tf-xla\nimport numpy as np\nimport tensorflow as tf\n\n\n"

@@ -13,7 +13,6 @@ from oracles import boundary
 from oracles.phases import PhaseLog
 from oracles.torch.compile_settings import CompileSettings
 from oracles.verdict import Outcome
-from tests.conftest import requires_torch
 
 ROWS = """# target: torch-inductor
 # description: a row-wise softmax times a scale
@@ -55,13 +54,11 @@ def test_the_resized_draw_grows_the_batch_of_the_inputs_that_share_it() -> None:
     assert np.array_equal(grown[1][3], batch[0] * 2)  # the first row, repeated
 
 
-@requires_torch
 def test_a_header_with_an_unknown_setting_makes_the_program_invalid() -> None:
     verdict = judge(rows("# compile: dynamic=maybe\n"), "inductor")
     assert verdict.outcome is Outcome.INVALID and "dynamic='maybe'" in verdict.summary
 
 
-@requires_torch
 def test_a_fault_in_symbolic_shapes_is_caught_only_with_them_and_bisects_to_dynamic() -> None:
     assert judge(rows(), "faulty_symbolic_sizes").outcome is Outcome.PASS
     assert judge(rows("# compile: dynamic=marked\n"), "inductor").outcome is Outcome.PASS
@@ -78,7 +75,6 @@ def test_a_fault_in_symbolic_shapes_is_caught_only_with_them_and_bisects_to_dyna
     assert "config" not in result.program.metadata
 
 
-@requires_torch
 def test_a_recompile_on_a_new_size_is_not_a_bug_and_a_wrong_value_after_one_is() -> None:
     from torch._dynamo.utils import counters
 
@@ -90,7 +86,6 @@ def test_a_recompile_on_a_new_size_is_not_a_bug_and_a_wrong_value_after_one_is()
     assert (verdict.outcome, verdict.draw) == (Outcome.BUG, boundary.RESIZED)
 
 
-@requires_torch
 def test_a_graph_break_under_fullgraph_is_not_a_bug() -> None:
     program = parse_program(
         ROWS.format(header="# compile: fullgraph=True\n").replace(
@@ -101,7 +96,6 @@ def test_a_graph_break_under_fullgraph_is_not_a_bug() -> None:
     assert verdict.outcome is Outcome.INVALID and "fullgraph=True" in verdict.summary
 
 
-@requires_torch
 def test_a_marked_size_the_program_pins_is_not_a_bug() -> None:
     # Found by the first 30-minute campaign with compile settings: a hard mark_dynamic on a batch
     # that torch.split(x, 1) unpacks into three names raised ConstraintViolationError.
@@ -114,7 +108,6 @@ def test_a_marked_size_the_program_pins_is_not_a_bug() -> None:
     assert judge(pinned, "aot_eager").outcome is Outcome.PASS
 
 
-@requires_torch
 def test_the_compiled_gradient_is_compiled_under_the_programs_settings() -> None:
     target = get_target("torch-inductor")
 

@@ -8,7 +8,7 @@ import re
 from fuzzfox.targets import get_target
 from fuzzfox.targets.tf.extract import registrations
 from fuzzfox.whitebox.catalog import load_catalog
-from tests.conftest import requires_tf, run_cli
+from tests.conftest import run_cli
 
 REGISTERING_MODULE = """
 @ops.RegisterGradient("BatchMatMul")
@@ -33,7 +33,6 @@ def test_both_registration_forms_are_found_and_declarations_without_code_are_not
     ]
 
 
-@requires_tf
 def test_catalog_has_every_gradient_registration_with_its_source(tmp_path) -> None:
     catalog = load_catalog(get_target("tf-xla"), tmp_path)
     by_id = {o.id: o for o in catalog}
@@ -47,7 +46,6 @@ def test_catalog_has_every_gradient_registration_with_its_source(tmp_path) -> No
     assert not by_id["cudnn_rnn_grad.CudnnRNN"].cpu
 
 
-@requires_tf
 def test_optimizations_list_command_lists_tf_gradients(tmp_path) -> None:
     result = run_cli(
         "optimizations", "list", "--target", "tf-xla", "--cpu-only", env={"FUZZFOX_CACHE_DIR": str(tmp_path)}

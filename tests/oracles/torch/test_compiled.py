@@ -1,16 +1,14 @@
 """The torch oracle on real compiles, in this process (``oracles`` is usable on its own).
 
 Each fault is shown on both sides: caught when injected, silent on the same program without it.
-Crashing backends are tested through the sandbox instead (tests/test_sandbox.py).
+Crashing backends are tested through the sandbox instead (tests/sandbox/test_sandbox.py).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from tests.conftest import program, requires_torch
-
-pytestmark = requires_torch
+from tests.conftest import program
 
 INJECTED = {
     "compile_error": ("crash", "compilation"),

@@ -1,0 +1,6 @@
+"""Tests of the torch-inductor target (plug-in, extractor, probe): each is skipped, naming the
+extra to install, where torch is not."""
+
+from tests.conftest import mark_folder, requires_torch
+
+pytest_collection_modifyitems = mark_folder(__file__, requires_torch)
