@@ -27,6 +27,7 @@ from fuzzfox.llm.client import LLMError
 from fuzzfox.sandbox.isolation import scrubbed_environment
 
 START_TIMEOUT_S = 180.0
+EXIT_GRACE_S = 5.0  # how long a server whose connection dropped gets to finish dying
 INSTALL_HINT = (
     "pip install 'fuzzfox[llm]' (llama-cpp-python builds from source: ~9 min on 2 cores), "
     "then fuzzfox llm install"
@@ -161,9 +162,15 @@ class EmbeddedServer:
         self.stop()
         raise EmbeddedCrashed(f"did not answer within {START_TIMEOUT_S:.0f} s of starting", self.log)
 
-    def exit_status(self) -> int | None:
-        """The dead server's return code (negative: killed by that signal); None while it runs."""
-        return None if self.process is None else self.process.poll()
+    def exit_status(self, wait_s: float = 0.0) -> int | None:
+        """The dead server's return code (negative: killed by that signal); None while it runs
+        (after waiting up to ``wait_s`` seconds for it to end)."""
+        if self.process is None:
+            return None
+        try:
+            return self.process.wait(timeout=wait_s) if wait_s else self.process.poll()
+        except subprocess.TimeoutExpired:
+            return None
 
     def ready(self) -> bool:
         try:
@@ -212,7 +219,10 @@ def smoke_test(model_path: Path, alias: str, log: Path | None = None, threads: i
         try:
             answer = client.complete([{"role": "user", "content": "Say OK."}])[0]
         except LLMError:
-            status = server.exit_status()
+            # A server killed mid-answer drops the connection a moment before its exit can be
+            # reaped: give it that moment before calling it alive (on a loaded machine it is not
+            # done by the time the client gives up).
+            status = server.exit_status(wait_s=EXIT_GRACE_S)
             if status is None:
                 raise
             server.process = None
