@@ -33,6 +33,7 @@ from typing import Any
 
 from fuzzfox.program import ENTRY_FUNCTION, INPUTS_FUNCTION, Program
 from fuzzfox.targets.base import (
+    SettingsError,
     Target,
     check_known,
     load_program_module,
@@ -72,6 +73,8 @@ class JaxXlaTarget(Target):
         check_known("JAX backend", settings.get("backends") or [], known_backends())
         check_known("oracle", settings.get("oracles") or [], ORACLES)
         check_known("JAX fault", settings.get("jax_faults") or [], RULE_FAULTS)
+        if settings.get("inductor_config"):
+            raise SettingsError("inductor_config does not apply to target jax-xla")
         return {"jax": jax.__version__}
 
     def run_program(self, program: Program, settings: dict[str, Any], phases: PhaseLog) -> Verdict:

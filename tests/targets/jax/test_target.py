@@ -194,6 +194,7 @@ def test_a_type_check_failing_in_jits_trace_is_an_invalid_program_and_in_lowerin
     [
         ({"backends": ["inductor"]}, "unknown JAX backend 'inductor'"),
         ({"jax_faults": ["nope"]}, "unknown JAX fault 'nope'"),
+        ({"inductor_config": {"max_autotune": True}}, "inductor_config does not apply to target jax-xla"),
         ({"oracles": ["coverage"]}, "unknown oracle 'coverage'"),
     ],
 )
