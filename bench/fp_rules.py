@@ -1,4 +1,4 @@
-"""Before/after for four false-positive rules of the gradient and JAX oracles.
+"""Before/after for five false-positive rules of the gradient and JAX oracles.
 
 Runs each program below through ``python -m fuzzfox run FILE --oracle values,grads`` with the
 code of a checkout (default: this one) and prints its verdict: outcome, drop rule and summary.
@@ -40,6 +40,10 @@ CASES = [
     ("fault", "faults/grad_wrong_backward_detached.py"),
     # rule 4: integer outputs of a bf16/fp16 computation may differ by what rounding to it moves them
     ("fp", "fp_rules/torch_bf16_quantized_conv.py"),
+    # rule 5: ill_conditioned for JAX too (rounding noise by a jaxpr interpreter), and where one
+    # rounding per op overflows a finite fp64 value
+    ("fp", "fp_rules/jax_cholesky_near_overflow.py"),
+    ("fp", "fp_rules/torch_saturated_attention.py"),
 ]
 
 

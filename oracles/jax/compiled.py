@@ -39,11 +39,11 @@ from typing import Any
 
 import numpy as np
 
-from oracles import boundary
+from oracles import boundary, rounding
 from oracles.compare import MAX_TEXT, Leaf, flatten
 from oracles.judge import OracleOptions, Run, exception_info, failed_compiled_run, judge, judge_draws
 from oracles.phases import PhaseLog
-from oracles.verdict import ExceptionInfo, ModeResult, Outcome, Verdict
+from oracles.verdict import ExceptionInfo, ModeResult, Outcome, Symptom, Verdict
 
 XLA = "xla"
 # Raised while tracing a program that needs concrete values (Python control flow on array
@@ -162,6 +162,12 @@ def check(program: JaxProgram, options: JaxOracleOptions, phases: PhaseLog | Non
     verdict = judge(eager, reruns, fp64, compiled)
     if verdict.outcome is Outcome.PASS and drawn:
         verdict = judge_draws(options.draws, eager, reruns, fp64, compiled) or verdict
+    if verdict.is_bug and verdict.symptom is Symptom.WRONG_VALUE and fp64 is not None and fp64.ok:
+        phases.enter("eager-fp64-rounding")
+        chosen = drawn[options.draws.index(verdict.draw)] if verdict.draw in options.draws else inputs
+        verdict = _recheck_rounding(
+            program.function, widened(chosen), eager, fp64, compiled, verdict, options.draws
+        )
     if verdict.is_bug and verdict.backend is not None:
         why = not_valid_jax(verdict.exception, failed_in.get(verdict.backend))
         if why:
@@ -169,6 +175,70 @@ def check(program: JaxProgram, options: JaxOracleOptions, phases: PhaseLog | Non
             verdict.summary = why
     verdict.seconds = time.monotonic() - started
     return verdict
+
+
+def _recheck_rounding(
+    function: Callable[..., Any],
+    inputs: tuple[Any, ...],
+    eager: Run,
+    fp64: Run,
+    compiled: list[Run],
+    verdict: Verdict,
+    draws: tuple[str, ...],
+) -> Verdict:
+    """Drop a compiled value whose error is within what rounding does to this computation
+    (:mod:`oracles.rounding`), on the inputs (recorded or drawn) the verdict was judged on.
+
+    A float64 program has a referee equal to eager, and a verdict without an rmse against it
+    (compare widens its tolerance instead): its compiled rmse is measured here, where both are
+    finite; a compiled non-finite value where the referee is finite is never rounding.  No
+    estimate (the verdict stands) when the noiseless interpretation is not the referee."""
+    from oracles.jax.rounding_noise import interpret, rounding_noise
+
+    index = draws.index(verdict.draw) if verdict.draw in draws else None
+
+    def leaf(run: Run) -> Leaf | None:
+        if index is not None:
+            run = run.draws[index] if index < len(run.draws) else Run(run.mode)
+        found = [x for x in run.leaves or [] if x.path == verdict.leaf and x.values is not None]
+        return found[0] if found else None
+
+    wrong = next((run for run in compiled if run.mode.mode == verdict.backend), None)
+    reference, computed, actual = leaf(fp64), leaf(eager), leaf(wrong) if wrong else None
+    if reference is None or reference.values is None or computed is None or actual is None:
+        return verdict
+    finite = np.isfinite(reference.values)
+    if actual.values is None or np.shape(actual.values) != np.shape(reference.values):
+        return verdict
+    if not np.isfinite(actual.values[finite]).all():
+        return verdict
+    if verdict.rmse_compiled_vs_fp64 is None:
+        verdict.rmse_compiled_vs_fp64 = _rmse(actual.values, reference.values, finite)
+        verdict.rmse_eager_vs_fp64 = _rmse(computed.values, reference.values, finite)
+
+    def noisy() -> Any:
+        leaves = to_leaves(interpret(function, *(as_jax(value) for value in inputs)), "out")
+        found = [x for x in leaves if x.path == verdict.leaf]
+        return found[0].values if found else None
+
+    # The interpreter runs what jax.make_jaxpr traced, which is jit's path through the program's
+    # Python (a traced roll shift, a traced index): unless, without noise, it gives the referee's
+    # values, its spread measures another computation, perhaps the very bug being judged.
+    try:
+        plain = noisy()
+    except Exception:
+        return verdict
+    if plain is None or not np.allclose(plain, reference.values, rtol=1e-12, atol=0.0, equal_nan=True):
+        return verdict
+    unit = rounding.unit_roundoff(computed.dtype)
+    spread = rounding.rounding_spread(noisy, reference.values, unit, rounding_noise)
+    return rounding.drop_within_rounding(verdict, spread, reference.values)
+
+
+def _rmse(values: np.ndarray, reference: np.ndarray, where: np.ndarray) -> float:
+    with np.errstate(all="ignore"):
+        difference = (np.asarray(values) - np.asarray(reference))[where]
+    return float(np.sqrt(np.mean(np.abs(difference) ** 2))) if difference.size else 0.0
 
 
 def not_valid_jax(error: ExceptionInfo | None, phase: str | None) -> str | None:

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from oracles import boundary, instability
+from oracles import boundary, instability, rounding
 from oracles.compare import Leaf, flatten, text_leaf
 from oracles.judge import (
     OracleOptions,
@@ -181,7 +181,7 @@ def _recheck_rounding(
     precision: str | None,
 ) -> Verdict:
     """Drop a compiled value whose error is within what rounding does to this computation
-    (:mod:`oracles.torch.rounding_noise`), on the inputs (recorded or drawn) the verdict was judged on."""
+    (:mod:`oracles.rounding`), on the inputs (recorded or drawn) the verdict was judged on."""
     index = draws.index(verdict.draw) if verdict.draw in draws else None
 
     def leaf(run: Run) -> Leaf | None:
@@ -198,10 +198,10 @@ def _recheck_rounding(
         found = leaf(_run_eager(program, seed, fp64=True, draws=draws))
         return None if found is None else found.values
 
-    unit = rounding_noise.unit_roundoff(computed.dtype, precision)
+    unit = rounding.unit_roundoff(computed.dtype, precision)
     assert reference.values is not None
-    spread = rounding_noise.rounding_spread(noisy, reference.values, unit)
-    return rounding_noise.drop_within_rounding(verdict, spread, reference.values)
+    spread = rounding.rounding_spread(noisy, reference.values, unit, rounding_noise.rounding_noise)
+    return rounding.drop_within_rounding(verdict, spread, reference.values)
 
 
 @contextlib.contextmanager

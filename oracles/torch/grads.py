@@ -47,7 +47,7 @@ from typing import Any
 
 import numpy as np
 
-from oracles import instability
+from oracles import instability, rounding
 from oracles.gradcheck import GradOptions, ModeNotImplemented, PrecisionLimited, check_gradients
 from oracles.judge import exception_info
 from oracles.phases import PhaseLog
@@ -104,19 +104,21 @@ def _compiled_gradient_off_after_a_narrowing_cast(verdict: Verdict, functions: T
 
 def _recheck_rounding(functions: TorchGradients, verdict: Verdict) -> Verdict:
     """Drop a compiled gradient whose error is within what rounding does to this computation
-    (:mod:`oracles.torch.rounding_noise`)."""
+    (:mod:`oracles.rounding`)."""
     names = [f"grad[{name}]" for name in functions.input_names]
     if verdict.leaf not in names or verdict.rmse_compiled_vs_fp64 is None:
         return verdict
     index = names.index(verdict.leaf)
     x = functions.initial_point()
-    unit = rounding_noise.unit_roundoff(*functions.input_dtypes)
+    unit = rounding.unit_roundoff(*functions.input_dtypes)
     try:
         reference = functions.reverse(x, fp64=True)[index]
     except Exception:
         return verdict
-    spread = rounding_noise.rounding_spread(lambda: functions.reverse(x, fp64=True)[index], reference, unit)
-    return rounding_noise.drop_within_rounding(verdict, spread, reference)
+    spread = rounding.rounding_spread(
+        lambda: functions.reverse(x, fp64=True)[index], reference, unit, rounding_noise.rounding_noise
+    )
+    return rounding.drop_within_rounding(verdict, spread, reference)
 
 
 def _recheck_with_emulated_casts(

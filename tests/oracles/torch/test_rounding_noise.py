@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from oracles.torch.rounding_noise import (
-    UNIT_ROUNDOFF,
-    drop_within_rounding,
-    rounding_noise,
-    rounding_spread,
-    unit_roundoff,
-)
+from oracles.rounding import UNIT_ROUNDOFF, drop_within_rounding, rounding_spread, unit_roundoff
+from oracles.torch.rounding_noise import rounding_noise
 from oracles.verdict import Outcome, Verdict
 
 FLOAT32 = UNIT_ROUNDOFF["float32"]
@@ -20,7 +15,7 @@ def spread_of(function, *inputs) -> float:  # type: ignore[no-untyped-def]
     def evaluate() -> np.ndarray:
         return function(*inputs).numpy()
 
-    spread = rounding_spread(evaluate, evaluate(), FLOAT32)
+    spread = rounding_spread(evaluate, evaluate(), FLOAT32, rounding_noise)
     assert spread is not None
     return spread
 

@@ -55,6 +55,15 @@ PROGRAMS = {
         def make_inputs():
             return (np.array([0.0, 0.0, 1.0, -1.0], np.float32),)
     """,
+    # Scales its input only when traced: what a trace-path bug (a traced shift or index taking
+    # a wrong branch) looks like, with the same values op by op.
+    "trace_path_bug.py": """
+        def fn(x):
+            return x * (3.0 if isinstance(x, jax.core.Tracer) else 1.0)
+
+        def make_inputs():
+            return (np.linspace(-1.0, 1.0, 6).astype(np.float64),)
+    """,
     # Python control flow on a value: runs op by op, cannot be jitted.
     "python_if.py": """
         def fn(x):
@@ -163,6 +172,22 @@ def test_a_wrong_compiled_value_is_blamed_on_its_backend_and_xla_passes() -> Non
     assert [m.mode for m in verdict.modes if m.ok][-2:] == ["xla", "faulty_sin_xla"]
     scalar = verdicts["python_scalar_output.py"]
     assert scalar.outcome is Outcome.PASS, scalar.explain()
+
+
+def test_a_float64_program_at_the_edge_of_overflow_is_ill_conditioned_and_a_wrong_sin_still_a_bug() -> None:
+    edge, sine = "fp_rules/jax_cholesky_near_overflow.py", "sin_chain.py"
+    verdicts = judge([edge, sine], backends=["xla", "faulty_sin_xla"])
+    dropped = verdicts["jax_cholesky_near_overflow.py"]
+    assert dropped.outcome is Outcome.DROPPED and dropped.drop_rule == instability.ILL_CONDITIONED, (
+        dropped.explain()
+    )
+    assert "within rounding" in dropped.summary
+    wrong = verdicts[sine]  # off by 1e-3 under a rounding spread of about 1e-7: kept
+    assert wrong.outcome is Outcome.BUG and wrong.backend == "faulty_sin_xla", wrong.explain()
+    # The rounding interpreter follows jit's trace: a bug on that path (here a stand-in that
+    # scales traced values only, like a faulty traced roll shift) is not explained away by it.
+    traced = judge(["trace_path_bug.py"])["trace_path_bug.py"]
+    assert traced.outcome is Outcome.BUG and traced.symptom is Symptom.WRONG_VALUE, traced.explain()
 
 
 def test_a_type_check_failing_in_jits_trace_is_an_invalid_program_and_in_lowering_a_crash() -> None:
