@@ -160,6 +160,16 @@ def values_and_gradients(
     return grads if verdict is None else combine(verdict, grads)
 
 
+def judged_leaf(run: Run, verdict: Verdict, draws: tuple[str, ...]) -> Leaf | None:
+    """``run``'s array leaf that ``verdict`` found wrong, on the inputs it was judged on: the
+    recorded ones, or the input draw it names (its place in ``draws``)."""
+    if verdict.draw in draws:
+        index = draws.index(verdict.draw)
+        run = run.draws[index] if index < len(run.draws) else Run(run.mode)
+    found = [x for x in run.leaves or [] if x.path == verdict.leaf and x.values is not None]
+    return found[0] if found else None
+
+
 def judge_draws(
     draws: tuple[str, ...],
     eager: Run,

@@ -41,7 +41,15 @@ import numpy as np
 
 from oracles import boundary, rounding
 from oracles.compare import MAX_TEXT, Leaf, flatten
-from oracles.judge import OracleOptions, Run, exception_info, failed_compiled_run, judge, judge_draws
+from oracles.judge import (
+    OracleOptions,
+    Run,
+    exception_info,
+    failed_compiled_run,
+    judge,
+    judge_draws,
+    judged_leaf,
+)
 from oracles.phases import PhaseLog
 from oracles.verdict import ExceptionInfo, ModeResult, Outcome, Symptom, Verdict
 
@@ -195,13 +203,8 @@ def _recheck_rounding(
     estimate (the verdict stands) when the noiseless interpretation is not the referee."""
     from oracles.jax.rounding_noise import interpret, rounding_noise
 
-    index = draws.index(verdict.draw) if verdict.draw in draws else None
-
     def leaf(run: Run) -> Leaf | None:
-        if index is not None:
-            run = run.draws[index] if index < len(run.draws) else Run(run.mode)
-        found = [x for x in run.leaves or [] if x.path == verdict.leaf and x.values is not None]
-        return found[0] if found else None
+        return judged_leaf(run, verdict, draws)
 
     wrong = next((run for run in compiled if run.mode.mode == verdict.backend), None)
     reference, computed, actual = leaf(fp64), leaf(eager), leaf(wrong) if wrong else None

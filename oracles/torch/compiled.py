@@ -28,6 +28,7 @@ from oracles.judge import (
     failed_compiled_run,
     judge,
     judge_draws,
+    judged_leaf,
 )
 from oracles.phases import PhaseLog
 from oracles.torch import FRONTEND_LAYERS, rounding_noise
@@ -182,13 +183,9 @@ def _recheck_rounding(
 ) -> Verdict:
     """Drop a compiled value whose error is within what rounding does to this computation
     (:mod:`oracles.rounding`), on the inputs (recorded or drawn) the verdict was judged on."""
-    index = draws.index(verdict.draw) if verdict.draw in draws else None
 
     def leaf(run: Run) -> Leaf | None:
-        if index is not None:
-            run = run.draws[index] if index < len(run.draws) else Run(run.mode)
-        found = [x for x in run.leaves or [] if x.path == verdict.leaf and x.values is not None]
-        return found[0] if found else None
+        return judged_leaf(run, verdict, draws)
 
     reference, computed = leaf(fp64), leaf(eager)
     if reference is None or computed is None or verdict.rmse_compiled_vs_fp64 is None:
