@@ -79,11 +79,18 @@ def rounding_spread(
         if not np.isfinite(got).all():
             errors.append(math.inf)
             continue
-        with np.errstate(all="ignore"):
-            difference = got - expected[np.isfinite(expected)]
-            errors.append(float(np.sqrt(np.mean(np.abs(difference) ** 2))) if difference.size else 0.0)
+        errors.append(finite_rmse(values, reference))
     spread = float(np.mean(errors))
     return None if math.isnan(spread) else spread
+
+
+def finite_rmse(values: np.ndarray, reference: np.ndarray) -> float:
+    """The rmse of ``values`` against ``reference`` where the reference is finite (0 if nowhere)."""
+    expected = np.asarray(reference, dtype=np.float64)
+    finite = np.isfinite(expected)
+    with np.errstate(all="ignore"):
+        difference = np.asarray(values, dtype=np.float64)[finite] - expected[finite]
+    return float(np.sqrt(np.mean(np.abs(difference) ** 2))) if difference.size else 0.0
 
 
 def drop_within_rounding(verdict: Verdict, spread: float | None, reference: np.ndarray) -> Verdict:

@@ -216,8 +216,8 @@ def _recheck_rounding(
     if not np.isfinite(actual.values[finite]).all():
         return verdict
     if verdict.rmse_compiled_vs_fp64 is None:
-        verdict.rmse_compiled_vs_fp64 = _rmse(actual.values, reference.values, finite)
-        verdict.rmse_eager_vs_fp64 = _rmse(computed.values, reference.values, finite)
+        verdict.rmse_compiled_vs_fp64 = rounding.finite_rmse(actual.values, reference.values)
+        verdict.rmse_eager_vs_fp64 = rounding.finite_rmse(computed.values, reference.values)
 
     def noisy() -> Any:
         leaves = to_leaves(interpret(function, *(as_jax(value) for value in inputs)), "out")
@@ -236,12 +236,6 @@ def _recheck_rounding(
     unit = rounding.unit_roundoff(computed.dtype)
     spread = rounding.rounding_spread(noisy, reference.values, unit, rounding_noise)
     return rounding.drop_within_rounding(verdict, spread, reference.values)
-
-
-def _rmse(values: np.ndarray, reference: np.ndarray, where: np.ndarray) -> float:
-    with np.errstate(all="ignore"):
-        difference = (np.asarray(values) - np.asarray(reference))[where]
-    return float(np.sqrt(np.mean(np.abs(difference) ** 2))) if difference.size else 0.0
 
 
 def not_valid_jax(error: ExceptionInfo | None, phase: str | None) -> str | None:
