@@ -275,7 +275,7 @@ class Campaign:
             if self.stop:
                 break
             self.note(f"resuming round {batch.round} ({batch.generator} for {batch.optimization})")
-            self._judge_and_feed_back(batch)
+            self._judge_and_feed_back([batch])
         while True:
             if reason := self._budget_spent():
                 break
@@ -287,7 +287,7 @@ class Campaign:
                 break
             batch = self.generate(round_number, optimization, rng)
             if batch is not None:
-                self._judge_and_feed_back(batch)
+                self._judge_and_feed_back([batch, *self._companions(batch)])
             elif self._only_the_llm_and_it_is_down():
                 assert self.llm_availability is not None
                 if self.llm_availability.for_good:
@@ -445,6 +445,8 @@ class Campaign:
         generator = self._choose_generator(request, rng)
         if generator is None:
             return None
+        if generator is self.generators.get("pattern") and optimization not in self.feedback.aimed_at():
+            request = dataclasses.replace(request, count=1)  # a first visit: the canonical program
         is_llm = generator is self.generators.get("llm")
         try:
             if is_llm:
@@ -467,6 +469,22 @@ class Campaign:
             round_number, optimization, generator.name, examples, programs, rejects
         )
 
+    def _companions(self, batch: Batch) -> list[Batch]:
+        """Batches for other optimizations, generated until the round has a program for every
+        worker: a first pattern visit writes one program, and a worker left idle while it is
+        judged is a first visit of another optimization not made."""
+        batches = [batch]
+        while sum(len(b.program_ids) for b in batches) < self.options.jobs and not self._budget_spent():
+            round_number = self.feedback.rounds_done()
+            rng = random.Random(f"{self.options.seed}:{round_number}")
+            chosen = {b.optimization for b in batches}
+            optimization = self.feedback.choose_optimization(self.candidates(), rng, exclude=chosen)
+            companion = None if optimization is None else self.generate(round_number, optimization, rng)
+            if companion is None:
+                break
+            batches.append(companion)
+        return batches[1:]
+
     def _programs(self, ids: Sequence[str]) -> list[Program]:
         programs = []
         for program_id in ids:
@@ -475,24 +493,31 @@ class Campaign:
             programs.append(Program(source, json.loads(metadata)))
         return programs
 
-    def _judge_and_feed_back(self, batch: Batch) -> RoundResult | None:
-        programs = self._programs(batch.program_ids)
-        recorded = self.store.verdicts(self.key, batch.program_ids)
-        pending = [p for p in programs if p.id not in recorded]
+    def _judge_and_feed_back(self, batches: Sequence[Batch]) -> list[RoundResult]:
+        """Judge the programs of one round's batches together (``jobs`` at a time), then feed each
+        batch back; none is fed back if the round stopped half-way (finished on resume)."""
+        programs = {b.id: self._programs(b.program_ids) for b in batches}
+        every_id = [i for b in batches for i in b.program_ids]
+        recorded = self.store.verdicts(self.key, every_id)
+        pending = _unique([p for b in batches for p in programs[b.id] if p.id not in recorded])
         novelty = Novelty(self.store.db) if self.compile_bandit is not None else None
-        for program, verdict in self._execute(pending, f"round {batch.round}"):
+        rounds = ", ".join(str(b.round) for b in batches)
+        for program, verdict in self._execute(pending, f"round {rounds}"):
             recorded[program.id] = verdict
             if self.compile_bandit is not None and novelty is not None:
                 self.compile_bandit.credit(program.id, novelty.is_new(verdict))
-        if len(recorded) < len(programs):
-            return None  # stopped half-way: the batch stays open and is finished on resume
-        judged = [(p, recorded[p.id]) for p in programs]
-        outcome = self.feedback.close_batch(batch, [(p, v.triggers) for p, v in judged])
-        self.publish(
-            f"round {batch.round}: {batch.generator} for {batch.optimization}: {len(programs)} of "
-            f"{batch.produced} valid, {outcome.triggered} triggered it"
-        )
-        return RoundResult(batch, judged, outcome.new_in_pool)
+        if any(i not in recorded for i in every_id):
+            return []  # stopped half-way: the batches stay open and are finished on resume
+        results = []
+        for batch in batches:
+            judged = [(p, recorded[p.id]) for p in programs[batch.id]]
+            outcome = self.feedback.close_batch(batch, [(p, v.triggers) for p, v in judged])
+            self.publish(
+                f"round {batch.round}: {batch.generator} for {batch.optimization}: "
+                f"{len(judged)} of {batch.produced} valid, {outcome.triggered} triggered it"
+            )
+            results.append(RoundResult(batch, judged, outcome.new_in_pool))
+        return results
 
     def _execute(
         self, programs: list[Program], what: str, budgeted: bool = False

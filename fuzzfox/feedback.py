@@ -13,9 +13,11 @@ same pools and posteriors:
 - any judged program that triggered an optimization enters that optimization's pool, whatever
   the optimization it was written for.
 
-Scheduling spends where triggers are still rare: an optimization is drawn with weight
-1 / sqrt(1 + its triggering programs), and retired once ``patience`` batches in a row aimed at
-it added nothing new to its pool (saturated, or out of reach of the generators).
+Scheduling spends where triggers are still rare and where nobody has looked yet: an optimization
+is drawn with weight 1 / sqrt(1 + its triggering programs) / (1 + its newest batches in a row that
+added nothing), so one never tried comes before one tried in vain, and it is retired once
+``patience`` batches in a row aimed at it added nothing new to its pool (saturated, or out of
+reach of the generators).
 """
 
 from __future__ import annotations
@@ -248,24 +250,42 @@ class Feedback:
 
     # -- scheduling --------------------------------------------------------------------
 
-    def retired(self) -> set[str]:
-        """Optimizations whose last ``patience`` finished batches added nothing to their pool."""
+    def _fruitless_streaks(self) -> dict[str, int]:
+        """Per optimization aimed at, its newest finished batches in a row that added nothing to its
+        pool (counted up to ``patience``)."""
         rows = self.db.execute(
             "SELECT optimization, new_in_pool FROM batches WHERE finished IS NOT NULL ORDER BY round DESC"
         )
-        recent: dict[str, list[int]] = {}
+        streaks: dict[str, int] = {}
+        ended: set[str] = set()
         for optimization, new in rows:
-            history = recent.setdefault(optimization, [])
-            if len(history) < self.patience:
-                history.append(new)
-        return {o for o, h in recent.items() if len(h) >= self.patience and not any(h)}
+            if optimization in ended:
+                continue
+            streak = streaks.setdefault(optimization, 0)
+            if new or streak >= self.patience:
+                ended.add(optimization)
+            else:
+                streaks[optimization] = streak + 1
+        return streaks
 
-    def choose_optimization(self, candidates: Sequence[str], rng: random.Random) -> str | None:
-        """Rare first: weight 1/sqrt(1 + pool size); None when every candidate is retired."""
-        retired = self.retired()
-        active = [o for o in candidates if o not in retired]
+    def retired(self) -> set[str]:
+        """Optimizations whose last ``patience`` finished batches added nothing to their pool."""
+        return {o for o, streak in self._fruitless_streaks().items() if streak >= self.patience}
+
+    def aimed_at(self) -> set[str]:
+        """Optimizations some batch (finished or not) was generated for."""
+        return {row[0] for row in self.db.execute("SELECT DISTINCT optimization FROM batches")}
+
+    def choose_optimization(
+        self, candidates: Sequence[str], rng: random.Random, exclude: Iterable[str] = ()
+    ) -> str | None:
+        """Rare and untried first: weight 1/sqrt(1 + pool size)/(1 + fruitless streak); None when
+        every candidate not in ``exclude`` is retired."""
+        streaks = self._fruitless_streaks()
+        excluded = set(exclude)
+        active = [o for o in candidates if o not in excluded and streaks.get(o, 0) < self.patience]
         if not active:
             return None
         sizes = self.pool_sizes()
-        weights = [1.0 / math.sqrt(1 + sizes.get(o, 0)) for o in active]
+        weights = [1.0 / math.sqrt(1 + sizes.get(o, 0)) / (1 + streaks.get(o, 0)) for o in active]
         return rng.choices(active, weights=weights, k=1)[0]

@@ -144,3 +144,15 @@ def test_options_merge_toml_and_reject_bad_values(tmp_path: Path) -> None:
     config.write_text("jobs = [")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_toml(config)
+
+
+def test_scheduler_visits_untried_optimizations_before_ones_tried_in_vain(store: Store) -> None:
+    feedback = Feedback(store.db, patience=4)
+    batch = feedback.open_batch(0, "tried", "pattern", [], [], [("no code", "none", "")])
+    feedback.close_batch(batch, [])
+    assert feedback.aimed_at() == {"tried"}
+    rng = random.Random(2)
+    picks = Counter(feedback.choose_optimization(["tried", "untried"], rng) for _ in range(900))
+    assert 1.6 < picks["untried"] / picks["tried"] < 2.5  # weights 1 vs 1/(1 + 1 fruitless batch)
+    assert feedback.choose_optimization(["tried", "untried"], rng, exclude=["untried"]) == "tried"
+    assert feedback.choose_optimization(["untried"], rng, exclude=["untried"]) is None

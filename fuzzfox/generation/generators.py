@@ -142,10 +142,11 @@ class PatternGenerator:
     campaign gives it the rounds of an empty pool.
 
     A round writes at most :attr:`per_round` programs, not the campaign's batch: the canonical
-    program and one variant.  When the canonical one reaches its optimization the variants do too,
-    and when it does not they rarely do (a 30-minute campaign: 13 of 17 pattern rounds had every
-    program or none trigger it), so the rest of a batch is better spent on the next empty pool;
-    mutation varies what reached it."""
+    program and one variant (the campaign asks for the canonical one alone on a first visit).
+    When the canonical one reaches its optimization the variants do too, and when it does not they
+    rarely do (a 30-minute campaign: 13 of 17 pattern rounds had every program or none trigger
+    it), so the rest of a batch is better spent on the next empty pool; mutation varies what
+    reached it."""
 
     name = "pattern"
     per_round = 2

@@ -90,23 +90,32 @@ def test_the_recipe_program_triggers_its_attention_pattern_under_the_real_probe(
 
 
 @requires_torch
-def test_a_campaign_gives_an_empty_pool_to_the_pattern_and_pools_what_triggered(tmp_path: Path) -> None:
-    ident = "fuse_attention._sfdp_pattern_1_inference"
+def test_a_campaign_gives_empty_pools_to_the_pattern_a_first_visit_each_worker(tmp_path: Path) -> None:
+    """A first visit writes the canonical program alone, so a 2-worker round takes two empty
+    pools; what triggered is pooled and mutation has examples."""
+    idents = ("fuse_attention._sfdp_pattern_1_inference", "fuse_attention._sfdp_pattern_2_inference")
     seeds = tmp_path / "seeds"
     seeds.mkdir()
-    shutil.copy(CORPUS / "pointless_convert.py", seeds)  # reaches something else: the pool is empty
+    shutil.copy(CORPUS / "pointless_convert.py", seeds)  # reaches something else: the pools are empty
     campaign = tmp_path / "campaign"
     result = run_cli(
         "campaign", "--campaign", str(campaign), "--seeds", str(seeds), "--llm", "none",
-        "--generators", "pattern=1,mutate=1", "--optimizations", ident, "--oracle", "values",
-        "--jobs", "1", "--batch", "2", "--programs", "3", "--compile-settings", "as-written",
+        "--generators", "pattern=1,mutate=1", "--optimizations", ",".join(idents), "--oracle", "values",
+        "--jobs", "2", "--batch", "2", "--programs", "3", "--compile-settings", "as-written",
     )  # fmt: skip
     assert result.returncode in (0, 1), result.stderr[-2000:]
     db = sqlite3.connect(campaign / "fuzzfox.sqlite")
-    first = db.execute("SELECT generator, optimization FROM batches ORDER BY round LIMIT 1").fetchone()
-    assert first == ("pattern", ident)
-    pooled = db.execute("SELECT COUNT(*) FROM pool WHERE optimization = ?", (ident,)).fetchone()[0]
-    assert pooled >= 1  # what the pattern wrote reached it, and mutation has examples now
+    first_round = db.execute(
+        "SELECT generator, optimization, produced, created, finished FROM batches ORDER BY round LIMIT 2"
+    ).fetchall()
+    assert sorted(row[1] for row in first_round) == sorted(idents)
+    assert [row[0] for row in first_round] == ["pattern", "pattern"]
+    assert [row[2] for row in first_round] == [1, 1]  # the canonical program alone
+    assert first_round[1][3] < first_round[0][4]  # one round: both written before either was judged
+    pooled = db.execute(
+        "SELECT COUNT(DISTINCT optimization) FROM pool WHERE optimization IN (?, ?)", idents
+    ).fetchone()[0]
+    assert pooled == 2  # what the pattern wrote reached both
 
 
 def test_a_search_function_brings_the_functions_it_calls_and_a_huge_trace_is_scaled_down() -> None:
