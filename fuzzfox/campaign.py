@@ -51,7 +51,7 @@ from fuzzfox.generation.generators import (
 from fuzzfox.llm.availability import LLMAvailability
 from fuzzfox.llm.cache import LLMCache
 from fuzzfox.llm.client import LLMError, LLMMarkedDown
-from fuzzfox.program import Program, ProgramError, discover, load_program
+from fuzzfox.program import EXPLORE, Program, ProgramError, discover, load_program
 from fuzzfox.runner import UsageError, check_targets, run_description
 from fuzzfox.sandbox.isolation import Limits
 from fuzzfox.sandbox.pool import LocalPool, PoolConfig, default_cache_dir
@@ -224,7 +224,7 @@ class Campaign:
         if weights.get("mutate"):
             self.generators["mutate"] = MutationGenerator()
         if weights.get("synth"):
-            self.generators["synth"] = SynthGenerator()
+            self.generators["synth"] = SynthGenerator(self.catalog)
         if weights.get("pattern"):
             self.generators["pattern"] = PatternGenerator(self.catalog)
         if weights.get("llm") and self.options.llm != NO_LLM:
@@ -465,6 +465,8 @@ class Campaign:
             programs = _unique([self.compile_bandit.assign(p, rng) for p in programs])
         self.store.add_programs(programs)
         rejects = [_reject(c) for c in candidates if c.program is None]
+        if programs and all(p.optimization == EXPLORE for p in programs):
+            optimization = EXPLORE  # not aimed at it: the round is not counted against it
         return self.feedback.open_batch(
             round_number, optimization, generator.name, examples, programs, rejects
         )

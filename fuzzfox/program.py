@@ -61,6 +61,9 @@ HEADER_LINE = re.compile(r"^#\s*([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 FENCE_LINE = re.compile(r"^\s*```")
 MODES = ("inference", "training")
 DEFAULT_MODE = "inference"
+# The header's optimization of a program aimed at none (it explores); rounds of such programs
+# are not counted against the optimization they were drawn for.
+EXPLORE = "explore"
 EXPECT_BUG = "bug"
 # Symptom values of oracles.verdict.Symptom (not imported: the oracles package loads numpy).
 SYMPTOMS = ("crash", "status", "wrong_shape", "wrong_dtype", "wrong_value", "wrong_gradient", "timeout")

@@ -18,8 +18,9 @@ from fuzzfox.generation.ops.array import TARGETS as ARRAY_TARGETS
 from fuzzfox.generation.pattern_directed import can_write, pattern_programs
 from fuzzfox.generation.prompt import GenerationPrompt
 from fuzzfox.generation.synth import synthesize
+from fuzzfox.generation.synth_aim import aim_for
 from fuzzfox.llm.client import LLMClient
-from fuzzfox.program import DEFAULT_MODE, Program, ProgramError, parse_program, with_header
+from fuzzfox.program import DEFAULT_MODE, EXPLORE, Program, ProgramError, parse_program, with_header
 from fuzzfox.whitebox.optimization import Optimization
 
 
@@ -118,12 +119,17 @@ class MutationGenerator:
 class SynthGenerator:
     """Well-typed op graphs drawn by hypothesis; they ignore the examples.
 
-    For jax-xla and tf-xla (:mod:`~fuzzfox.generation.synth_array`) the graphs contain an op that
-    reaches the requested rule when the op registry knows one, and keep ``optimization: explore``
-    in their header when it does not (they are not aimed, so they are not relabelled).
+    They aim at the requested optimization where they can and say ``optimization: explore`` in
+    their header where they cannot.  For jax-xla and tf-xla
+    (:mod:`~fuzzfox.generation.synth_array`) the graphs contain an op that reaches the requested
+    rule when the op registry knows one; for torch (given the ``catalog``) they draw the op
+    families and ops the optimization's pattern names more often (:mod:`~fuzzfox.generation.synth_aim`).
     """
 
     name = "synth"
+
+    def __init__(self, catalog: dict[str, Optimization] | None = None) -> None:
+        self.catalog = catalog or {}
 
     def available(self, request: GenerationRequest) -> bool:
         return True
@@ -132,8 +138,11 @@ class SynthGenerator:
         if request.target in ARRAY_TARGETS:
             drawn = synth_array.synthesize(request.target, request.seed, request.count, request.optimization)
             return [_checked(with_header(program, target=request.target)) for program in drawn]
-        programs = synthesize(request.seed, request.count, optimization=request.optimization)
-        return [_aimed_at(program, request) for program in programs]
+        optimization = self.catalog.get(request.optimization)
+        aim = aim_for(optimization) if optimization is not None else None
+        header = request.optimization if aim is not None else EXPLORE
+        programs = synthesize(request.seed, request.count, optimization=header, aim=aim)
+        return [_checked(with_header(program, target=request.target)) for program in programs]
 
 
 class PatternGenerator:

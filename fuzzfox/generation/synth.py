@@ -32,6 +32,7 @@ from fuzzfox.generation.mutate import DATA_DEPENDENT, LAYOUT_4D, LAYOUTS_2D
 from fuzzfox.generation.ops import torch as torch_ops
 from fuzzfox.generation.ops.torch.dtypes import DTYPE_CAST_METHOD, FLOAT_DTYPES
 from fuzzfox.generation.ops.torch.op import BINARY, REAL, SOFTMAX, UNARY, TorchOp
+from fuzzfox.generation.synth_aim import Aim
 from fuzzfox.program import Program, parse_program
 
 Shape = tuple[int, ...]
@@ -56,6 +57,8 @@ CLAMP_BOUNDS = ("-1.0", "-0.5", "0.0", "0.25", "0.5", "1.0", "2.0")
 # those drawn over the whole tensor too.
 DRAWN_REDUCTIONS = ("sum", "mean", "amax", "amin", "var", "std", "prod", "logsumexp")
 WHOLE_TENSOR_REDUCTIONS = frozenset({"sum", "mean", "amax", "amin", "prod"})
+# Tickets an aimed family gets per ticket of its own weight (see :mod:`~fuzzfox.generation.synth_aim`).
+AIM_TICKETS = 6
 # Seed for synthesize's later rounds, when hypothesis drew duplicates.
 ROUND_STRIDE = 1_000_003
 MAX_ROUNDS = 8
@@ -80,9 +83,10 @@ class Value:
 class Graph:
     """The program being drawn: its inputs, ``__init__`` lines, ``forward`` lines and values."""
 
-    def __init__(self, dtype: str, mode: str) -> None:
+    def __init__(self, dtype: str, mode: str, aim: Aim | None = None) -> None:
         self.dtype = dtype
         self.mode = mode
+        self.aim = aim
         self.inputs: list[Value] = []
         self.init_lines: list[str] = []
         self.forward_lines: list[str] = []
@@ -219,21 +223,32 @@ class Op:
 
 
 @st.composite
-def op_graphs(draw: Draw, optimization: str = "") -> Program:
-    """A hypothesis strategy of synthesized programs (header ``origin: synth``, ``parent: -``)."""
-    graph = Graph(draw(st.sampled_from(DTYPES)), draw(st.sampled_from(MODES)))
+def op_graphs(draw: Draw, optimization: str = "", aim: Aim | None = None) -> Program:
+    """A hypothesis strategy of synthesized programs (header ``origin: synth``, ``parent: -``);
+    with an ``aim``, its families and ops are drawn more often."""
+    graph = Graph(draw(st.sampled_from(DTYPES)), draw(st.sampled_from(MODES)), aim)
     _new_input(draw, graph, draw(_input_shapes()))
     for _ in range(draw(st.integers(MIN_OPS, MAX_OPS))):
         branch = draw(st.integers(0, 3)) == 3  # a quarter of the ops start from an earlier value
         source = draw(st.sampled_from(graph.values)) if branch else graph.values[-1]
-        op = draw(st.sampled_from([op for op in OPS if op.applies(graph, source) for _ in range(op.weight)]))
-        _build_within_limits(draw, graph, source, op)
+        tickets = [op for op in OPS if op.applies(graph, source) for _ in range(_tickets(op, aim))]
+        _build_within_limits(draw, graph, source, draw(st.sampled_from(tickets)))
     init_tail = []
     if graph.dtype != "float32" and graph.init_lines:
         init_tail.append(f"self.to(torch.{graph.dtype})")
     if graph.mode == "inference" and graph.has_batch_norm and draw(st.booleans()):
         init_tail.append("self.eval()")
     return parse_program(graph.render(optimization, init_tail))
+
+
+def _tickets(op: Op, aim: Aim | None) -> int:
+    return op.weight * (AIM_TICKETS if aim is not None and op.name in aim.families else 1)
+
+
+def _aimed_choice(draw: Draw, graph: Graph, choices: Sequence[str]) -> str:
+    """One of ``choices`` (op names): half of the time one the graph's aim names, if any."""
+    aimed = [name for name in choices if graph.aim is not None and name in graph.aim.ops]
+    return draw(st.sampled_from(aimed if aimed and draw(st.booleans()) else choices))
 
 
 def _build_within_limits(draw: Draw, graph: Graph, source: Value, op: Op) -> None:
@@ -272,22 +287,19 @@ def _input_shapes(draw: Draw) -> Shape:
     return tuple(draw(st.integers(1, largest)) for _ in range(rank))
 
 
-def synthesize(seed: int, count: int, optimization: str = "") -> list[Program]:
+def synthesize(seed: int, count: int, optimization: str = "", aim: Aim | None = None) -> list[Program]:
     """``count`` distinct programs drawn deterministically from ``seed`` (fewer only if hypothesis
-    keeps drawing duplicates)."""
+    keeps drawing duplicates), their header naming ``optimization``."""
     found: dict[str, Program] = {}
     for round_number in range(MAX_ROUNDS):
         missing = count - len(found)
         if missing <= 0:
             break
         # The first example of every run is hypothesis's simplest one, the same for every seed.
-        for program in _draw_programs(seed + round_number * ROUND_STRIDE, missing + 1, optimization)[1:]:
+        drawn = draw_programs(op_graphs(optimization, aim), seed + round_number * ROUND_STRIDE, missing + 1)
+        for program in drawn[1:]:
             found.setdefault(program.id, program)
     return list(found.values())[:count]
-
-
-def _draw_programs(seed: int, examples: int, optimization: str) -> list[Program]:
-    return draw_programs(op_graphs(optimization), seed, examples)
 
 
 def draw_programs(strategy: st.SearchStrategy[Program], seed: int, examples: int) -> list[Program]:
@@ -317,7 +329,7 @@ def draw_programs(strategy: st.SearchStrategy[Program], seed: int, examples: int
 
 
 def _unary(draw: Draw, graph: Graph, a: Value) -> None:
-    op = draw(st.sampled_from(UNARY_OPS))
+    op = torch_ops.lookup(_aimed_choice(draw, graph, [op.name for op in UNARY_OPS]))
     form = draw(st.sampled_from(op.forms))
     options = [f"{option.keyword}={draw(st.sampled_from(option.values))}" for option in op.options]
     keywords = options if options and draw(st.booleans()) else []
@@ -327,7 +339,7 @@ def _unary(draw: Draw, graph: Graph, a: Value) -> None:
 def _binary(draw: Draw, graph: Graph, a: Value) -> None:
     """a (+ - * / max min) a scalar, an earlier value, a new input or a parameter, broadcasting."""
     kind = draw(st.sampled_from(("scalar", "value", "input", "parameter")))
-    op = draw(st.sampled_from(torch_ops.family(BINARY)))
+    op = torch_ops.lookup(_aimed_choice(draw, graph, [op.name for op in torch_ops.family(BINARY)]))
     if kind == "scalar":
         _binary_with_scalar(draw, graph, a, op if op.symbol else torch_ops.lookup("mul"))
         return
@@ -703,7 +715,7 @@ def _pieces(size: int, piece: int) -> list[int]:
 
 def _reduce(draw: Draw, graph: Graph, a: Value) -> None:
     """sum/mean/amax/amin/var/std/prod/logsumexp over one dim, several, or all; keepdim drawn."""
-    name = draw(st.sampled_from(DRAWN_REDUCTIONS))
+    name = _aimed_choice(draw, graph, DRAWN_REDUCTIONS)
     scope = draw(st.sampled_from(("one", "several", "all")))
     dims: list[int] | None
     if scope == "all" and name in WHOLE_TENSOR_REDUCTIONS:
@@ -735,7 +747,7 @@ def _data_dependent(draw: Draw, graph: Graph, a: Value) -> None:
 
 
 def _softmax(draw: Draw, graph: Graph, a: Value) -> None:
-    op = draw(st.sampled_from(SOFTMAX_OPS))
+    op = torch_ops.lookup(_aimed_choice(draw, graph, [op.name for op in SOFTMAX_OPS]))
     dim = draw(st.integers(-a.rank, a.rank - 1))
     form = draw(st.sampled_from(tuple(op.forms)))
     argument = f"dim={dim}" if form != "m" or draw(st.booleans()) else str(dim)

@@ -33,12 +33,11 @@ from hypothesis import strategies as st
 from fuzzfox.generation.ops import array as ops
 from fuzzfox.generation.ops.array import ArrayOp
 from fuzzfox.generation.synth import broadcast_shapes, draw_programs
-from fuzzfox.program import Program, parse_program
+from fuzzfox.program import EXPLORE, Program, parse_program
 
 Shape = tuple[int, ...]
 Draw = st.DrawFn
 
-EXPLORE = "explore"
 MIN_OPS, MAX_OPS = 2, 6
 MAX_AROUND = 2  # ops drawn before and after the aimed op
 MAX_INPUTS = 4
