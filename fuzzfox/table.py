@@ -76,17 +76,26 @@ def optimizations_table(optimizations: list[Optimization], counts: dict[str, int
 
 
 def coverage_by_file(optimizations: list[Optimization], counts: dict[str, int]) -> str:
-    """Per source file of the CPU-reachable optimizations: how many a campaign triggered."""
+    """Per source file of the CPU-reachable optimizations, then per kind: how many a campaign
+    triggered."""
     import pandas as pd
 
-    rows: dict[str, list[int]] = {}
-    for optimization in optimizations:
-        if optimization.cpu:
-            row = rows.setdefault(optimization.file.rsplit("/", 1)[-1], [0, 0])
-            row[0] += 1 if counts.get(optimization.id) else 0
+    reachable = [o for o in optimizations if o.cpu]
+    names = _short_names({o.file for o in reachable})
+    by_file: dict[str, list[int]] = {}
+    by_kind: dict[str, list[int]] = {}
+    for optimization in reachable:
+        hit = 1 if counts.get(optimization.id) else 0
+        for rows, key in ((by_file, names[optimization.file]), (by_kind, f"kind: {optimization.kind}")):
+            row = rows.setdefault(key, [0, 0])
+            row[0] += hit
             row[1] += 1
-    total = [sum(row[0] for row in rows.values()), sum(row[1] for row in rows.values())]
-    ordered = [*sorted(rows.items(), key=lambda item: (-item[1][1], item[0])), ("all", total)]
+    total = [sum(row[0] for row in by_file.values()), sum(row[1] for row in by_file.values())]
+    ordered = [
+        *sorted(by_file.items(), key=lambda item: (-item[1][1], item[0])),
+        *sorted(by_kind.items(), key=lambda item: (-item[1][1], item[0])),
+        ("all", total),
+    ]
     frame = pd.DataFrame(
         [
             {"file": name, "triggered": hit, "on CPU": of, "%": f"{100 * hit / of:.0f}" if of else "-"}
@@ -94,3 +103,17 @@ def coverage_by_file(optimizations: list[Optimization], counts: dict[str, int]) 
         ]
     )
     return frame.to_string(index=False)
+
+
+def _short_names(files: set[str]) -> dict[str, str]:
+    """Each file by the fewest trailing path parts that no other file ends with
+    (``quantization.py``, but ``_refs/__init__.py`` beside ``_refs/nn/functional/__init__.py``)."""
+    names = {}
+    for file in files:
+        parts = file.split("/")
+        for count in range(1, len(parts) + 1):
+            tail = "/".join(parts[-count:])
+            if not any(other != file and ("/" + other).endswith("/" + tail) for other in files):
+                break
+        names[file] = tail
+    return names

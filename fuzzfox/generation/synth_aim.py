@@ -1,12 +1,12 @@
-"""What a synthesized torch program needs to aim at an optimization: the ops its pattern names.
+"""What a synthesized torch program needs to aim at an optimization: the ops it names.
 
-An Inductor optimization's pattern and source name the aten ops it rewrites (``aten.mm``,
-``aten.permute``, ``torch.cat``...).  Synthesis draws its graphs from op families of its own
-(:data:`fuzzfox.generation.synth.OPS`) and, inside some families, from the op registry; an
-:class:`Aim` is the families and registry ops an optimization names, so synthesis can draw those
-more often.  An optimization that names none of them gets no aim: synthesis then explores and
-says so in the program's header (``optimization: explore``), and the campaign does not count the
-round against that optimization.
+An Inductor optimization names the aten ops it rewrites: a pattern matches ``aten.mm``,
+``aten.permute``, ``torch.cat``...; a decomposition or lowering is one op's.  Synthesis draws
+its graphs from op families of its own (:data:`fuzzfox.generation.synth.OPS`) and, inside some
+families, from the op registry; an :class:`Aim` is the families and registry ops an optimization
+names, so synthesis can draw those more often.  An optimization that names none of them gets no
+aim: synthesis then explores and says so in the program's header (``optimization: explore``),
+and the campaign does not count the round against that optimization.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import re
 from fuzzfox.generation.ops import torch as torch_ops
 from fuzzfox.whitebox.optimization import Optimization
 
+# Kinds of optimization that are one op's decomposition or lowering, named by the op.
+PER_OP_KINDS = frozenset({"decomposition", "lowering"})
 # A name after one of the namespaces patterns and pass sources use for ops.
 _OP_NAME = re.compile(r"\b(?:aten|prims|torch|F|nn\.functional|quantized_decomposed)\.(\w+)")
 
@@ -62,9 +64,13 @@ class Aim:
 
 
 def named_ops(optimization: Optimization) -> frozenset[str]:
-    """The op names in the optimization's pattern and source, without a leading underscore's
-    variants told apart (``_softmax`` is named as ``softmax`` too)."""
-    names = set(_OP_NAME.findall(f"{optimization.pattern}\n{optimization.source}"))
+    """The ops a program must hold to reach the optimization, by name: a decomposition's or a
+    lowering's own op, else the ops its pattern matches, else those its pass's source names (a
+    leading underscore's variant is named too: ``_softmax`` as ``softmax``)."""
+    if optimization.kind in PER_OP_KINDS:
+        names = {optimization.id.rsplit(".", 1)[-1]}
+    else:
+        names = set(_OP_NAME.findall(optimization.pattern or optimization.source))
     return frozenset(names | {name.lstrip("_") for name in names})
 
 

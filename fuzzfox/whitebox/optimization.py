@@ -10,7 +10,7 @@ from typing import Any
 @dataclasses.dataclass(frozen=True)
 class Optimization:
     id: str  # stable across runs of the same framework version: "<module>.<function>[#<hash>]"
-    kind: str  # graph_pattern | replacement | lowering_pattern | pass_function
+    kind: str  # graph_pattern | replacement | lowering_pattern | pass_function | decomposition | lowering
     pass_name: str  # the pass (or pattern table) it belongs to
     file: str  # relative to the framework package, e.g. "_inductor/fx_passes/joint_graph.py"
     first_line: int

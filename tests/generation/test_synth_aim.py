@@ -48,3 +48,19 @@ def test_the_generator_names_the_optimization_only_when_it_aims() -> None:
     for ident, header in ((CAT_OF_SOFTMAX.id, CAT_OF_SOFTMAX.id), (NOTHING_DRAWN.id, EXPLORE)):
         candidates = generator.generate(GenerationRequest(TARGET, ident, None, (), count=3, seed=1))
         assert [c.program.optimization for c in candidates if c.program] == [header] * 3
+
+
+def test_a_decomposition_or_lowering_is_aimed_at_by_its_own_op_only() -> None:
+    def per_op(ident: str, kind: str) -> Optimization:
+        source = (
+            f"# {kind} of {ident}\ndef f(a, b, w):\n    return aten.add(a, aten.mul(w, aten.sub(b, a)))\n"
+        )
+        return Optimization(
+            f"{kind}.{ident}", kind, kind, "_inductor/decomposition.py", 1, 2, source, (), True
+        )
+
+    assert aim_for(per_op("aten.lerp", "decomposition")) is None  # synthesis never writes lerp
+    aim = aim_for(per_op("aten.cat", "lowering"))
+    assert aim is not None and aim.families == {"cat"}
+    aim = aim_for(per_op("aten._softmax", "decomposition"))
+    assert aim is not None and aim.families == {"softmax"} and aim.ops == {"softmax"}

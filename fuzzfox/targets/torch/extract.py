@@ -1,6 +1,7 @@
-"""Inductor's optimizations, from the installed torch: pattern entries and graph pass functions.
+"""Inductor's optimizations, from the installed torch: pattern entries, graph pass functions,
+and the per-op decompositions and lowerings (:mod:`~fuzzfox.targets.torch.tables`).
 
-Two sources, one Optimization each:
+The first two sources, one Optimization each:
 
 - every entry of every ``PatternMatcherPass`` (graph patterns, replacements, lowering patterns),
   after running the passes' lazy initializers so the tables are complete.  Their firing is
@@ -28,6 +29,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from fuzzfox.targets.torch.tables import table_optimizations
 from fuzzfox.whitebox.optimization import Optimization
 
 MAX_SOURCE_CHARS = 8000
@@ -447,6 +449,8 @@ def extract() -> list[Optimization]:
         if (handler := getattr(entry, "handler", None)) is not None:
             handlers.add((torch_file(handler), inspect.unwrap(getattr(handler, "func", handler)).__name__))
     for optimization in pass_function_optimizations(handlers):
+        by_id.setdefault(optimization.id, optimization)
+    for optimization in table_optimizations(_relative):
         by_id.setdefault(optimization.id, optimization)
     return sorted(by_id.values(), key=lambda o: o.id)
 

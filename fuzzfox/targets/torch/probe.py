@@ -5,8 +5,9 @@ program is forked) to record the entry's optimization id.  Inductor calls ``appl
 match that passed its ``extra_check`` and is being rewritten, so a rejected match or the
 registration at import never counts.  Pass functions: coverage.py, restricted to
 ``torch/_inductor/fx_passes/*.py``, sees whether a line that mutates the graph ran.
-Inductor's FX-graph and AOTAutograd caches must be off (the worker turns them off): a cache
-hit skips the passes.
+Decompositions and lowerings: the tables' values are wrapped (:mod:`~fuzzfox.targets.torch.tables`).
+Inductor's FX-graph and AOTAutograd caches must be off (the worker turns them off): a cache hit
+skips the passes.
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ from fuzzfox.targets.torch.extract import (
     pass_function_optimizations,
     torch_file,
 )
+from fuzzfox.targets.torch.tables import record_calls
 
 
 class TriggerProbe:
     def __init__(self) -> None:
         self.fired: set[str] = set()
+        record_calls(self.fired)  # decompositions and lowerings
         handlers: set[tuple[str, str]] = set()
         for ident, _, entry in identify_entries():
             entry.apply = functools.partial(self._record, entry.apply, ident)

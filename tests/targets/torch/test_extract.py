@@ -14,7 +14,9 @@ def test_catalog_lists_hundreds_of_located_optimizations(tmp_path) -> None:
     assert len(catalog) >= 400
     assert len({o.id for o in catalog}) == len(catalog)
     kinds = {o.kind for o in catalog}
-    assert kinds == {"graph_pattern", "replacement", "lowering_pattern", "pass_function"}
+    assert kinds == {
+        "graph_pattern", "replacement", "lowering_pattern", "pass_function", "decomposition", "lowering"
+    }  # fmt: skip
     by_id = {o.id: o for o in catalog}
     permute = by_id["joint_graph.pointless_permute_pair"]
     assert permute.file == "_inductor/fx_passes/joint_graph.py" and permute.cpu
@@ -24,6 +26,12 @@ def test_catalog_lists_hundreds_of_located_optimizations(tmp_path) -> None:
     noop = by_id["post_grad.remove_noop_ops"]
     assert noop.kind == "pass_function" and "erase_node" in noop.source
     assert any(o.kind == "replacement" and o.id.startswith("fuse_attention._sfdp_pattern") for o in catalog)
+    lerp = by_id["decomposition.aten.lerp"]  # Inductor's own, for both overloads
+    assert lerp.file == "_inductor/decomposition.py" and lerp.cpu
+    assert "aten.lerp.Scalar" in lerp.source and "def " in lerp.source
+    assert by_id["lowering.aten.cat"].file == "_inductor/lowering.py"
+    assert "lowering.aten._adaptive_avg_pool3d" not in by_id  # a fallback to the eager kernel
+    assert not by_id["lowering._c10d_functional.all_reduce"].cpu
 
 
 def test_cached_catalog_is_reused(tmp_path) -> None:
@@ -39,6 +47,8 @@ def test_probe_sees_the_rewrite_a_program_reaches_and_not_others() -> None:
     assert verdicts["permute_pair.py"].outcome.value == "pass"
     assert "joint_graph.pointless_permute_pair" in verdicts["permute_pair.py"].triggers
     assert "joint_graph.pointless_permute_pair" not in verdicts["cat_no_relu.py"].triggers
+    assert {"decomposition.aten.cat", "lowering.aten.cat"} <= set(verdicts["cat_no_relu.py"].triggers)
+    assert "lowering.aten.cat" not in verdicts["permute_pair.py"].triggers
 
 
 def test_optimizations_list_command() -> None:
