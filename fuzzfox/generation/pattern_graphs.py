@@ -446,6 +446,11 @@ class _Writer:
         else:
             self.inputs[name] = _randn(shape, dtype)
 
+    def _tensor_input(self, name: str, expression: str, dtype: str) -> None:
+        """A 0-d input made by ``expression``."""
+        self.values[name] = _Value((), dtype)
+        self.inputs[name] = expression
+
     def _buffer(self, name: str, expression: str) -> str:
         line = f"        self.register_buffer({name!r}, {expression})"
         if line not in self.modules:
@@ -486,9 +491,19 @@ class _Writer:
         x, weight = self._quantized_tensor("x"), self._quantized_tensor("q_weight")
         scale, zero, bias = (self._quantized_tensor(n) for n in ("w_scale", "w_zp", "b"))
         activation, dequantized = f"{node.name}_x", f"{node.name}_w"
-        per_tensor = ", ".join(QUANTIZE_ARGUMENTS["quantized_decomposed.dequantize_per_tensor"][1:])
+        per_tensor = QUANTIZE_ARGUMENTS["quantized_decomposed.dequantize_per_tensor"][1:]
+        overload = "default"
+        if node.op.endswith(".tensor"):
+            # The activation's scale and zero point are tensors: inputs of the compiled graph, as
+            # a model that computes them holds them (frozen 0-d constants there crash Inductor's
+            # qlinear lowering: corpus/regressions/torch-inductor/qlinear_tensor_scale_constant_crash.py).
+            scale_value, zero_value = per_tensor[0], per_tensor[1]
+            per_tensor = (f"{node.name}_x_scale", f"{node.name}_x_zp", *per_tensor[2:])
+            self._tensor_input(per_tensor[0], f"torch.tensor({scale_value})", FLOAT32)
+            self._tensor_input(per_tensor[1], f"torch.tensor({zero_value})", "torch.int64")
+            overload = "tensor"
         lines = [
-            f"{activation} = {QUANTIZED_OPS}.dequantize_per_tensor.default({x}, {per_tensor})",
+            f"{activation} = {QUANTIZED_OPS}.dequantize_per_tensor.{overload}({x}, {', '.join(per_tensor)})",
             f"{dequantized} = {QUANTIZED_OPS}.dequantize_per_channel.default("
             f"{weight}, {scale}, {zero}, 0, -128, 127, torch.int8)",
         ]

@@ -143,3 +143,22 @@ def test_the_canonical_program_of_a_quantized_conv_triggers_its_weight_prepack_u
     verdict = judge_in_sandbox([program], timeout_s=180.0)[program.name]
     assert verdict.outcome.value == "pass", verdict.explain()
     assert optimization.id in verdict.triggers, verdict.triggers
+
+
+@requires_torch
+@pytest.mark.slow
+def test_a_quantized_head_with_tensor_scales_gets_them_as_inputs_and_triggers_its_fusion() -> None:
+    catalog = _catalog()
+    optimization = next(
+        o
+        for ident, o in sorted(catalog.items())
+        if ident.startswith("quantization.qlinear_post_op_fusion")
+        and "qlinear_pointwise.tensor" in o.pattern
+        and "aten.add.Tensor" in o.pattern
+    )
+    (program,) = graph_programs(optimization, seed=0, count=1)
+    assert "dequantize_per_tensor.tensor(x, " in program.source
+    assert "torch.tensor(0.05)" in program.source.split("def make_inputs")[1]  # an input, no buffer
+    verdict = judge_in_sandbox([program], timeout_s=180.0)[program.name]
+    assert verdict.outcome.value == "pass", verdict.explain()
+    assert optimization.id in verdict.triggers, verdict.triggers
