@@ -123,6 +123,14 @@ def test_witnesses_are_never_seeds(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
+def test_relative_paths_are_taken_from_where_the_command_ran(tmp_path, monkeypatch):
+    """Campaigns run in the checkout's root: ``--out runs/x`` from elsewhere must not land there."""
+    monkeypatch.chdir(tmp_path)
+    args = faults._absolute_paths(faults.build_parser().parse_args(["run", "--minutes", "1", "--out", "o",
+                                                                    "--seeds", "s1", "s2"]))  # fmt: skip
+    assert args.out == tmp_path / "o" and args.seeds == [tmp_path / "s1", tmp_path / "s2"]
+
+
 def test_list_names_every_fault(capsys):
     assert faults.main(["list"]) == 0
     out = capsys.readouterr().out

@@ -1387,7 +1387,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = _absolute_paths(build_parser().parse_args(argv))
     commands = {
         "list": command_list,
         "verify": command_verify,
@@ -1405,6 +1405,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("faults: interrupted; finished faults keep their result.json", file=sys.stderr)
         return 130
+
+
+def _absolute_paths(args: argparse.Namespace) -> argparse.Namespace:
+    """Paths made absolute from where the command ran: campaigns run in the checkout's root, so a
+    relative ``--out`` or ``--seeds`` would name another place there."""
+    for name, value in vars(args).items():
+        if isinstance(value, Path):
+            setattr(args, name, value.resolve())
+        elif isinstance(value, list) and value and all(isinstance(v, Path) for v in value):
+            setattr(args, name, [v.resolve() for v in value])
+    return args
 
 
 if __name__ == "__main__":
