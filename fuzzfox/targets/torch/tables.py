@@ -69,19 +69,20 @@ def _own_function(value: Any) -> Callable[..., Any] | None:
     return function if hasattr(function, "__code__") else None
 
 
-def table_entries() -> Iterator[tuple[str, Table, Any]]:
-    """(optimization id, table, key) for every table value this module counts as an optimization."""
+def table_entries() -> Iterator[tuple[str, Table, Any, Callable[..., Any]]]:
+    """(optimization id, table, key, its function) for every table value this module counts as an
+    optimization."""
     from torch._inductor import lowering
 
     for kind, tables in ((DECOMPOSITION, _decomposition_tables()), (LOWERING, _lowering_tables())):
         for table in tables:
             for key, value in table.items():
-                name = _op_name(key)
-                if name is None or _own_function(value) is None:
+                name, function = _op_name(key), _own_function(value)
+                if name is None or function is None:
                     continue
                 if kind == LOWERING and key in lowering.fallbacks:
                     continue
-                yield f"{kind}.{name}", table, key
+                yield f"{kind}.{name}", table, key, function
 
 
 def table_optimizations(relative: Callable[[str], str]) -> list[Optimization]:
@@ -89,10 +90,8 @@ def table_optimizations(relative: Callable[[str], str]) -> list[Optimization]:
     to its path inside the torch package."""
     keys: dict[str, list[str]] = {}
     functions: dict[str, list[Callable[..., Any]]] = {}
-    for ident, table, key in table_entries():
+    for ident, _, key, function in table_entries():
         keys.setdefault(ident, []).append(str(key))
-        function = _own_function(table[key])
-        assert function is not None
         if function not in functions.setdefault(ident, []):
             functions[ident].append(function)
     found = []
@@ -120,7 +119,7 @@ def table_optimizations(relative: Callable[[str], str]) -> list[Optimization]:
 
 def record_calls(fired: set[str]) -> None:
     """Wrap every counted table value in place so that calling it adds its id to ``fired``."""
-    for ident, table, key in list(table_entries()):
+    for ident, table, key, _ in list(table_entries()):
         table[key] = _recording(table[key], ident, fired)
 
 
