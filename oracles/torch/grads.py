@@ -162,6 +162,8 @@ class TorchGradients:
         self.narrowing_cast: str | None = None  # the first float64 -> narrower cast seen, if any
         self._precision_checked = False
         self._stops: _GradientStops | None = None
+        self._carrying: set[int] | None = None  # see _carrying_outputs
+        self._carrying_known = False
         self.graph_break: str | None = None  # set when fullgraph=True meets a graph break
 
     def initial_point(self) -> list[np.ndarray]:
@@ -298,6 +300,22 @@ class TorchGradients:
     ) -> tuple[list[Any], Any]:
         """Build the program at ``x``, run it (the model's call inside ``watch``, if given), and
         return (leaf tensors, L)."""
+        leaves, output = self._forward(
+            x, fp64, requires_grad=requires_grad, tangents=tangents, compiled=compiled, watch=watch
+        )
+        return leaves, self._loss(output)
+
+    def _forward(
+        self,
+        x: list[np.ndarray],
+        fp64: bool,
+        *,
+        requires_grad: bool = True,
+        tangents: list[np.ndarray] | None = None,
+        compiled: bool = False,
+        watch: _GradientStops | None = None,
+    ) -> tuple[list[Any], Any]:
+        """Build the program at ``x`` and run it: (leaf tensors, its output)."""
         import torch
         import torch.autograd.forward_ad as forward_ad
 
@@ -326,13 +344,35 @@ class TorchGradients:
         torch.manual_seed(self.seed)
         with watch or contextlib.nullcontext():
             output = model(*inputs)
-        return leaves, self._loss(output)
+        return leaves, output
+
+    def _carrying_outputs(self) -> set[int] | None:
+        """The indices of the outputs autograd carries a gradient through, found by one eager run
+        with grad; None when that run fails (every output counts).  An output autograd declares
+        non-differentiable (``native_layer_norm``'s mean and rstd) or one the program cuts off has
+        no gradient, so central differences must not move it either."""
+        import torch
+
+        if not self._carrying_known:
+            self._carrying_known = True
+            try:
+                with torch.enable_grad():
+                    _, output = self._forward(self.initial_point(), fp64=False)
+                self._carrying = {
+                    index for index, (_, tensor) in enumerate(_walk(output, "out")) if tensor.requires_grad
+                }
+            except Exception:
+                self._carrying = None
+        return self._carrying
 
     def _loss(self, output: Any) -> Any:
         import torch
 
+        carrying = self._carrying_outputs()
         loss = torch.zeros((), dtype=torch.float64)
         for index, (_, tensor) in enumerate(_walk(output, "out")):
+            if carrying is not None and index not in carrying:
+                continue  # no gradient reaches it: a constant of L
             if tensor.is_complex():
                 parts = [tensor.real, tensor.imag]
             elif tensor.is_floating_point():

@@ -170,6 +170,23 @@ def test_integer_outputs_are_skipped_and_complex_outputs_enter_by_parts() -> Non
     assert functions.forward(x, v, fp64=True) == pytest.approx(reverse, rel=1e-12)
 
 
+def test_an_output_autograd_does_not_differentiate_is_no_part_of_the_loss() -> None:
+    # native_layer_norm also returns its mean and rstd, which autograd declares non-differentiable:
+    # central differences that moved them disagreed with every autodiff mode (a false
+    # wrong_gradient); the normalized output still enters L.
+    functions = torch_functions(
+        "def fn(x):\n    return torch.ops.aten.native_layer_norm.default(x, [5], None, None, 1e-5)",
+        "(torch.randn(3, 5),)",
+    )
+    x = functions.initial_point()
+    v = np.random.default_rng(2).standard_normal((3, 5))
+    reverse = float(np.sum(functions.reverse(x, fp64=True)[0] * v))
+    step = 1e-6
+    ahead, behind = (functions.value([x[0] + sign * step * v], fp64=True) for sign in (1, -1))
+    assert reverse != 0.0
+    assert (ahead - behind) / (2 * step) == pytest.approx(reverse, rel=1e-6)
+
+
 def test_a_program_that_stops_gradients_is_not_compared_with_central_differences() -> None:
     names = ["fp_rules/torch_detach_gate.py", "faults/grad_wrong_backward_detached.py"]
     verdicts = judge(names, ["aot_eager"], ["grads"])
