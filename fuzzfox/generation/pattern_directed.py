@@ -3,6 +3,8 @@
 Three sources of a pattern: the search function a replacement was traced from (here), the
 pattern graph of most other entries (:mod:`~fuzzfox.generation.pattern_graphs`), and for the
 split/cat family the torch-level calls it names (:mod:`~fuzzfox.generation.pattern_split_cat`).
+A decomposition or a lowering has no pattern but its op: its programs call the op as PyTorch's
+OpInfo samples do (:mod:`~fuzzfox.generation.op_sample_programs`).
 
 Inductor generates many of its replacements by tracing a *search function* on example inputs
 (``gen_register_replacement``: every ``fuse_attention`` variant, training and inference, float
@@ -29,7 +31,7 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
-from fuzzfox.generation import pattern_graphs, pattern_split_cat
+from fuzzfox.generation import op_sample_programs, pattern_graphs, pattern_split_cat
 from fuzzfox.generation.pattern_variants import ORIGIN, TARGET, distinct_variants
 from fuzzfox.program import Program, ProgramError, parse_program
 from fuzzfox.whitebox.optimization import Optimization
@@ -47,9 +49,11 @@ SCALAR_CHOICES: dict[str, tuple[float, ...]] = {
 
 
 def can_write(optimization: Optimization) -> bool:
-    """Whether a program can be written for it: a recipe and a search function in its source, or
-    a pattern graph :mod:`~fuzzfox.generation.pattern_graphs` spells."""
+    """Whether a program can be written for it: a recipe and a search function in its source,
+    recorded calls of its op, or a pattern graph :mod:`~fuzzfox.generation.pattern_graphs` spells."""
     if _has_search_function(optimization) or pattern_split_cat.can_write(optimization):
+        return True
+    if op_sample_programs.can_write(optimization):
         return True
     return pattern_graphs.can_write(optimization)
 
@@ -61,6 +65,8 @@ def _has_search_function(optimization: Optimization) -> bool:
 def pattern_programs(optimization: Optimization, seed: int, count: int) -> list[Program]:
     """Up to ``count`` distinct programs for ``optimization`` (the recipe or the canonical graph
     first), from ``seed``."""
+    if op_sample_programs.can_write(optimization):
+        return op_sample_programs.op_sample_programs(optimization, seed, count)
     functions = _functions(optimization)
     search = _search_function(optimization, functions) if optimization.recipe else None
     if search is None and pattern_split_cat.can_write(optimization):

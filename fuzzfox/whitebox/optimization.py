@@ -20,7 +20,8 @@ class Optimization:
     cpu: bool  # can fire on a CPU-only machine
     pattern: str = ""  # the matched pattern, pretty-printed, when there is one
     # how the framework traced the pattern (example inputs, training or not, scalar arguments),
-    # for the replacements it generates from a search function; None for the others
+    # for the replacements it generates from a search function; for a decomposition or a
+    # lowering, calls of its op recorded from OpInfo samples ({"calls": [...]}); None for the others
     recipe: dict[str, Any] | None = None
 
     @property

@@ -22,6 +22,7 @@ import textwrap
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from fuzzfox.targets.torch.op_samples import recorded_calls
 from fuzzfox.whitebox.optimization import Optimization
 
 DECOMPOSITION = "decomposition"
@@ -87,13 +88,15 @@ def table_entries() -> Iterator[tuple[str, Table, Any, Callable[..., Any]]]:
 
 def table_optimizations(relative: Callable[[str], str]) -> list[Optimization]:
     """One optimization per op with a written decomposition or lowering; ``relative`` maps a file
-    to its path inside the torch package."""
+    to its path inside the torch package.  Its recipe holds calls of its op recorded from OpInfo
+    samples (:mod:`~fuzzfox.targets.torch.op_samples`), where there are some."""
     keys: dict[str, list[str]] = {}
     functions: dict[str, list[Callable[..., Any]]] = {}
     for ident, _, key, function in table_entries():
         keys.setdefault(ident, []).append(str(key))
         if function not in functions.setdefault(ident, []):
             functions[ident].append(function)
+    calls = recorded_calls({ident.split(".", 1)[1] for ident in keys})
     found = []
     for ident, registered in sorted(keys.items()):
         kind, name = ident.split(".", 1)
@@ -112,6 +115,7 @@ def table_optimizations(relative: Callable[[str], str]) -> list[Optimization]:
                 source=(heading + "\n\n".join(sources))[:MAX_SOURCE_CHARS],
                 fired_lines=(),
                 cpu=name.split(".", 1)[0] not in NOT_ON_CPU_NAMESPACES,
+                recipe={"calls": calls[name]} if name in calls else None,
             )
         )
     return found

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
 
+from fuzzfox.sandbox.pool import default_cache_dir
 from fuzzfox.targets import get_target
-from fuzzfox.whitebox.catalog import load_catalog
+from fuzzfox.whitebox.catalog import CATALOG_FORMAT, load_catalog
 from tests.conftest import judge_in_sandbox, program, run_cli
 
 
-def test_catalog_lists_hundreds_of_located_optimizations(tmp_path) -> None:
-    catalog = load_catalog(get_target("torch-inductor"), tmp_path)
+def test_catalog_lists_hundreds_of_located_optimizations() -> None:
+    # the suite's shared cache: extraction records OpInfo samples and takes a while
+    catalog = load_catalog(get_target("torch-inductor"), default_cache_dir())
     assert len(catalog) >= 400
     assert len({o.id for o in catalog}) == len(catalog)
     kinds = {o.kind for o in catalog}
@@ -29,6 +33,11 @@ def test_catalog_lists_hundreds_of_located_optimizations(tmp_path) -> None:
     lerp = by_id["decomposition.aten.lerp"]  # Inductor's own, for both overloads
     assert lerp.file == "_inductor/decomposition.py" and lerp.cpu
     assert "aten.lerp.Scalar" in lerp.source and "def " in lerp.source
+    # calls of its op recorded from OpInfo samples: the call's text and a spec per tensor
+    assert lerp.recipe and all(c["call"].startswith("torch.ops.aten.lerp.") for c in lerp.recipe["calls"])
+    index_call = by_id["lowering.aten.index"].recipe["calls"][0]
+    assert any(spec["dtype"] == "int64" and "values" in spec for spec in index_call["inputs"])
+    assert not any(o.recipe for i, o in by_id.items() if "backward" in i)  # no forward computed them
     assert by_id["lowering.aten.cat"].file == "_inductor/lowering.py"
     assert "lowering.aten._adaptive_avg_pool3d" not in by_id  # a fallback to the eager kernel
     assert not by_id["lowering._c10d_functional.all_reduce"].cpu
@@ -36,10 +45,12 @@ def test_catalog_lists_hundreds_of_located_optimizations(tmp_path) -> None:
 
 def test_cached_catalog_is_reused(tmp_path) -> None:
     target = get_target("torch-inductor")
-    load_catalog(target, tmp_path)
-    cached = next((tmp_path / "catalog").glob("*.json"))
-    cached.write_text(cached.read_text().replace("pointless_permute_pair", "renamed_in_cache"))
-    assert any(o.id == "joint_graph.renamed_in_cache" for o in load_catalog(target, tmp_path))
+    shared = load_catalog(target, default_cache_dir())
+    cached = tmp_path / "catalog" / f"torch-inductor-{target.version()}{CATALOG_FORMAT}.json"
+    cached.parent.mkdir()
+    renamed = dataclasses.replace(shared[0], id="joint_graph.renamed_in_cache")
+    cached.write_text(json.dumps({"optimizations": [renamed.to_dict()]}))
+    assert [o.id for o in load_catalog(target, tmp_path)] == ["joint_graph.renamed_in_cache"]
 
 
 def test_probe_sees_the_rewrite_a_program_reaches_and_not_others() -> None:

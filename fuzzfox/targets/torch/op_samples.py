@@ -1,0 +1,186 @@
+"""Recorded calls of aten ops, from PyTorch's own OpInfo sample inputs, for the per-op tables.
+
+A decomposition or a lowering (:mod:`~fuzzfox.targets.torch.tables`) is reached by a program that
+calls its op.  Which arguments an op accepts is what PyTorch's OpInfo database
+(``torch.testing._internal.common_methods_invocations.op_db``) knows best: each OpInfo gives
+sample inputs its own tests run.  Here every sample of every OpInfo runs once eagerly under a
+dispatch mode that sees the aten calls it makes (forward, and backward for float samples, where
+the ``*_backward`` ops Inductor decomposes are called), and for each op of the tables the first
+few distinct calls are kept as *recipes*: the call's text with ``{0}``, ``{1}``... where its
+tensor arguments go, and one spec per tensor (shape, dtype, and the values where they matter).
+:mod:`~fuzzfox.generation.op_sample_programs` writes programs from them without importing torch.
+
+Left out: backward ops (see :func:`recorded_calls`), random ops (``nondeterministic_seeded``:
+eager and compiled draw differently), calls whose arguments are not plain CPU tensors of a real
+dtype and Python values, calls that return anything but tensors, ``out=`` calls.
+Imports torch: call only in the extractor's subprocess.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import warnings
+from collections.abc import Iterable
+from typing import Any
+
+SAMPLES_PER_OPINFO = 4  # of each dtype, in the OpInfo's own order (its simplest come first)
+CALLS_PER_OP = 3  # distinct recorded calls kept per op
+MAX_ELEMENTS = 4096  # per tensor argument, so a program stays quick
+MAX_LITERAL = 256  # integer and bool tensors up to this many elements are written out in full
+DTYPES = ("float32", "int64", "bool")  # the sample dtypes tried, where the OpInfo supports them
+
+
+class Unwritable(Exception):
+    """A call argument no program can spell."""
+
+
+def recorded_calls(wanted: set[str]) -> dict[str, list[dict[str, Any]]]:
+    """For each op packet name in ``wanted`` (``aten.lerp``) that a sample calls, up to
+    :data:`CALLS_PER_OP` recipes ``{"call": str, "inputs": [spec, ...]}``; empty when the OpInfo
+    database cannot be imported (it needs ``expecttest``)."""
+    try:
+        from torch.testing._internal.common_methods_invocations import op_db
+    except ImportError as error:
+        warnings.warn(f"no op samples: the OpInfo database does not import ({error})", stacklevel=1)
+        return {}
+    found: dict[str, list[dict[str, Any]]] = {}
+    # A backward op called on drawn inputs is fed a gradient, saved statistics or a total weight
+    # no forward computed (a total weight of 0 is undefined behaviour, not a bug); programs reach
+    # it as Inductor does, through the backward of its forward op, under the gradient oracle.
+    recorder = _recorder_class()({name for name in wanted if "backward" not in name}, found)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for opinfo in op_db:
+            for sample, grad in _samples(opinfo):
+                _run(opinfo, sample, grad, recorder)
+    return {name: calls for name, calls in found.items() if calls}
+
+
+def _samples(opinfo: Any) -> Iterable[tuple[Any, bool]]:
+    import torch
+
+    for name in DTYPES:
+        dtype = getattr(torch, name)
+        try:
+            if dtype not in opinfo.supported_dtypes("cpu"):
+                continue
+            grad = dtype.is_floating_point and opinfo.supports_autograd
+            samples = opinfo.sample_inputs("cpu", dtype, requires_grad=grad)
+            for sample in itertools.islice(samples, SAMPLES_PER_OPINFO):
+                yield sample, grad
+        except Exception:
+            continue
+
+
+def _run(opinfo: Any, sample: Any, grad: bool, recorder: Any) -> None:
+    import torch
+
+    try:
+        with recorder:
+            result = opinfo.op(sample.input, *sample.args, **sample.kwargs)
+            outputs = [t for t in _flat(result) if isinstance(t, torch.Tensor) and t.requires_grad]
+            if grad and outputs:
+                torch.autograd.backward([t.sum() for t in outputs])
+    except Exception:
+        return
+
+
+def _flat(value: Any) -> list[Any]:
+    if isinstance(value, (list, tuple)):
+        return [leaf for item in value for leaf in _flat(item)]
+    return [value]
+
+
+def _recorder_class() -> type:
+    from torch.utils._python_dispatch import TorchDispatchMode
+
+    class Recorder(TorchDispatchMode):
+        """Keeps the first distinct writable calls of the wanted ops."""
+
+        def __init__(self, wanted: set[str], found: dict[str, list[dict[str, Any]]]) -> None:
+            super().__init__()
+            self.wanted = wanted
+            self.found = found
+
+        def __torch_dispatch__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+            kwargs = kwargs or {}
+            result = func(*args, **kwargs)
+            name = str(func._overloadpacket)
+            kept = self.found.setdefault(name, []) if name in self.wanted else None
+            if kept is not None and len(kept) < CALLS_PER_OP and _writable_call(func, kwargs, result):
+                try:
+                    recipe = _recipe(func, args, kwargs)
+                except Unwritable:
+                    return result
+                if recipe not in kept:
+                    kept.append(recipe)
+            return result
+
+    return Recorder
+
+
+def _writable_call(func: Any, kwargs: dict[str, Any], result: Any) -> bool:
+    import torch
+
+    if torch.Tag.nondeterministic_seeded in func.tags or "out" in kwargs:
+        return False
+    return all(isinstance(leaf, torch.Tensor) for leaf in _flat(result)) and bool(_flat(result))
+
+
+def _recipe(func: Any, args: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+    inputs: list[dict[str, Any]] = []
+    seen: dict[int, int] = {}
+    written = [_code(a, inputs, seen) for a in args]
+    written += [f"{key}={_code(value, inputs, seen)}" for key, value in kwargs.items()]
+    return {"call": f"torch.ops.{func}({', '.join(written)})", "inputs": inputs}
+
+
+def _code(value: Any, inputs: list[dict[str, Any]], seen: dict[int, int]) -> str:
+    """Python source for one argument; a tensor becomes ``{i}``, its spec appended to ``inputs``."""
+    import torch
+
+    if isinstance(value, torch.Tensor):
+        if id(value) not in seen:
+            seen[id(value)] = len(inputs)
+            inputs.append(_tensor_spec(value))
+        return "{" + str(seen[id(value)]) + "}"
+    if isinstance(value, (list, tuple)):
+        inner = ", ".join(_code(item, inputs, seen) for item in value)
+        return f"[{inner}]" if isinstance(value, list) else f"({inner}{',' if len(value) == 1 else ''})"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"float('{value}')"
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return repr(value)
+    if isinstance(value, (torch.dtype, torch.memory_format, torch.layout)):
+        return str(value)
+    if isinstance(value, torch.device) and value.type == "cpu":
+        return "'cpu'"
+    raise Unwritable(type(value).__name__)
+
+
+def _tensor_spec(tensor: Any) -> dict[str, Any]:
+    """Shape and dtype; the values too for an integer or bool tensor (indices must stay in range)
+    and the range of a float one (a probability stays in [0, 1], a log's argument positive)."""
+    import torch
+
+    dtype = str(tensor.dtype).removeprefix("torch.")
+    if tensor.device.type != "cpu" or tensor.layout != torch.strided or tensor.is_quantized:
+        raise Unwritable("not a dense CPU tensor")
+    if tensor.numel() > MAX_ELEMENTS or tensor.is_complex() or dtype not in _DTYPE_NAMES:
+        raise Unwritable(f"{dtype} tensor of {tensor.numel()} elements")
+    spec: dict[str, Any] = {"shape": list(tensor.shape), "dtype": dtype}
+    values = tensor.detach()
+    if tensor.dtype.is_floating_point:
+        if values.numel() and bool(torch.isfinite(values).all()) and float(values.min()) >= 0:
+            spec["high"] = round(max(float(values.max()), 1e-3), 4)  # drawn in [0, high)
+    elif values.numel() > MAX_LITERAL:
+        raise Unwritable("an integer tensor too large to write out")
+    else:
+        spec["values"] = values.flatten().tolist()
+    return spec
+
+
+_DTYPE_NAMES = frozenset(
+    {"float16", "bfloat16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool"}
+)

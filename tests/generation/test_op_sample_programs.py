@@ -1,0 +1,85 @@
+"""Programs that call a table entry's op as an OpInfo sample does
+(:mod:`fuzzfox.generation.op_sample_programs`)."""
+
+from __future__ import annotations
+
+from fuzzfox.generation.op_sample_programs import can_write, op_sample_programs
+from fuzzfox.generation.pattern_directed import can_write as pattern_can_write
+from fuzzfox.generation.pattern_directed import pattern_programs
+from fuzzfox.whitebox.optimization import Optimization
+from tests.conftest import judge_in_sandbox, requires_torch
+
+INDEX_CALL = {
+    "call": "torch.ops.aten.index.Tensor({0}, [{1}, {1}])",
+    "inputs": [
+        {"shape": [5, 5], "dtype": "float32"},
+        {"shape": [3], "dtype": "int64", "values": [0, 4, 2]},
+    ],
+}
+PROBABILITY_CALL = {
+    "call": "torch.ops.aten.binary_cross_entropy.default({0}, {1}, None, 1)",
+    "inputs": [
+        {"shape": [4], "dtype": "float32", "high": 1.0},
+        {"shape": [], "dtype": "float64", "high": 0.5},
+    ],
+}
+
+
+def table_entry(ident: str, calls: list[dict]) -> Optimization:
+    return Optimization(
+        ident, "decomposition", "decomposition", "_decomp/x.py", 1, 2, "def f(): ...\n", (), True,
+        recipe={"calls": calls} if calls else None,
+    )  # fmt: skip
+
+
+def test_a_recorded_call_becomes_a_program_on_inputs_made_to_its_specs() -> None:
+    (program,) = op_sample_programs(table_entry("decomposition.aten.index", [INDEX_CALL]), seed=0, count=1)
+    assert program.optimization == "decomposition.aten.index" and program.metadata["origin"] == "opinfo"
+    assert "def fn(x0, x1):\n    return torch.ops.aten.index.Tensor(x0, [x1, x1])" in program.source
+    # the float input is drawn; the indices are written as recorded, so they stay in range
+    assert "torch.randn(5, 5), torch.tensor([0, 4, 2], dtype=torch.int64).reshape(3)" in program.source
+
+
+def test_non_negative_samples_stay_non_negative_and_dtypes_are_kept() -> None:
+    entry = table_entry("decomposition.aten.binary_cross_entropy", [PROBABILITY_CALL])
+    (program,) = op_sample_programs(entry, seed=0, count=1)
+    assert "torch.rand(4), torch.rand((), dtype=torch.float64) * 0.5" in program.source
+
+
+def test_the_first_call_comes_first_and_the_others_follow_in_a_seeded_order() -> None:
+    calls = [
+        {
+            "call": f"torch.ops.aten.sum.dim_IntList({{0}}, [{dim}])",
+            "inputs": [{"shape": [2, 3], "dtype": "float32"}],
+        }
+        for dim in range(2)
+    ] + [INDEX_CALL]
+    entry = table_entry("decomposition.aten.sum", calls)
+    programs = op_sample_programs(entry, seed=3, count=5)
+    assert len(programs) == 3 and len({p.id for p in programs}) == 3
+    assert "[0])" in programs[0].source
+    assert op_sample_programs(entry, seed=3, count=1)[0].id == programs[0].id
+    assert [p.id for p in op_sample_programs(entry, seed=3, count=3)] == [p.id for p in programs]
+
+
+def test_an_entry_without_recorded_calls_is_not_written_and_the_pattern_generator_delegates() -> None:
+    assert not can_write(table_entry("decomposition.aten.none", []))
+    entry = table_entry("decomposition.aten.index", [INDEX_CALL])
+    assert pattern_can_write(entry)
+    assert [p.id for p in pattern_programs(entry, 0, 1)] == [p.id for p in op_sample_programs(entry, 0, 1)]
+
+
+@requires_torch
+def test_the_recorded_calls_reach_their_decomposition_and_lowering_under_the_real_probe() -> None:
+    from fuzzfox.sandbox.pool import default_cache_dir
+    from fuzzfox.targets import get_target
+    from fuzzfox.whitebox.catalog import load_catalog
+
+    catalog = {o.id: o for o in load_catalog(get_target("torch-inductor"), default_cache_dir())}
+    idents = ["decomposition.aten.lerp", "lowering.aten.bitwise_and"]
+    programs = [op_sample_programs(catalog[ident], seed=0, count=1)[0] for ident in idents]
+    verdicts = judge_in_sandbox(programs, timeout_s=180.0)
+    for ident, program in zip(idents, programs, strict=True):
+        verdict = verdicts[program.name]
+        assert verdict.outcome.value == "pass", verdict.explain()
+        assert ident in verdict.triggers, (ident, verdict.triggers)
