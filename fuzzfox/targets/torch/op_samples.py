@@ -3,11 +3,11 @@
 A decomposition or a lowering (:mod:`~fuzzfox.targets.torch.tables`) is reached by a program that
 calls its op.  Which arguments an op accepts is what PyTorch's OpInfo database
 (``torch.testing._internal.common_methods_invocations.op_db``) knows best: each OpInfo gives
-sample inputs its own tests run.  Here every sample of every OpInfo runs once eagerly under a
-dispatch mode that sees the aten calls it makes (forward, and backward for float samples, where
-the ``*_backward`` ops Inductor decomposes are called), and for each op of the tables the first
-few distinct calls are kept as *recipes*: the call's text with ``{0}``, ``{1}``... where its
-tensor arguments go, and one spec per tensor (shape, dtype, and the values where they matter).
+sample inputs its own tests run.  Here the first samples of every OpInfo run once eagerly under
+a dispatch mode that sees the aten calls they make, and for each op of the tables a few distinct
+calls are kept as *recipes* (different argument lists first): the call's text with ``{0}``,
+``{1}``... where its tensor arguments go, and one spec per tensor (shape, dtype, and the values
+where they matter).
 :mod:`~fuzzfox.generation.op_sample_programs` writes programs from them without importing torch.
 
 Left out: backward ops (see :func:`recorded_calls`), random ops (``nondeterministic_seeded``:
@@ -24,8 +24,9 @@ import warnings
 from collections.abc import Iterable
 from typing import Any
 
-SAMPLES_PER_OPINFO = 4  # of each dtype, in the OpInfo's own order (its simplest come first)
-CALLS_PER_OP = 3  # distinct recorded calls kept per op
+SAMPLES_PER_OPINFO = 12  # of each dtype, in the OpInfo's own order (its simplest come first)
+CALLS_PER_OP = 3  # recorded calls kept per op, different argument lists first
+SEEN_PER_OP = 24  # distinct calls looked at per op before choosing
 MAX_ELEMENTS = 4096  # per tensor argument, so a program stays quick
 MAX_LITERAL = 256  # integer and bool tensors up to this many elements are written out in full
 DTYPES = ("float32", "int64", "bool")  # the sample dtypes tried, where the OpInfo supports them
@@ -52,37 +53,38 @@ def recorded_calls(wanted: set[str]) -> dict[str, list[dict[str, Any]]]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for opinfo in op_db:
-            for sample, grad in _samples(opinfo):
-                _run(opinfo, sample, grad, recorder)
-    return {name: calls for name, calls in found.items() if calls}
+            for sample in _samples(opinfo):
+                _run(opinfo, sample, recorder)
+    return {name: _chosen(calls) for name, calls in found.items() if calls}
 
 
-def _samples(opinfo: Any) -> Iterable[tuple[Any, bool]]:
+def _chosen(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Up to :data:`CALLS_PER_OP` of an op's calls: the first of each argument list (``repeat``
+    by ``[5]`` and by ``[2, 1, 3]``) before a second of one, in recorded order."""
+    firsts: dict[str, dict[str, Any]] = {}
+    for call in calls:
+        firsts.setdefault(call["call"], call)
+    others = [call for call in calls if firsts[call["call"]] is not call]
+    return [*firsts.values(), *others][:CALLS_PER_OP]
+
+
+def _samples(opinfo: Any) -> Iterable[Any]:
     import torch
 
     for name in DTYPES:
         dtype = getattr(torch, name)
         try:
-            if dtype not in opinfo.supported_dtypes("cpu"):
-                continue
-            grad = dtype.is_floating_point and opinfo.supports_autograd
-            samples = opinfo.sample_inputs("cpu", dtype, requires_grad=grad)
-            for sample in itertools.islice(samples, SAMPLES_PER_OPINFO):
-                yield sample, grad
-        except Exception:
+            if dtype in opinfo.supported_dtypes("cpu"):
+                yield from itertools.islice(opinfo.sample_inputs("cpu", dtype), SAMPLES_PER_OPINFO)
+        except Exception:  # a sample generator that fails here is skipped
             continue
 
 
-def _run(opinfo: Any, sample: Any, grad: bool, recorder: Any) -> None:
-    import torch
-
+def _run(opinfo: Any, sample: Any, recorder: Any) -> None:
     try:
         with recorder:
-            result = opinfo.op(sample.input, *sample.args, **sample.kwargs)
-            outputs = [t for t in _flat(result) if isinstance(t, torch.Tensor) and t.requires_grad]
-            if grad and outputs:
-                torch.autograd.backward([t.sum() for t in outputs])
-    except Exception:
+            opinfo.op(sample.input, *sample.args, **sample.kwargs)
+    except Exception:  # a sample its own op rejects records nothing more
         return
 
 
@@ -108,7 +110,7 @@ def _recorder_class() -> type:
             result = func(*args, **kwargs)
             name = str(func._overloadpacket)
             kept = self.found.setdefault(name, []) if name in self.wanted else None
-            if kept is not None and len(kept) < CALLS_PER_OP and _writable_call(func, kwargs, result):
+            if kept is not None and len(kept) < SEEN_PER_OP and _writable_call(func, kwargs, result):
                 try:
                     recipe = _recipe(func, args, kwargs)
                 except Unwritable:
