@@ -195,6 +195,9 @@ def render(stats: dict) -> str:
         ranked = sorted(stats["compile_arms"], key=lambda arm: (-arm[1], arm[2]))
         tried = [f"{name} {found}/{found + missed}" for name, found, missed in ranked if found + missed]
         rows.append(("compile settings found/tried", ", ".join(tried) or "none tried yet"))
+    if stats.get("generator_yield"):
+        found = [f"{name} {gains} in {seconds:.0f} s" for name, _, gains, seconds in stats["generator_yield"]]
+        rows.append(("generators found new", ", ".join(found)))
     if stats.get("current"):
         rows.append(("now", stats["current"]))
     width = max(len(name) for name, _ in rows)

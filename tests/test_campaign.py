@@ -79,6 +79,11 @@ def test_campaign_runs_then_resumes_where_it_stopped(tmp_path: Path, seeds: Path
     assert (directory / "plot.csv").read_text().startswith("unix_time,programs_run,")
     rounds_before = query(directory, "SELECT COUNT(*) FROM batches")[0][0]
     assert rounds_before >= 2
+    # every finished batch was credited to its generator with what it cost
+    credited = dict(query(directory, "SELECT generator, batches FROM generator_yield"))
+    finished = dict(query(directory, "SELECT generator, COUNT(*) FROM batches GROUP BY generator"))
+    assert credited == finished
+    assert {row[0] for row in stats["generator_yield"]} == set(finished)
     pools = dict(query(directory, "SELECT optimization, COUNT(*) FROM pool GROUP BY optimization"))
     assert pools and all(count >= 1 for count in pools.values())
 

@@ -93,8 +93,10 @@ def add_campaign_arguments(parser: argparse.ArgumentParser) -> None:
         "--generators",
         type=_weights,
         metavar="G=W,...",
-        help="generator weights (default: llm=2,mutate=1,synth=1,pattern=1; pattern writes programs "
-        "from an optimization's own pattern and takes every round of an empty pool it can write)",
+        help="generators and their weights (default: llm=2,mutate=1,synth=1,pattern=1; 0 turns one "
+        "off): each round draws the generator whose sampled finds per second, times its weight, is "
+        "highest; pattern writes programs from an optimization's own pattern (or a decomposition's "
+        "or lowering's op) and takes every empty pool it can write, mutate works from pools",
     )
     add("--jobs", "-j", type=int, help="sandbox workers (default: 2)")
     add("--batch", type=int, help="programs per round (default: 4)")

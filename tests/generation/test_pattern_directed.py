@@ -101,7 +101,7 @@ def test_a_campaign_gives_empty_pools_to_the_pattern_a_first_visit_each_worker(t
     result = run_cli(
         "campaign", "--campaign", str(campaign), "--seeds", str(seeds), "--llm", "none",
         "--generators", "pattern=1,mutate=1", "--optimizations", ",".join(idents), "--oracle", "values",
-        "--jobs", "2", "--batch", "2", "--programs", "3", "--compile-settings", "as-written",
+        "--jobs", "2", "--batch", "2", "--programs", "3",
     )  # fmt: skip
     assert result.returncode in (0, 1), result.stderr[-2000:]
     db = sqlite3.connect(campaign / "fuzzfox.sqlite")
@@ -112,6 +112,12 @@ def test_a_campaign_gives_empty_pools_to_the_pattern_a_first_visit_each_worker(t
     assert [row[0] for row in first_round] == ["pattern", "pattern"]
     assert [row[2] for row in first_round] == [1, 1]  # the canonical program alone
     assert first_round[1][3] < first_round[0][4]  # one round: both written before either was judged
+    # first visits are judged as written: the compile-settings bandit gives them no settings
+    assigned = db.execute(
+        "SELECT COUNT(*) FROM program_arms WHERE program_id IN (SELECT bp.program_id FROM batch_programs bp "
+        "JOIN batches b ON b.id = bp.batch_id WHERE b.generator = 'pattern')"
+    ).fetchone()[0]
+    assert assigned == 0
     pooled = db.execute(
         "SELECT COUNT(DISTINCT optimization) FROM pool WHERE optimization IN (?, ?)", idents
     ).fetchone()[0]
