@@ -68,6 +68,9 @@ AUTODIFF_MODES = frozenset(
 AUTODIFF_SITE = "autodiff"
 
 _FRAMEWORK_FRAME = re.compile(rf"^(?:.*?/)?((?:{'|'.join(re.escape(root) for root in FRAMEWORK_ROOTS)}).*)$")
+# fuzzfox's own frames, which may sit inside the framework's stack (the trigger probe wraps
+# Inductor's decomposition and lowering tables) and look like its (``fuzzfox/targets/torch/...``).
+_HARNESS_FRAME = re.compile(r"(?:^|/)(?:fuzzfox|oracles)/")
 # Where a message stops describing the bug and starts quoting the program (a line that begins so).
 _PROGRAM_QUOTE = re.compile(
     r"^[ \t]*(?:args\[\d+\]:|kwargs:|Found from\b|While executing\b|Original traceback:|from user code:)",
@@ -180,7 +183,11 @@ def named_types(message: str) -> frozenset[str]:
 def framework_frames(frames: list[str], limit: int = TOP_FRAMES) -> tuple[str, ...]:
     """The innermost ``limit`` frames inside a framework, as ``file in function`` from the framework's
     root on (no line numbers: they move between versions while the bug stays)."""
-    inside = [match[1] for frame in frames if (match := _FRAMEWORK_FRAME.match(frame))]
+    inside = [
+        match[1]
+        for frame in frames
+        if not _HARNESS_FRAME.search(frame) and (match := _FRAMEWORK_FRAME.match(frame))
+    ]
     return tuple(_LINE_NUMBER.sub(" in ", frame) for frame in inside[-limit:])
 
 

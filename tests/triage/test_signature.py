@@ -105,6 +105,9 @@ def test_frames_inside_the_framework_only_top_three_without_line_numbers() -> No
         "torch/_inductor/ir.py in create",
     )
     assert framework_frames(["fuzzfox/x.py:1 in f", "<program>:3 in forward"]) == ()
+    # the trigger probe's wrapper inside Inductor's stack is ours, not the framework's
+    probed = [*FRAMES[:-1], "/work/fuzzfox/targets/torch/tables.py:131 in recorded", FRAMES[-1]]
+    assert framework_frames(probed) == framework_frames(FRAMES)
 
 
 def test_program_ops_resolve_aliases_and_skip_inputs_builtins_and_submodule_calls() -> None:
