@@ -428,13 +428,15 @@ class _Writer:
         return name
 
     def _quantize_argument(self, node: Node, position: int, default: str) -> str:
-        """A quantize/dequantize op's argument after the first: the model's constant there (in a
-        ``.tensor`` overload the scale and zero point are 0-d tensors)."""
+        """A quantize/dequantize op's argument after the first: the model's constant there; in a
+        ``.tensor`` overload the scale and zero point are 0-d tensors, inputs of the graph as in
+        :meth:`_quantized_head` (frozen, they crash the qlinear lowering)."""
         if default in QUANTIZED_TENSORS:
             return self._quantized_tensor(default)
         if node.op.endswith(".tensor") and position in (1, 2):
             name = f"{node.name}_{'scale' if position == 1 else 'zero_point'}"
-            return self._buffer(name, f"torch.tensor({default})")
+            self._tensor_input(name, f"torch.tensor({default})", FLOAT32 if position == 1 else "torch.int64")
+            return name
         return default
 
     def _input(self, name: str, shape: Shape, dtype: str) -> None:

@@ -161,3 +161,34 @@ def test_a_quantized_head_with_tensor_scales_gets_them_as_inputs_and_triggers_it
     verdict = judge_in_sandbox([program], timeout_s=180.0)[program.name]
     assert verdict.outcome.value == "pass", verdict.explain()
     assert optimization.id in verdict.triggers, verdict.triggers
+
+
+def _tensor_scale_weight_prepack(catalog: dict[str, Optimization]) -> Optimization:
+    return next(
+        o
+        for ident, o in sorted(catalog.items())
+        if ident.startswith("quantization.qlinear_weight_prepack")
+        and o.pattern.startswith("quantized_decomposed_dequantize_per_tensor_tensor = ")
+        and graph_programs(o, seed=0, count=1)  # the first the writer spells
+    )
+
+
+@requires_torch
+def test_a_tensor_dequantize_inside_a_pattern_takes_its_scale_and_zero_point_as_inputs() -> None:
+    (program,) = graph_programs(_tensor_scale_weight_prepack(_catalog()), seed=0, count=1)
+    assert (
+        "dequantize_per_tensor.tensor(x, quantized_decomposed_dequantize_per_tensor_tensor_scale,"
+        in program.source
+    )
+    assert "register_buffer('quantized_decomposed" not in program.source  # frozen 0-d ones crash Inductor
+    assert "torch.tensor(0.05), torch.tensor(64)" in program.source.split("def make_inputs")[1]
+
+
+@requires_torch
+@pytest.mark.slow
+def test_the_tensor_scale_weight_prepack_program_triggers_it_instead_of_the_known_crash() -> None:
+    optimization = _tensor_scale_weight_prepack(_catalog())
+    (program,) = graph_programs(optimization, seed=0, count=1)
+    verdict = judge_in_sandbox([program], timeout_s=180.0)[program.name]
+    assert verdict.outcome.value == "pass", verdict.explain()
+    assert optimization.id in verdict.triggers, verdict.triggers
