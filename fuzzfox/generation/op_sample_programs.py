@@ -16,7 +16,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from fuzzfox.generation.pattern_variants import TARGET
+from fuzzfox.generation.pattern_variants import header
 from fuzzfox.program import Program, ProgramError, parse_program
 from fuzzfox.whitebox.optimization import Optimization
 
@@ -49,11 +49,7 @@ def _program(optimization: Optimization, call: dict[str, Any]) -> Program | None
     op = expression.split("(", 1)[0].removeprefix("torch.ops.")
     made = [_tensor(spec) for spec in call["inputs"]]
     lines = [
-        f"# target: {TARGET}",
-        f"# optimization: {optimization.id}",
-        f"# origin: {ORIGIN}",
-        "# parent: -",
-        "# mode: inference",
+        *header(optimization.id, origin=ORIGIN),
         f"# description: {op} called as an OpInfo sample of PyTorch's tests calls it, so that "
         f"{optimization.id} ({optimization.file}) handles it",
         "import torch",

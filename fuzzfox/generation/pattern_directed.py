@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from fuzzfox.generation import op_sample_programs, pattern_graphs, pattern_split_cat
-from fuzzfox.generation.pattern_variants import ORIGIN, TARGET, distinct_variants
+from fuzzfox.generation.pattern_variants import distinct_variants, header
 from fuzzfox.program import Program, ProgramError, parse_program
 from fuzzfox.whitebox.optimization import Optimization
 
@@ -138,11 +138,7 @@ def _program(
     made = [_tensor(spec, sizes, recipe.get("training", False)) for spec in tensors.values()]
     mode = "training" if recipe.get("training") else "inference"
     lines = [
-        f"# target: {TARGET}",
-        f"# optimization: {optimization.id}",
-        f"# origin: {ORIGIN}",
-        "# parent: -",
-        f"# mode: {mode}",
+        *header(optimization.id, mode),
         f"# description: {function.name} from {optimization.file}, on inputs made to the recipe of its trace",
         "import torch",
         "",

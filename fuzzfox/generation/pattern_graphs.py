@@ -32,7 +32,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from fuzzfox.generation.pattern_variants import ORIGIN, TARGET, distinct_variants
+from fuzzfox.generation.pattern_variants import distinct_variants, header
 from fuzzfox.program import Program, ProgramError, parse_program
 from fuzzfox.program_ast import dotted_name
 from fuzzfox.whitebox.optimization import Optimization
@@ -295,11 +295,7 @@ class _Writer:
         frozen = heads or quantized or "freezing" in self.optimization.pass_name
         registers = "import torch.ao.quantization.fx._decomposed  # registers the quantized_decomposed ops"
         lines = [
-            f"# target: {TARGET}",
-            f"# optimization: {self.optimization.id}",
-            f"# origin: {ORIGIN}",
-            "# parent: -",
-            "# mode: inference",
+            *header(self.optimization.id),
             *(["# config: freezing=True"] if frozen else []),
             *(["# compile: dynamic=True"] if self.dynamic else []),
             f"# description: the pattern graph of {self.optimization.id} written node by node{packed}",

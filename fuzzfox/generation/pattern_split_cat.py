@@ -16,7 +16,7 @@ from __future__ import annotations
 import random
 import re
 
-from fuzzfox.generation.pattern_variants import ORIGIN, TARGET, distinct_variants
+from fuzzfox.generation.pattern_variants import distinct_variants, header
 from fuzzfox.program import Program, ProgramError, parse_program
 from fuzzfox.whitebox.optimization import Optimization
 
@@ -147,11 +147,7 @@ def _program(optimization: Optimization, sizes: _Sizes) -> Program | None:
     if einsum:
         made.append(f"torch.randn({sizes.batch}, {sizes.width}, {sizes.features}, 3)")
     lines = [
-        f"# target: {TARGET}",
-        f"# optimization: {optimization.id}",
-        f"# origin: {ORIGIN}",
-        "# parent: -",
-        "# mode: inference",
+        *header(optimization.id),
         f"# config: {options}={passes!r}",
         f"# description: what {optimization.pass_name} rewrites ({optimization.id}), spelled as its pattern",
         "import torch",

@@ -13,6 +13,17 @@ ORIGIN = "pattern"
 TRIES_PER_PROGRAM = 3  # variants may coincide (few sizes to draw from) or fail to write
 
 
+def header(optimization: str, mode: str = "inference", origin: str = ORIGIN) -> list[str]:
+    """The first header lines of a program written for ``optimization`` (no parent)."""
+    return [
+        f"# target: {TARGET}",
+        f"# optimization: {optimization}",
+        f"# origin: {origin}",
+        "# parent: -",
+        f"# mode: {mode}",
+    ]
+
+
 def distinct_variants(
     write: Callable[[random.Random | None], Program | None], seed: int, count: int
 ) -> list[Program]:

@@ -288,21 +288,9 @@ class TorchGradients:
         if self.narrowing_cast:
             raise PrecisionLimited(f"in float64 the program still narrows a float ({self.narrowing_cast})")
 
-    def _run(
-        self,
-        x: list[np.ndarray],
-        fp64: bool,
-        *,
-        requires_grad: bool = True,
-        tangents: list[np.ndarray] | None = None,
-        compiled: bool = False,
-        watch: _GradientStops | None = None,
-    ) -> tuple[list[Any], Any]:
-        """Build the program at ``x``, run it (the model's call inside ``watch``, if given), and
-        return (leaf tensors, L)."""
-        leaves, output = self._forward(
-            x, fp64, requires_grad=requires_grad, tangents=tangents, compiled=compiled, watch=watch
-        )
+    def _run(self, x: list[np.ndarray], fp64: bool, **options: Any) -> tuple[list[Any], Any]:
+        """(leaf tensors, L) of :meth:`_forward` with the same ``options``."""
+        leaves, output = self._forward(x, fp64, **options)
         return leaves, self._loss(output)
 
     def _forward(
@@ -315,7 +303,8 @@ class TorchGradients:
         compiled: bool = False,
         watch: _GradientStops | None = None,
     ) -> tuple[list[Any], Any]:
-        """Build the program at ``x`` and run it: (leaf tensors, its output)."""
+        """Build the program at ``x``, run it (the model's call inside ``watch``, if given), and
+        return (leaf tensors, its output)."""
         import torch
         import torch.autograd.forward_ad as forward_ad
 
