@@ -422,7 +422,8 @@ class Campaign:
         (:class:`~fuzzfox.generator_bandit.GeneratorBandit`) among those with work, then the
         optimization among those it may write for (:meth:`Feedback.choose_optimization`); None
         when no generator has any optimization left."""
-        candidates = [o for o in self.candidates() if o not in set(exclude)]
+        excluded = set(exclude)
+        candidates = [o for o in self.candidates() if o not in excluded]
         pooled = set(self.feedback.pool_sizes())
         pattern = self.generators.get("pattern")
         first_visits = {
