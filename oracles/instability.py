@@ -23,6 +23,7 @@ GRAD_NO_FP64_REFERENCE = "grad_no_fp64_reference"
 ILL_CONDITIONED = "ill_conditioned"
 BOTH_OVERFLOW = "both_overflow"
 LOW_PRECISION_INTEGERS = "low_precision_integers"
+INTEGERS_AS_CLOSE_AS_EAGER = "integers_as_close_as_eager"
 
 RULES: dict[str, str] = {
     NONDETERMINISTIC: "eager disagrees with itself across re-runs, so no comparison is fair",
@@ -49,6 +50,10 @@ RULES: dict[str, str] = {
     LOW_PRECISION_INTEGERS: "integer outputs of a program that computes in float16/bfloat16 (quantized "
     "outputs, casts) differ by no more than rounding the float values to that precision twice can "
     "move them (at least one: a tie may round either way)",
+    INTEGERS_AS_CLOSE_AS_EAGER: "integer outputs (quantized, cast) where eager misses the float64 "
+    "referee's integers and compiled misses them no worse: by at most eager's largest miss, on "
+    "average by at most twice eager's miss plus a single tie; the float values were rounded in "
+    "another order, so ties fall either way",
     ILL_CONDITIONED: "the compiled error is within what rounding alone does to this computation: the "
     "float64 reference, rerun with every op's result perturbed at the dtype's unit roundoff (Monte "
     "Carlo arithmetic), moves at least a third as far, or by a tenth of the result's own size",

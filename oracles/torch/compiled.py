@@ -407,10 +407,27 @@ def lifted_casts() -> Iterator[None]:
             kwargs = kwargs or {}
             if kwargs.get("dtype") in lifted:
                 kwargs = {**kwargs, "dtype": lifted[kwargs["dtype"]]}
+            if func.namespace == "quantized_decomposed":
+                args, kwargs = _quantized_in_float64(func.__name__, tuple(args), kwargs)
             return func(*args, **kwargs)
 
     with CastLifter():
         yield
+
+
+def _quantized_in_float64(name: str, args: tuple, kwargs: dict[str, Any]) -> tuple[tuple, dict[str, Any]]:
+    """The PT2E quantize/dequantize ops in the float64 referee: a dequantize yields float64 (its
+    default is float32, which then meets the program's float64 weights), and a quantize, whose
+    kernels accept float32 at most, gets its float64 input in float32: that rounding (2**-24) is
+    far below the quantization step, so the referee's integers are still the true ones."""
+    import torch
+
+    if name.startswith("dequantize_") and kwargs.get("out_dtype") in (None, torch.float32):
+        return args, {**kwargs, "out_dtype": torch.float64}
+    first = args[0] if args else None
+    if name.startswith("quantize_") and isinstance(first, torch.Tensor) and first.dtype == torch.float64:
+        return (first.to(torch.float32), *args[1:]), kwargs
+    return args, kwargs
 
 
 def to_leaves(value: Any, path: str) -> list[Leaf]:

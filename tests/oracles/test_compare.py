@@ -97,6 +97,32 @@ def test_without_reference_tolerance_is_widened_but_still_bounded() -> None:
     assert compare_runs([leaf(x)], [leaf(x * (1 + 1e-3))], None) is not None
 
 
+def test_integers_no_further_from_the_referee_than_eager_are_dropped_and_a_shift_is_kept() -> None:
+    """Quantized outputs rounded from float values that eager and compiled compute in another
+    order: ties fall either way in both.  A systematic shift, or a miss where eager is exact, stays."""
+    truth = RNG.integers(0, 250, 1000)
+    eager = truth.copy()
+    eager[:40] += 1  # eager misses the referee at 40 ties
+    compiled = truth.copy()
+    compiled[500:530] += 1  # compiled misses it at 30 others
+    reference = [leaf(truth, "uint8")]
+    dropped = compare_runs([leaf(eager, "uint8")], [leaf(compiled, "uint8")], reference)
+    assert dropped is not None and dropped.drop_rule == instability.INTEGERS_AS_CLOSE_AS_EAGER
+    assert dropped.drop_rule in instability.RULES
+    floored = truth - (RNG.random(1000) < 0.5)  # a floor where a round belongs: half the elements
+    kept = compare_runs([leaf(eager, "uint8")], [leaf(floored, "uint8")], reference)
+    assert kept is not None and kept.drop_rule is None
+    twice_as_far = compiled.copy()
+    twice_as_far[600] += 2  # further than eager ever misses
+    kept = compare_runs([leaf(eager, "uint8")], [leaf(twice_as_far, "uint8")], reference)
+    assert kept is not None and kept.drop_rule is None
+    one_off = truth.copy()
+    one_off[7] += 1  # eager computes these integers exactly: no slack at all
+    kept = compare_runs([leaf(truth, "uint8")], [leaf(one_off, "uint8")], reference)
+    assert kept is not None and kept.drop_rule is None
+    assert compare_runs([leaf(eager, "uint8")], [leaf(compiled, "uint8")], None).drop_rule is None
+
+
 def test_shape_dtype_and_structure() -> None:
     a = leaf(np.zeros((2, 3)))
     assert compare_runs([a], [leaf(np.zeros((3, 2)))], None).symptom is Symptom.WRONG_SHAPE

@@ -157,6 +157,21 @@ def test_a_compiled_value_within_rounding_of_an_ill_conditioned_program_is_dropp
     assert recheck(0.5).outcome is Outcome.BUG  # a miscompile's size stays a bug
 
 
+def test_the_referee_of_a_quantized_program_runs_in_float64(oracle) -> None:
+    """PT2E's quantize ops take float32 at most and its dequantize ops yield float32: without
+    lifting them the float64 run of a quantized program fails (and its integers have no referee)."""
+    namespace: dict = {}
+    exec(compile(program("fp_rules/torch_bf16_quantized_conv.py").source, "qconv", "exec"), namespace)
+    subject = oracle.TorchProgram(namespace["Model"], namespace["make_inputs"])
+    fp64 = oracle._run_eager(subject, 0, fp64=True)
+    assert fp64.mode.ok, fp64.mode.exception
+    eager = oracle._run_eager(subject, 0, fp64=False)
+    out = next(leaf for leaf in fp64.leaves if leaf.path == "out")
+    assert out.dtype == "uint8"
+    eager_out = next(leaf for leaf in eager.leaves if leaf.path == "out")
+    assert 0 < (out.values != eager_out.values).sum() < out.values.size // 4  # the bf16 roundings
+
+
 @pytest.mark.slow  # a second proof: test_compare's unit test of the rule, both sides
 def test_uint8_outputs_of_a_bf16_quantized_conv_a_rounding_apart_are_dropped() -> None:
     from tests.conftest import judge_in_sandbox
