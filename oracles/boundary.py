@@ -100,13 +100,22 @@ def _leading(value: Any) -> int | None:
 
 
 def _resized(inputs: Any) -> Any:
-    """The inputs that share the most common leading size, grown by one row along dim 0."""
+    """The inputs that share the most common leading size, grown by one row along dim 0.
+
+    Vectors beside inputs of two or more dimensions are left alone: there they are per-channel
+    parameters (a weight, a bias, running statistics), whose size the batch does not set; grown,
+    they no longer fit the channels, and what eager and compiled then do is undefined (eager's
+    ``native_batch_norm`` reads the first of two weights for one channel, Inductor broadcasts)."""
     items = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
-    sizes = [size for size in map(_leading, items) if size is not None]
+    batched = [item for item in items if _leading(item) is not None]
+    if any(item.ndim >= 2 for item in batched):
+        batched = [item for item in batched if item.ndim >= 2]
+    sizes = [_leading(item) for item in batched]
     if not sizes:
         return inputs
     batch = max(sorted(set(sizes)), key=sizes.count)
-    grown = [_grow(item) if _leading(item) == batch else item for item in items]
+    chosen = {id(item) for item in batched if _leading(item) == batch}
+    grown = [_grow(item) if id(item) in chosen else item for item in items]
     return type(inputs)(grown) if isinstance(inputs, (list, tuple)) else grown[0]
 
 

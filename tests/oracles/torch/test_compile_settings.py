@@ -54,6 +54,17 @@ def test_the_resized_draw_grows_the_batch_of_the_inputs_that_share_it() -> None:
     assert np.array_equal(grown[1][3], batch[0] * 2)  # the first row, repeated
 
 
+def test_the_resized_draw_leaves_per_channel_vectors_beside_a_batch_alone() -> None:
+    # native_batch_norm's (3, 1) input with its (1,) weight, bias and running statistics: the
+    # vectors' size is the channel count, and grown they no longer fit (eager and Inductor then
+    # disagree on an input neither defines)
+    batch, channel = np.ones((3, 1)), np.ones(1)
+    grown = boundary.draw_inputs((batch, channel, channel, channel), boundary.RESIZED, 0)
+    assert [x.shape for x in grown] == [(4, 1), (1,), (1,), (1,)]
+    vectors = boundary.draw_inputs((np.ones(3), np.ones(3), np.ones(5)), boundary.RESIZED, 0)
+    assert [x.shape for x in vectors] == [(4,), (4,), (5,)]  # vectors alone are the batch
+
+
 def test_a_header_with_an_unknown_setting_makes_the_program_invalid() -> None:
     verdict = judge(rows("# compile: dynamic=maybe\n"), "inductor")
     assert verdict.outcome is Outcome.INVALID and "dynamic='maybe'" in verdict.summary
