@@ -22,8 +22,10 @@ forward runs under ``no_grad``, which inference-only passes such as mkldnn fusio
 ``training``; ``config`` holds compiler settings for this program, as ``KEY=VALUE`` pairs
 separated by commas; ``compile`` how a torch program is compiled (``dynamic``, ``resize``,
 ``fullgraph``, ``capture_scalar_outputs``, ``capture_dynamic_output_shape_ops``: see
-``oracles.torch.compile_settings``), pairs too.  Programs are content-addressed: the id is the sha256
-of the normalized source, so the same program found twice is stored once.
+``oracles.torch.compile_settings``), pairs too; ``oracle`` narrows the oracles that judge it
+(``oracle: values`` for a program whose gradients are undefined: ``Program.oracles``).  Programs
+are content-addressed: the id is the sha256 of the normalized source, so the same program found
+twice is stored once.
 
 A confirmed framework bug kept as a regression program (``corpus/regressions/``) adds::
 
@@ -44,6 +46,7 @@ import ast
 import dataclasses
 import hashlib
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +140,15 @@ class Program:
     @property
     def compile_settings(self) -> dict[str, Any]:
         return parse_settings(self.metadata.get("compile", ""))
+
+    def oracles(self, asked: Sequence[str]) -> list[str]:
+        """The oracles that judge this program: those ``asked`` that its header's ``oracle:`` names
+        (a program whose gradients are undefined says ``oracle: values``); its own where none of
+        the asked ones is among them; all of ``asked`` without the key."""
+        own = [part.strip() for part in self.metadata.get("oracle", "").split(",") if part.strip()]
+        if not own:
+            return list(asked)
+        return [name for name in asked if name in own] or own
 
     @property
     def expectation(self) -> Expectation | None:

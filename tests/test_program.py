@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from fuzzfox.program import ProgramError, discover, parse_program, parse_settings
-from tests.conftest import PROGRAMS, program, run_cli
+from tests.conftest import PROGRAMS, program, requires_torch, run_cli
 
 GOOD = """\
 # target: torch-inductor
@@ -37,6 +37,34 @@ def test_parses_header_and_entry_points() -> None:
     assert parsed.mode == "training"
     assert parsed.config == {"freezing": True, "cpp.threads": 1}
     assert parsed.metadata["origin"] == "seed"
+
+
+def test_a_header_oracle_narrows_the_oracles_asked_for() -> None:
+    plain = parse_program(GOOD, "p.py")
+    assert plain.oracles(("values", "grads")) == ["values", "grads"]
+    values_only = parse_program(GOOD.replace("# mode: training", "# mode: training\n# oracle: values"))
+    assert values_only.oracles(("values", "grads")) == ["values"]
+    assert values_only.oracles(("grads",)) == ["values"]  # none asked applies: its own
+
+
+@requires_torch
+def test_the_torch_target_judges_a_values_only_program_without_gradients() -> None:
+    from fuzzfox.targets import get_target
+    from oracles.phases import PhaseLog
+
+    source = "# oracle: values\nimport torch\ndef fn(x):\n    return x.sin()\n"
+    source += "def make_inputs():\n    return (torch.randn(3),)\n"
+    settings = {"backends": ["aot_eager"], "input_draws": 0, "oracles": ["values", "grads"]}
+    target = get_target("torch-inductor")
+    program = parse_program(source, default_target="torch-inductor")
+    narrowed = target.run_program(program, settings, PhaseLog())
+    assert narrowed.outcome.value == "pass" and "grads" not in narrowed.summary, narrowed.summary
+    both = target.run_program(
+        parse_program(source.replace("# oracle: values\n", ""), default_target="torch-inductor"),
+        settings,
+        PhaseLog(),
+    )
+    assert "grads: pass" in both.summary, both.summary
 
 
 def test_plain_function_program_and_default_target() -> None:

@@ -5,7 +5,8 @@ OpInfo samples make (:mod:`~fuzzfox.targets.torch.op_samples`): the call's text 
 tensor argument.  A program here is one such call, ``torch.ops.aten.<op>.<overload>(...)``, on
 inputs made to the specs: float tensors drawn fresh (in ``[0, high)`` where the sample's were
 non-negative, so a probability stays one), integer and bool tensors as recorded (indices stay in
-range).  Calling the overload itself reaches the table entry whatever Python API would spell it.
+range).  A call whose OpInfo PyTorch does not gradcheck gets ``oracle: values``.  Calling the
+overload itself reaches the table entry whatever Python API would spell it.
 
 The first program is the first recorded call; the others are the rest in an order drawn from the
 seed.  Nothing here imports a framework: the programs are text, written in the campaign process.
@@ -21,6 +22,8 @@ from fuzzfox.program import Program, ProgramError, parse_program
 from fuzzfox.whitebox.optimization import Optimization
 
 ORIGIN = "opinfo"
+# PyTorch's own gradcheck skips (or expects to fail on) the OpInfo the call came from.
+GRADIENTS_UNDEFINED = "# oracle: values"
 
 
 def can_write(optimization: Optimization) -> bool:
@@ -50,6 +53,7 @@ def _program(optimization: Optimization, call: dict[str, Any]) -> Program | None
     made = [_tensor(spec) for spec in call["inputs"]]
     lines = [
         *header(optimization.id, origin=ORIGIN),
+        *([] if call.get("gradients", True) else [GRADIENTS_UNDEFINED]),
         f"# description: {op} called as an OpInfo sample of PyTorch's tests calls it, so that "
         f"{optimization.id} ({optimization.file}) handles it",
         "import torch",

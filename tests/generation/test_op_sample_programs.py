@@ -46,6 +46,15 @@ def test_non_negative_samples_stay_non_negative_and_dtypes_are_kept() -> None:
     assert "torch.rand(4), torch.rand((), dtype=torch.float64) * 0.5" in program.source
 
 
+def test_a_call_whose_opinfo_pytorch_does_not_gradcheck_is_judged_on_values_only() -> None:
+    unchecked = {**INDEX_CALL, "gradients": False}
+    (program,) = op_sample_programs(table_entry("decomposition.aten.index", [unchecked]), seed=0, count=1)
+    assert "# oracle: values\n" in program.source
+    assert program.oracles(("values", "grads")) == ["values"]
+    (checked,) = op_sample_programs(table_entry("decomposition.aten.index", [INDEX_CALL]), seed=0, count=1)
+    assert "# oracle:" not in checked.source and checked.oracles(("values", "grads")) == ["values", "grads"]
+
+
 def test_the_first_call_comes_first_and_the_others_follow_in_a_seeded_order() -> None:
     calls = [
         {

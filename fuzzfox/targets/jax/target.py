@@ -101,7 +101,7 @@ class JaxXlaTarget(Target):
         seed = int(settings.get("seed", 0))
         options = oracle_options(jax_xla.JaxOracleOptions, settings)
         return values_and_gradients(
-            settings.get("oracles") or DEFAULT_ORACLES,
+            program.oracles(settings.get("oracles") or DEFAULT_ORACLES),
             lambda: jax_xla.check(oracle_program, options, phases),
             lambda: jax_grads.check(oracle_program, GradOptions(seed=seed), phases),
         )

@@ -100,7 +100,7 @@ class TfXlaTarget(Target):
             constants=program_constants(program.source),
         )
         options = oracle_options(TfOracleOptions, settings)
-        oracles = settings.get("oracles") or DEFAULT_ORACLES
+        oracles = program.oracles(settings.get("oracles") or DEFAULT_ORACLES)
         with gradient_faults(list(settings.get("tf_faults") or [])), gradients_used() as used:
             verdict = values_and_gradients(
                 oracles,

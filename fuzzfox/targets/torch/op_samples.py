@@ -10,6 +10,9 @@ calls are kept as *recipes* (different argument lists first): the call's text wi
 where they matter).
 :mod:`~fuzzfox.generation.op_sample_programs` writes programs from them without importing torch.
 
+A call from an OpInfo whose gradcheck PyTorch skips or expects to fail is marked
+``"gradients": False``: its programs are judged on values only.
+
 Left out: backward ops (see :func:`recorded_calls`), random ops (``nondeterministic_seeded``:
 eager and compiled draw differently), calls whose arguments are not plain CPU tensors of a real
 dtype and Python values, calls that return anything but tensors, ``out=`` calls.
@@ -53,6 +56,7 @@ def recorded_calls(wanted: set[str]) -> dict[str, list[dict[str, Any]]]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for opinfo in op_db:
+            recorder.gradients_tested = _gradients_tested(opinfo)
             for sample in _samples(opinfo):
                 _run(opinfo, sample, recorder)
     return {name: _chosen(calls) for name, calls in found.items() if calls}
@@ -80,6 +84,25 @@ def _samples(opinfo: Any) -> Iterable[Any]:
             continue
 
 
+# PyTorch's gradcheck tests of an OpInfo's samples, reverse and forward mode, as they run on CPU.
+GRADIENT_TESTS = (("TestBwdGradients", "test_fn_grad"), ("TestFwdGradients", "test_forward_mode_AD"))
+
+
+def _gradients_tested(opinfo: Any) -> bool:
+    """Whether PyTorch's own gradcheck runs this OpInfo's samples and expects them to pass.  An
+    OpInfo that skips it or expects it to fail says its samples' gradients are no test: indices
+    that repeat (``max_unpool``'s samples come from overlapping pools), statistics outputs that
+    autograd does not carry, formulas known wrong (``as_strided_scatter``)."""
+    import torch
+
+    return not any(
+        decorator.is_active(cls_name, test_name, "cpu", torch.float64, {})
+        for decorator in getattr(opinfo, "decorators", ())
+        if hasattr(decorator, "is_active")
+        for cls_name, test_name in GRADIENT_TESTS
+    )
+
+
 def _run(opinfo: Any, sample: Any, recorder: Any) -> None:
     try:
         with recorder:
@@ -104,6 +127,7 @@ def _recorder_class() -> type:
             super().__init__()
             self.wanted = wanted
             self.found = found
+            self.gradients_tested = True  # of the OpInfo whose samples run now
 
         def __torch_dispatch__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
             kwargs = kwargs or {}
@@ -115,6 +139,8 @@ def _recorder_class() -> type:
                     recipe = _recipe(func, args, kwargs)
                 except Unwritable:
                     return result
+                if not self.gradients_tested:
+                    recipe["gradients"] = False
                 if recipe not in kept:
                     kept.append(recipe)
             return result

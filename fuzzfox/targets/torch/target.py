@@ -104,7 +104,7 @@ class TorchInductorTarget(Target):
             compile=CompileSettings.parse(program.compile_settings),
         )
         options = oracle_options(TorchOracleOptions, settings)
-        oracles = settings.get("oracles") or list(DEFAULT_ORACLES)
+        oracles = program.oracles(settings.get("oracles") or DEFAULT_ORACLES)
         if self.probe is None:
             return _judge(oracle_program, options, oracles, phases)
         self.probe.start()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from fuzzfox.targets.torch.op_samples import CALLS_PER_OP, _chosen
+from fuzzfox.targets.torch.op_samples import CALLS_PER_OP, _chosen, _gradients_tested
+from tests.conftest import requires_torch
 
 
 def call(text: str, size: int) -> dict:
@@ -15,3 +16,16 @@ def test_different_argument_lists_come_before_a_second_call_of_one() -> None:
     kept = _chosen([*one_dim, many])
     assert len(kept) == CALLS_PER_OP == 3
     assert kept[:2] == [one_dim[0], many] and kept[2] == one_dim[1]
+
+
+@requires_torch
+def test_opinfos_whose_gradcheck_pytorch_skips_or_expects_to_fail_are_told_apart() -> None:
+    from torch.testing._internal.common_methods_invocations import op_db
+
+    by_name = {(o.name, o.variant_test_name): o for o in op_db}
+    # samples with repeated indices (overlapping pools): gradcheck skipped; the 'grad' variant's
+    # samples keep indices distinct and are checked
+    assert not _gradients_tested(by_name["nn.functional.max_unpool3d", ""])
+    assert _gradients_tested(by_name["nn.functional.max_unpool3d", "grad"])
+    assert not _gradients_tested(by_name["as_strided_scatter", ""])  # expectedFailure
+    assert _gradients_tested(by_name["lerp", ""])
