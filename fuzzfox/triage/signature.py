@@ -30,9 +30,11 @@ Grouping rule (``same_bug``; symmetric):
   index of at least ``MESSAGE_JACCARD``;
 - a silent mismatch: of the two op sets one contains the other (ops compared by their last
   name, so ``x.sigmoid()``, ``torch.sigmoid`` and ``F.sigmoid`` are one op), and of the two
-  optimization sets one contains the other.  An empty set contains nothing and is contained in everything:
-  a cluster whose representative has not been minimized yet has empty sets (unknown), so it
-  groups by symptom, stage and site alone until minimization says which ops the bug needs.
+  sets of rewrite rules triggered one contains the other (a rule's registered variants,
+  ``name#hash``, are the rule; the per-op decomposition and lowering entries repeat the ops).
+  An empty set contains nothing and is contained in everything: a cluster whose representative
+  has not been minimized yet has empty sets (unknown), so it groups by symptom, stage and site
+  alone until minimization says which ops the bug needs.
 
 ``reproduces`` is the looser test for a re-run or a smaller variant of a known bug: a silent
 mismatch needs only the same symptom, stage and site (minimization removes ops), a crash
@@ -54,6 +56,7 @@ from fuzzfox.program_ast import INPUTS_FUNCTION, dotted_name, import_aliases
 from oracles.verdict import Verdict
 
 MESSAGE_JACCARD = 0.8
+TABLE_ENTRY_PREFIXES = ("decomposition.", "lowering.")  # the catalog's per-op entries
 TOP_FRAMES = 3
 MESSAGE_CHARS = 500
 # Frames in these packages count; ours (fuzzfox/, oracles/) and the program's do not.
@@ -292,6 +295,14 @@ def _op_names(ops: tuple[str, ...]) -> set[str]:
     return {op.rsplit(".", 1)[-1] for op in ops}
 
 
+def _rules(optimizations: tuple[str, ...]) -> set[str]:
+    """The rewrite rules among the optimizations a program triggered, for grouping: the variants
+    one rule registers (``qlinear_post_op_fusion#4eaa9317``, ``#c3f23370``: other dtypes, other
+    post-ops) are that rule, and the per-op table entries (``decomposition.aten.add``,
+    ``lowering.aten.add``) say again which ops the program calls, which the op sets compare."""
+    return {o.split("#", 1)[0] for o in optimizations if not o.startswith(TABLE_ENTRY_PREFIXES)}
+
+
 def _where(signature: Signature) -> tuple[str, str, str, str]:
     return signature.symptom, signature.stage, signature.site(), signature.leaf
 
@@ -302,7 +313,7 @@ def same_bug(first: Signature, second: Signature) -> bool:
         return False
     if is_silent(first):
         return _nested(_op_names(first.ops), _op_names(second.ops)) and _nested(
-            set(first.optimizations), set(second.optimizations)
+            _rules(first.optimizations), _rules(second.optimizations)
         )
     return (
         first.exception_type == second.exception_type

@@ -198,6 +198,29 @@ def test_wrong_values_group_when_one_op_set_contains_the_other() -> None:
     assert not reproduces(dataclasses.replace(core, backend="inductor"), core)
 
 
+def test_variants_of_one_rule_and_the_per_op_table_entries_do_not_split_a_wrong_value() -> None:
+    # the quantized linear + add fusion overwriting its input, reached through two registered
+    # variants of the rule (float32 and bf16 output), one program also casting
+    unknown = Signature("wrong_value", "verification", "", "", (), (), (), "inductor", leaf="input")
+    fp32 = dataclasses.replace(
+        unknown,
+        ops=("torch.nn.functional.linear", "torch.ops.aten.add.Tensor"),
+        optimizations=("quantization.qlinear_post_op_fusion#0ddb1d7b", "lowering.aten.add"),
+    )
+    bf16 = dataclasses.replace(
+        unknown,
+        ops=("torch.nn.functional.linear", "torch.ops.aten.add.Tensor", ".to"),
+        optimizations=(
+            "quantization.qlinear_post_op_fusion#7227cea5",
+            "lowering.aten.add",
+            "lowering.prims.convert_element_type",
+        ),
+    )
+    assert same_bug(fp32, bf16) and same_bug(bf16, fp32)
+    other_rule = dataclasses.replace(bf16, optimizations=("quantization.qconv_post_op_fusion#1",))
+    assert not same_bug(fp32, other_rule)
+
+
 # -- one bug, one cluster: a lowering crash reached with dim=-1 and with dim=-2 ------------------
 
 # The innermost frames of a failed Inductor lowering; the second spelling is the same code in a
