@@ -23,8 +23,8 @@ What is differentiated, and what is not:
   so every ``fp64=True`` method raises :class:`~oracles.gradcheck.PrecisionLimited`.
 - A program that stops gradients flowing from its inputs (``Tensor.detach``, ``.data``,
   ``.item()``/``.tolist()``/``float()`` fed back in, a ``torch.no_grad`` or ``inference_mode``
-  block in its forward) is differentiated by autodiff with those values constant, while central
-  differences move them: ``skip_numeric`` says so (one extra eager forward under a
+  block in its forward, a PT2E quantize op) is differentiated by autodiff with those values
+  constant, while central differences move them: ``skip_numeric`` says so (one extra eager forward under a
   torch-function mode finds them) and the core compares no autodiff value with central
   differences.  Torch's forward-mode AD ignores ``no_grad``, so after such a block
   ``skip_forward`` leaves forward mode out too; reverse against the compiled reverse stays.
@@ -434,7 +434,9 @@ class _GradientStops:
         class Mode(TorchFunctionMode):
             def __torch_function__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
                 recorder.note(func, args, kwargs)
-                return func(*args, **(kwargs or {}))
+                result = func(*args, **(kwargs or {}))
+                recorder.note_result(func, args, kwargs, result)
+                return result
 
         self.found: list[str] = []
         self.no_grad = False
@@ -471,11 +473,32 @@ class _GradientStops:
             label = self._stopping.get(func)
         except TypeError:  # an unhashable callable: none of those above
             label = None
+        if label is None and _quantizes(func):
+            label = f"{func.__name__.split('.')[0]} (rounds to integers)"
         if label is None and not torch.is_grad_enabled():
             label = "torch.no_grad"
             self.no_grad = True
         if label is not None and label not in self.found:
             self.found.append(label)
+
+    def note_result(self, func: Any, args: Any, kwargs: Any, result: Any) -> None:
+        """An op that takes a tensor requiring grad and, with grad enabled, returns float tensors
+        autograd has no formula for (a custom op registered without one, such as PT2E's
+        ``dequantize_per_tensor.tensor`` in its scale): they do not require grad, or their grad_fn
+        is torch's ``WarnNotImplemented``, whose backward passes zeros (with a warning that this
+        "may lead to silently incorrect behavior"); autodiff holds the result constant."""
+        import torch
+        from torch.utils._pytree import tree_leaves
+
+        if not torch.is_grad_enabled() or self._stopping.get(func) is not None:
+            return
+        if not any(isinstance(v, torch.Tensor) and v.requires_grad for v in tree_leaves((args, kwargs))):
+            return
+        floats = [v for v in tree_leaves(result) if isinstance(v, torch.Tensor) and v.is_floating_point()]
+        if floats and not any(v.requires_grad and not _not_implemented(v) for v in floats):
+            label = f"{getattr(func, '__name__', str(func)).split('.')[0]} (not differentiated by autograd)"
+            if label not in self.found:
+                self.found.append(label)
 
     def __enter__(self) -> _GradientStops:
         self._mode.__enter__()
@@ -483,6 +506,19 @@ class _GradientStops:
 
     def __exit__(self, *exc: object) -> None:
         self._mode.__exit__(*exc)
+
+
+def _not_implemented(tensor: Any) -> bool:
+    """Made by an op without an autograd formula: ``torch::autograd::WarnNotImplemented``."""
+    return tensor.grad_fn is not None and "NotImplemented" in tensor.grad_fn.name()
+
+
+def _quantizes(func: Any) -> bool:
+    """A PT2E quantize op: piecewise constant in its input, so autograd holds its result constant
+    (it is integers) while central differences step across its rounding, by a quantization step
+    over a tiny h (the float64 referee runs these ops in float32, the most they accept)."""
+    name = getattr(func, "__name__", "")
+    return getattr(func, "namespace", None) == "quantized_decomposed" and name.startswith("quantize_")
 
 
 # ---------------------------------------------------------------- helpers

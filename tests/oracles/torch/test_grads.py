@@ -215,6 +215,25 @@ def test_a_program_that_stops_gradients_is_not_compared_with_central_differences
             "torch.no_grad",
             "no_grad",
         ),
+        (
+            "import torch.ao.quantization.fx._decomposed\n"
+            "qd = torch.ops.quantized_decomposed\n"
+            "def fn(x):\n"
+            "    q = qd.quantize_per_tensor.default(x, 0.05, 64, 0, 255, torch.uint8)\n"
+            "    return qd.dequantize_per_tensor.default(q, 0.05, 64, 0, 255, torch.uint8) * x",
+            "quantize_per_tensor (rounds to integers)",
+            None,
+        ),
+        (
+            "import torch.ao.quantization.fx._decomposed\n"
+            "qd = torch.ops.quantized_decomposed\n"
+            "def fn(x):\n"
+            "    q = torch.arange(3, dtype=torch.uint8)\n"
+            "    scale = x.abs().sum() + 1\n"
+            "    return qd.dequantize_per_tensor.tensor(q, scale, torch.tensor(0), 0, 255, torch.uint8) * x",
+            "dequantize_per_tensor (not differentiated by autograd)",
+            None,
+        ),
         # A module built in the forward initializes its parameters under no_grad: no stop.
         ("def fn(x):\n    return torch.nn.Linear(3, 3)(x).sin()", None, None),
         # A custom Function's forward runs with grad off (torch's doing): its backward is the rule.
