@@ -139,6 +139,7 @@ class Campaign:
         self.feedback = Feedback(self.store.db, patience=options.patience)
         self.generator_bandit = GeneratorBandit(self.store.db)
         self._writing_seconds: dict[int, float] = {}  # batch id -> seconds its generator took
+        self._bundled: set[str] = set()  # optimizations once bundled into another's first visit
         self.compile_bandit = (
             CompileBandit(self.store.db)
             if options.compile_settings == "bandit" and options.target in BANDIT_TARGETS
@@ -472,8 +473,9 @@ class Campaign:
         first_visit = (
             generator is self.generators.get("pattern") and optimization not in self.feedback.aimed_at()
         )
-        if first_visit:
-            request = dataclasses.replace(request, count=1)  # the canonical program
+        if first_visit:  # the canonical program, with other first visits' calls where it is one
+            companions = self._bundle_companions(optimization, rng)
+            request = dataclasses.replace(request, count=1, companions=companions)
         is_llm = generator is self.generators.get("llm")
         try:
             if is_llm:
@@ -503,6 +505,21 @@ class Campaign:
         )
         self._writing_seconds[batch.id] = time.monotonic() - started
         return batch
+
+    def _bundle_companions(self, optimization: str, rng: random.Random) -> tuple[str, ...]:
+        """Other decompositions and lowerings never visited, whose OpInfo calls the pattern
+        generator makes in the same program as ``optimization``'s (:attr:`PatternGenerator.bundle`
+        in all), drawn from ``rng``.  Each is bundled once at most: one whose call fails eagerly
+        spoils that one program, and is then visited on its own draw."""
+        pattern = self.generators.get("pattern")
+        if not isinstance(pattern, PatternGenerator) or optimization not in pattern.bundlable:
+            return ()
+        visited = set(self.feedback.pool_sizes()) | self.feedback.aimed_at() | self._bundled
+        wanted = set(self.options.optimizations) or set(self.catalog)
+        unvisited = sorted(pattern.bundlable - visited - {optimization} & wanted)
+        chosen = tuple(rng.sample(unvisited, min(len(unvisited), pattern.bundle - 1)))
+        self._bundled.update(chosen)
+        return chosen
 
     def _companions(self, batch: Batch) -> list[Batch]:
         """Batches for other optimizations, generated until the round has a program for every

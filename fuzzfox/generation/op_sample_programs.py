@@ -3,8 +3,9 @@
 The catalog records, for each op of Inductor's decomposition and lowering tables, a few calls its
 OpInfo samples make (:mod:`~fuzzfox.targets.torch.op_samples`): the call's text and a spec per
 tensor argument.  A program here is one such call, ``torch.ops.aten.<op>.<overload>(...)``, on
-inputs made to the specs: float tensors drawn fresh (in ``[0, high)`` where the sample's were
-non-negative, so a probability stays one), integer and bool tensors as recorded (indices stay in
+inputs made to the specs: float tensors drawn fresh (in the op's input domain, ``[low, high)``,
+where its OpInfo names one, in ``[0, high)`` where the sample's were non-negative, so a
+probability stays one), integer and bool tensors as recorded (indices stay in
 range).  A call whose OpInfo PyTorch does not gradcheck gets ``oracle: values``.  Calling the
 overload itself reaches the table entry whatever Python API would spell it.
 
@@ -15,6 +16,7 @@ seed.  Nothing here imports a framework: the programs are text, written in the c
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from typing import Any
 
 from fuzzfox.generation.pattern_variants import header
@@ -37,30 +39,66 @@ def op_sample_programs(optimization: Optimization, seed: int, count: int) -> lis
     random.Random(seed).shuffle(rest)
     written: dict[str, Program] = {}
     for index in [0, *rest][: max(0, count)] if calls else []:
-        program = _program(optimization, calls[index])
+        program = _program(optimization, [calls[index]])
         if program is not None:
             written.setdefault(program.id, program)
     return list(written.values())
 
 
-def _program(optimization: Optimization, call: dict[str, Any]) -> Program | None:
-    names = [f"x{number}" for number in range(len(call["inputs"]))]
-    try:
-        expression = call["call"].format(*names)
-    except (IndexError, KeyError, ValueError):
+def bundled_program(optimizations: Sequence[Optimization]) -> Program | None:
+    """One program that makes a recorded call of each of ``optimizations`` and returns their
+    results together, for the first of them (its header's optimization).
+
+    A campaign's first visits of decompositions and lowerings bundle so: a call compiles in a
+    fraction of a program's fixed cost (the sandbox, Dynamo, the oracles' runs), and the trigger
+    probe credits every table entry the program reached, so one program's judging reaches
+    several.  Calls that PyTorch gradchecks come first for each entry."""
+    calls = [_gradient_tested_first((o.recipe or {}).get("calls") or []) for o in optimizations]
+    if not optimizations or not all(calls):
         return None
-    op = expression.split("(", 1)[0].removeprefix("torch.ops.")
-    made = [_tensor(spec) for spec in call["inputs"]]
+    return _program(optimizations[0], [found[0] for found in calls], [o.id for o in optimizations])
+
+
+def _gradient_tested_first(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(calls, key=lambda call: call.get("gradients", True) is False)
+
+
+def _program(
+    optimization: Optimization, calls: list[dict[str, Any]], reached: list[str] | None = None
+) -> Program | None:
+    """A program making ``calls`` (one recipe each) on inputs of their own, ``x0, x1, ...`` in
+    order; one call returns its result, several a tuple of them."""
+    expressions: list[str] = []
+    made: list[str] = []
+    for call in calls:
+        names = [f"x{number}" for number in range(len(made), len(made) + len(call["inputs"]))]
+        try:
+            expressions.append(call["call"].format(*names))
+        except (IndexError, KeyError, ValueError):
+            return None
+        made += [_tensor(spec) for spec in call["inputs"]]
+    ops = ", ".join(expression.split("(", 1)[0].removeprefix("torch.ops.") for expression in expressions)
+    if len(calls) == 1:
+        description = (
+            f"{ops} called as an OpInfo sample of PyTorch's tests calls it, so that "
+            f"{optimization.id} ({optimization.file}) handles it"
+        )
+    else:
+        description = (
+            f"{ops} called as OpInfo samples of PyTorch's tests call them, so that "
+            f"{', '.join(reached or [optimization.id])} handle them"
+        )
+    returned = expressions[0] if len(expressions) == 1 else f"({', '.join(expressions)})"
+    values_only = any(call.get("gradients", True) is False for call in calls)
     lines = [
         *header(optimization.id, origin=ORIGIN),
-        *([] if call.get("gradients", True) else [GRADIENTS_UNDEFINED]),
-        f"# description: {op} called as an OpInfo sample of PyTorch's tests calls it, so that "
-        f"{optimization.id} ({optimization.file}) handles it",
+        *([GRADIENTS_UNDEFINED] if values_only else []),
+        f"# description: {description}",
         "import torch",
         "",
         "",
-        f"def fn({', '.join(names)}):",
-        f"    return {expression}",
+        f"def fn({', '.join(f'x{number}' for number in range(len(made)))}):",
+        f"    return {returned}",
         "",
         "",
         "def make_inputs():",
@@ -84,6 +122,9 @@ def _tensor(spec: dict[str, Any]) -> str:
         return f"torch.tensor({values!r}, dtype={dtype}).reshape({', '.join(map(str, shape))})"
     sizes = ", ".join(map(str, shape)) if shape else "()"
     typed = "" if spec["dtype"] == "float32" else f", dtype={dtype}"
+    if "low" in spec:  # the op's input domain: uniform in [low, high)
+        low, high = float(spec["low"]), float(spec["high"])
+        return f"torch.empty({sizes}{typed}).uniform_({low!r}, {high!r})"
     if "high" in spec:
         high = float(spec["high"])
         return f"torch.rand({sizes}{typed})" + ("" if high == 1.0 else f" * {high!r}")

@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
-from fuzzfox.generation.op_sample_programs import can_write, op_sample_programs
+import shutil
+import sqlite3
+from pathlib import Path
+
+from fuzzfox.generation.op_sample_programs import bundled_program, can_write, op_sample_programs
 from fuzzfox.generation.pattern_directed import can_write as pattern_can_write
 from fuzzfox.generation.pattern_directed import pattern_programs
 from fuzzfox.whitebox.optimization import Optimization
-from tests.conftest import judge_in_sandbox, requires_torch
+from tests.conftest import CORPUS, judge_in_sandbox, requires_torch, run_cli
 
 INDEX_CALL = {
     "call": "torch.ops.aten.index.Tensor({0}, [{1}, {1}])",
@@ -46,6 +50,15 @@ def test_non_negative_samples_stay_non_negative_and_dtypes_are_kept() -> None:
     assert "torch.rand(4), torch.rand((), dtype=torch.float64) * 0.5" in program.source
 
 
+def test_an_input_domain_is_drawn_from_uniformly() -> None:
+    asin = {
+        "call": "torch.ops.aten.asin.default({0})",
+        "inputs": [{"shape": [3], "dtype": "float32", "low": -1.0, "high": 1.0}],
+    }
+    (program,) = op_sample_programs(table_entry("lowering.aten.asin", [asin]), seed=0, count=1)
+    assert "return (torch.empty(3).uniform_(-1.0, 1.0), )" in program.source
+
+
 def test_a_call_whose_opinfo_pytorch_does_not_gradcheck_is_judged_on_values_only() -> None:
     unchecked = {**INDEX_CALL, "gradients": False}
     (program,) = op_sample_programs(table_entry("decomposition.aten.index", [unchecked]), seed=0, count=1)
@@ -53,6 +66,22 @@ def test_a_call_whose_opinfo_pytorch_does_not_gradcheck_is_judged_on_values_only
     assert program.oracles(("values", "grads")) == ["values"]
     (checked,) = op_sample_programs(table_entry("decomposition.aten.index", [INDEX_CALL]), seed=0, count=1)
     assert "# oracle:" not in checked.source and checked.oracles(("values", "grads")) == ["values", "grads"]
+
+
+def test_first_visits_bundle_into_one_program_of_several_calls_on_inputs_of_their_own() -> None:
+    index = table_entry("decomposition.aten.index", [{**INDEX_CALL, "gradients": False}, INDEX_CALL])
+    probability = table_entry("decomposition.aten.binary_cross_entropy", [PROBABILITY_CALL])
+    program = bundled_program([index, probability])
+    assert program is not None and program.optimization == "decomposition.aten.index"
+    assert (
+        "def fn(x0, x1, x2, x3):\n    return (torch.ops.aten.index.Tensor(x0, [x1, x1]), "
+        "torch.ops.aten.binary_cross_entropy.default(x2, x3, None, 1))"
+    ) in program.source
+    assert "decomposition.aten.index, decomposition.aten.binary_cross_entropy handle them" in program.source
+    assert "# oracle:" not in program.source  # the gradchecked call of the index entry was chosen
+    only_unchecked = table_entry("decomposition.aten.index", [{**INDEX_CALL, "gradients": False}])
+    assert "# oracle: values\n" in bundled_program([only_unchecked, probability]).source
+    assert bundled_program([index, table_entry("decomposition.aten.none", [])]) is None
 
 
 def test_the_first_call_comes_first_and_the_others_follow_in_a_seeded_order() -> None:
@@ -92,3 +121,34 @@ def test_the_recorded_calls_reach_their_decomposition_and_lowering_under_the_rea
         verdict = verdicts[program.name]
         assert verdict.outcome.value == "pass", verdict.explain()
         assert ident in verdict.triggers, (ident, verdict.triggers)
+
+
+@requires_torch
+def test_a_campaign_bundles_first_visits_of_decompositions_and_lowerings(tmp_path: Path) -> None:
+    """One program of OpInfo calls: the first visit of one table entry and three others
+    never visited, each of which its call reaches and its pool then holds."""
+    idents = (
+        "decomposition.aten.lerp",
+        "lowering.aten.bitwise_and",
+        "decomposition.aten.hardswish",
+        "lowering.aten.clamp_min",
+    )
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(CORPUS / "pointless_convert.py", seeds)
+    campaign = tmp_path / "campaign"
+    result = run_cli(
+        "campaign", "--campaign", str(campaign), "--seeds", str(seeds), "--llm", "none",
+        "--generators", "pattern=1", "--optimizations", ",".join(idents), "--oracle", "values",
+        "--jobs", "1", "--programs", "2",
+    )  # fmt: skip
+    assert result.returncode in (0, 1), result.stderr[-2000:]
+    db = sqlite3.connect(campaign / "fuzzfox.sqlite")
+    (source,) = db.execute(
+        "SELECT p.source FROM programs p JOIN batch_programs bp ON bp.program_id = p.id "
+        "JOIN batches b ON b.id = bp.batch_id ORDER BY b.round LIMIT 1"
+    ).fetchone()
+    assert source.count("torch.ops.aten.") == 4, source
+    pooled = {row[0] for row in db.execute("SELECT DISTINCT optimization FROM pool")}
+    assert set(idents) <= pooled, pooled
+    assert db.execute("SELECT COUNT(*) FROM batches").fetchone()[0] == 1  # nothing left to visit

@@ -33,6 +33,7 @@ SEEN_PER_OP = 24  # distinct calls looked at per op before choosing
 MAX_ELEMENTS = 4096  # per tensor argument, so a program stays quick
 MAX_LITERAL = 256  # integer and bool tensors up to this many elements are written out in full
 DTYPES = ("float32", "int64", "bool")  # the sample dtypes tried, where the OpInfo supports them
+Domain = tuple[float | None, float | None]  # an OpInfo's input domain, None where unbounded
 
 
 class Unwritable(Exception):
@@ -57,6 +58,7 @@ def recorded_calls(wanted: set[str]) -> dict[str, list[dict[str, Any]]]:
         warnings.simplefilter("ignore")
         for opinfo in op_db:
             recorder.gradients_tested = _gradients_tested(opinfo)
+            recorder.domain = getattr(opinfo, "domain", None) or (None, None)
             for sample in _samples(opinfo):
                 _run(opinfo, sample, recorder)
     return {name: _chosen(calls) for name, calls in found.items() if calls}
@@ -128,6 +130,7 @@ def _recorder_class() -> type:
             self.wanted = wanted
             self.found = found
             self.gradients_tested = True  # of the OpInfo whose samples run now
+            self.domain: tuple[float | None, float | None] = (None, None)  # and its input domain
 
         def __torch_dispatch__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
             kwargs = kwargs or {}
@@ -136,7 +139,7 @@ def _recorder_class() -> type:
             kept = self.found.setdefault(name, []) if name in self.wanted else None
             if kept is not None and len(kept) < SEEN_PER_OP and _writable_call(func, kwargs, result):
                 try:
-                    recipe = _recipe(func, args, kwargs)
+                    recipe = _recipe(func, args, kwargs, self.domain)
                 except Unwritable:
                     return result
                 if not self.gradients_tested:
@@ -156,25 +159,25 @@ def _writable_call(func: Any, kwargs: dict[str, Any], result: Any) -> bool:
     return all(isinstance(leaf, torch.Tensor) for leaf in _flat(result)) and bool(_flat(result))
 
 
-def _recipe(func: Any, args: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+def _recipe(func: Any, args: Any, kwargs: dict[str, Any], domain: Domain = (None, None)) -> dict[str, Any]:
     inputs: list[dict[str, Any]] = []
     seen: dict[int, int] = {}
-    written = [_code(a, inputs, seen) for a in args]
-    written += [f"{key}={_code(value, inputs, seen)}" for key, value in kwargs.items()]
+    written = [_code(a, inputs, seen, domain) for a in args]
+    written += [f"{key}={_code(value, inputs, seen, domain)}" for key, value in kwargs.items()]
     return {"call": f"torch.ops.{func}({', '.join(written)})", "inputs": inputs}
 
 
-def _code(value: Any, inputs: list[dict[str, Any]], seen: dict[int, int]) -> str:
+def _code(value: Any, inputs: list[dict[str, Any]], seen: dict[int, int], domain: Domain) -> str:
     """Python source for one argument; a tensor becomes ``{i}``, its spec appended to ``inputs``."""
     import torch
 
     if isinstance(value, torch.Tensor):
         if id(value) not in seen:
             seen[id(value)] = len(inputs)
-            inputs.append(_tensor_spec(value))
+            inputs.append(_tensor_spec(value, domain))
         return "{" + str(seen[id(value)]) + "}"
     if isinstance(value, (list, tuple)):
-        inner = ", ".join(_code(item, inputs, seen) for item in value)
+        inner = ", ".join(_code(item, inputs, seen, domain) for item in value)
         return f"[{inner}]" if isinstance(value, list) else f"({inner}{',' if len(value) == 1 else ''})"
     if isinstance(value, float) and not math.isfinite(value):
         return f"float('{value}')"
@@ -187,9 +190,11 @@ def _code(value: Any, inputs: list[dict[str, Any]], seen: dict[int, int]) -> str
     raise Unwritable(type(value).__name__)
 
 
-def _tensor_spec(tensor: Any) -> dict[str, Any]:
+def _tensor_spec(tensor: Any, domain: Domain = (None, None)) -> dict[str, Any]:
     """Shape and dtype; the values too for an integer or bool tensor (indices must stay in range)
-    and the range of a float one (a probability stays in [0, 1], a log's argument positive)."""
+    and the range of a float one (a probability stays in [0, 1], a log's argument positive): the
+    OpInfo's input ``domain`` where the sample lies in it (``asin`` in (-1, 1), ``acosh`` from 1),
+    else ``[0, max)`` where the sample is non-negative."""
     import torch
 
     dtype = str(tensor.dtype).removeprefix("torch.")
@@ -200,13 +205,23 @@ def _tensor_spec(tensor: Any) -> dict[str, Any]:
     spec: dict[str, Any] = {"shape": list(tensor.shape), "dtype": dtype}
     values = tensor.detach()
     if tensor.dtype.is_floating_point:
-        if values.numel() and bool(torch.isfinite(values).all()) and float(values.min()) >= 0:
+        finite = values.numel() and bool(torch.isfinite(values).all())
+        low, high = domain
+        if finite and _within(values, domain) and (low is not None or high is not None):
+            spec["low"] = float(low) if low is not None else round(float(values.min()), 4)
+            spec["high"] = float(high) if high is not None else round(float(values.max()), 4)
+        elif finite and float(values.min()) >= 0:
             spec["high"] = round(max(float(values.max()), 1e-3), 4)  # drawn in [0, high)
     elif values.numel() > MAX_LITERAL:
         raise Unwritable("an integer tensor too large to write out")
     else:
         spec["values"] = values.flatten().tolist()
     return spec
+
+
+def _within(values: Any, domain: Domain) -> bool:
+    low, high = domain
+    return (low is None or float(values.min()) >= low) and (high is None or float(values.max()) <= high)
 
 
 _DTYPE_NAMES = frozenset(

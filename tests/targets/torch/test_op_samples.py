@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fuzzfox.targets.torch.op_samples import CALLS_PER_OP, _chosen, _gradients_tested
+from fuzzfox.targets.torch.op_samples import CALLS_PER_OP, _chosen, _gradients_tested, _tensor_spec
 from tests.conftest import requires_torch
 
 
@@ -29,3 +29,15 @@ def test_opinfos_whose_gradcheck_pytorch_skips_or_expects_to_fail_are_told_apart
     assert _gradients_tested(by_name["nn.functional.max_unpool3d", "grad"])
     assert not _gradients_tested(by_name["as_strided_scatter", ""])  # expectedFailure
     assert _gradients_tested(by_name["lerp", ""])
+
+
+@requires_torch
+def test_a_float_input_keeps_its_opinfos_domain_where_the_sample_lies_in_it() -> None:
+    import torch
+
+    inside = torch.tensor([-0.5, 0.25, 0.9])
+    assert _tensor_spec(inside, (-1, 1)) == {"shape": [3], "dtype": "float32", "low": -1.0, "high": 1.0}
+    from_one = _tensor_spec(torch.tensor([1.5, 7.25]), (1, None))  # acosh: [1, the sample's max)
+    assert (from_one["low"], from_one["high"]) == (1.0, 7.25)
+    assert "low" not in _tensor_spec(torch.tensor([-3.0, 2.0]), (-1, 1))  # not the OpInfo's sample
+    assert _tensor_spec(torch.tensor([0.5, 2.0]))["high"] == 2.0 and "low" not in _tensor_spec(inside)
