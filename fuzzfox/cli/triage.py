@@ -22,8 +22,10 @@ autodiff modes (reverse-vs-numeric, forward-vs-numeric, ...) counts as one site,
 compiled-reverse stays apart. Clusters are listed most severe kind first (1 wrong result, 2 crash,
 3 status, 4 timeout), then by members, then first seen. Each new cluster's representative is
 re-run --reruns times in fresh sandboxes under the settings it was found with, then minimized
-while the bug holds. Results go to DIR/fuzzfox.sqlite; running triage again after
-more fuzzing only handles what is new.
+while the bug holds, unless it shows a known bug: the bug of a program in corpus/regressions/
+(judged once under the same settings), whose name the "known" column gives (--minimize-known
+minimizes those too). Results go to DIR/fuzzfox.sqlite; running triage again after more fuzzing
+only handles what is new.
 
 examples:
   fuzzfox triage runs/c1
@@ -57,6 +59,12 @@ def add_commands(commands: Any) -> None:
         help="re-runs of each representative (default: %(default)s)",
     )
     triage.add_argument("--no-minimize", action="store_true", help="cluster and re-run only")
+    triage.add_argument(
+        "--minimize-known",
+        action="store_true",
+        help="minimize a cluster that shows a known bug (a program of corpus/regressions/) too, "
+        "instead of naming that program",
+    )
     triage.add_argument(
         "--budget-tests",
         type=positive_int,
@@ -144,6 +152,7 @@ def command_triage(args: argparse.Namespace, note: Any) -> int:
         budget_tests=args.budget_tests,
         budget_seconds=args.budget_seconds,
         jobs=args.jobs,
+        known_bugs=not args.minimize_known,
     )
     started = time.monotonic()
     clusters = ranked(triage(args.campaign, options, note))
@@ -161,6 +170,7 @@ def command_triage(args: argparse.Namespace, note: Any) -> int:
                     f"{minimized.statements_before}->{minimized.statements_after}" if minimized else "-"
                 ),
                 "tokens": f"{minimized.tokens_before}->{minimized.tokens_after}" if minimized else "-",
+                "known": Path(cluster.known_bug.path).name if cluster.known_bug else "-",
                 "first_seen": _when(cluster.first_seen),
                 "last_seen": _when(cluster.last_seen),
             }

@@ -53,6 +53,11 @@ CREATE TABLE IF NOT EXISTS minimized (
     verified INTEGER NOT NULL,
     seconds REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS known_bugs (
+    cluster_id TEXT PRIMARY KEY REFERENCES clusters(id),
+    path TEXT NOT NULL,
+    description TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS rechecks (
     id INTEGER PRIMARY KEY,
     cluster_id TEXT NOT NULL REFERENCES clusters(id),
@@ -100,6 +105,14 @@ class Recheck:
 
 
 @dataclasses.dataclass
+class KnownLabel:
+    """The regression program (``corpus/regressions/``) whose bug a cluster is."""
+
+    path: str
+    description: str
+
+
+@dataclasses.dataclass
 class Cluster:
     id: str
     signature: Signature
@@ -112,6 +125,7 @@ class Cluster:
     verdict: Verdict  # the representative's verdict
     minimized: Minimized | None
     rechecks: list[Recheck]
+    known_bug: KnownLabel | None = None
 
 
 @dataclasses.dataclass
@@ -270,14 +284,35 @@ class ClusterStore:
                 if into is None:
                     kept.append((cluster_id, signature))
                     continue
-                self.db.execute(
-                    "UPDATE cluster_members SET cluster_id = ? WHERE cluster_id = ?", (into, cluster_id)
-                )
-                for table in ("minimized", "rechecks"):
-                    self.db.execute(f"DELETE FROM {table} WHERE cluster_id = ?", (cluster_id,))
-                self.db.execute("DELETE FROM clusters WHERE id = ?", (cluster_id,))
+                self._fold(cluster_id, into)
                 folded += 1
         return folded
+
+    def _fold(self, cluster_id: str, into: str) -> None:
+        """Move a cluster's members into another and drop it (inside the caller's transaction)."""
+        self.db.execute("UPDATE cluster_members SET cluster_id = ? WHERE cluster_id = ?", (into, cluster_id))
+        for table in ("minimized", "rechecks", "known_bugs"):
+            self.db.execute(f"DELETE FROM {table} WHERE cluster_id = ?", (cluster_id,))
+        self.db.execute("DELETE FROM clusters WHERE id = ?", (cluster_id,))
+
+    def record_known_bug(self, cluster_id: str, label: KnownLabel) -> str:
+        """Label the cluster with the known bug it shows; a cluster already labelled with it (the
+        oldest) takes its members instead.  Returns the cluster that now holds them."""
+        row = self.db.execute(
+            "SELECT known_bugs.cluster_id FROM known_bugs "
+            "JOIN clusters ON clusters.id = known_bugs.cluster_id "
+            "WHERE known_bugs.path = ? AND known_bugs.cluster_id != ? ORDER BY clusters.created LIMIT 1",
+            (label.path, cluster_id),
+        ).fetchone()
+        with self.db:
+            if row is not None:
+                self._fold(cluster_id, row[0])
+                return row[0]
+            self.db.execute(
+                "INSERT OR REPLACE INTO known_bugs VALUES (?, ?, ?)",
+                (cluster_id, label.path, label.description),
+            )
+        return cluster_id
 
     def _signature_and_representative(self, cluster_id: str) -> tuple[Signature, str]:
         text, representative = self.db.execute(
@@ -340,6 +375,8 @@ class ClusterStore:
         members = self._members()
         minimized = self._minimized()
         rechecks = self._rechecks()
+        rows = self.db.execute("SELECT cluster_id, path, description FROM known_bugs")
+        known = {cid: KnownLabel(path, description) for cid, path, description in rows}
         found = []
         for cid, signature, representative, verdict, reproduced, attempts, created in self.db.execute(
             "SELECT id, signature, representative, verdict, reproduced, attempts, created FROM clusters"
@@ -359,6 +396,7 @@ class ClusterStore:
                     verdict=Verdict.from_json(verdict),
                     minimized=minimized.get(cid),
                     rechecks=rechecks.get(cid, []),
+                    known_bug=known.get(cid),
                 )
             )
         return sorted(found, key=lambda c: (c.first_seen, c.id))

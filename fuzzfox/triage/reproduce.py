@@ -26,7 +26,8 @@ from fuzzfox.runner import UsageError
 from fuzzfox.sandbox.isolation import Limits
 from fuzzfox.sandbox.pool import LocalPool, PoolConfig
 from fuzzfox.targets import get_target
-from fuzzfox.triage.clusters import Cluster, ClusterStore, Minimized, Recheck
+from fuzzfox.triage.clusters import Cluster, ClusterStore, KnownLabel, Minimized, Recheck
+from fuzzfox.triage.known import KnownBugs
 from fuzzfox.triage.minimize import minimize
 from fuzzfox.triage.signature import Signature, is_silent, program_ops, reproduces, signature_of
 from oracles.verdict import Outcome, Verdict
@@ -45,6 +46,7 @@ class TriageOptions:
     budget_tests: int = 200
     budget_seconds: float = 600.0
     jobs: int = 1
+    known_bugs: bool = True  # name clusters of the regression programs' bugs instead of minimizing them
 
 
 @dataclasses.dataclass
@@ -131,6 +133,7 @@ def _shows(verdict: Verdict, program: Program, expected: Signature) -> bool:
 def triage(campaign: Path, options: TriageOptions, note: Note) -> list[Cluster]:
     """Cluster, re-run and minimize the campaign's bug candidates; returns every cluster."""
     with ClusterStore(campaign) as store, Pools(options.jobs, campaign / "logs", note) as pools:
+        known = KnownBugs(pools.judge)
         if not store.bug_runs():
             others = store.db.execute("SELECT COUNT(*) FROM runs WHERE outcome = 'bug'").fetchone()[0]
             if others:
@@ -152,8 +155,11 @@ def triage(campaign: Path, options: TriageOptions, note: Note) -> list[Cluster]:
                 break
             detached = 0
             for cluster in store.clusters():
-                if cluster.minimized is None and cluster.reproduced > 0:
-                    detached += _minimize(store, pools, cluster, options, note)
+                if cluster.minimized is not None or cluster.reproduced == 0 or cluster.known_bug:
+                    continue
+                if options.known_bugs and _label_known_bug(store, known, cluster, note):
+                    continue
+                detached += _minimize(store, pools, cluster, options, note)
             if merged := store.merge_same_bugs():
                 note(f"{merged} minimized clusters are the same bug as an older one: folded into it")
             if not detached:
@@ -178,6 +184,21 @@ def _reproduce(store: ClusterStore, pools: Pools, clusters: list[Cluster], rerun
             shown = sum(_shows(v, programs[cluster.id], cluster.signature) for v in mine)
             store.record_reproduction(cluster.id, shown, reruns)
             note(f"cluster {cluster.id}: reproduced {shown}/{reruns} ({cluster.signature.title()[:80]})")
+
+
+def _label_known_bug(store: ClusterStore, known: KnownBugs, cluster: Cluster, note: Note) -> bool:
+    """Label the cluster with the regression program whose bug its representative shows."""
+    run = recorded_settings(store.db, store.config_key(cluster.id))
+    observed = signature_of(cluster.verdict, store.program(cluster.representative).source)
+    if not known.of(run):
+        return False
+    found = known.match(run, observed)
+    if found is None:
+        return False
+    holder = store.record_known_bug(cluster.id, KnownLabel(found.path, found.description))
+    folded = f", folded into cluster {holder}" if holder != cluster.id else ""
+    note(f"cluster {cluster.id}: the known bug {found.path}: not minimized{folded}")
+    return True
 
 
 def _minimize(

@@ -326,6 +326,20 @@ def same_bug(first: Signature, second: Signature) -> bool:
     )
 
 
+def holds_known_bug(observed: Signature, known: Signature) -> bool:
+    """Whether a program whose signature is ``observed`` (not minimized: all its ops and
+    optimizations) shows the bug of a minimized ``known`` one: a crash is the same bug by the
+    rule above; a silent mismatch shows at the same place, with every op and rewrite rule the
+    known program needs among its own."""
+    if not is_silent(known):
+        return same_bug(observed, known)
+    return (
+        _where(observed) == _where(known)
+        and _op_names(known.ops) <= _op_names(observed.ops)
+        and _rules(known.optimizations) <= _rules(observed.optimizations)
+    )
+
+
 def reproduces(observed: Signature, expected: Signature) -> bool:
     """Whether a re-run or a smaller variant shows the expected bug (see the module docstring)."""
     if is_silent(expected):

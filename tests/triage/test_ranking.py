@@ -129,7 +129,13 @@ def test_triage_table_shows_the_severity_and_ranks(
     assert [c.signature.symptom for c in stored] == ["timeout", "status", "crash", "wrong_gradient"]
     monkeypatch.setattr(reproduce, "triage", lambda *_: stored)  # no re-runs: the table only
     args = argparse.Namespace(
-        campaign=campaign, reruns=1, no_minimize=True, budget_tests=1, budget_seconds=1.0, jobs=1
+        campaign=campaign,
+        reruns=1,
+        no_minimize=True,
+        budget_tests=1,
+        budget_seconds=1.0,
+        jobs=1,
+        minimize_known=False,
     )
     assert cli_triage.command_triage(args, lambda _: None) == EXIT_CLEAN
     out = capsys.readouterr().out

@@ -350,7 +350,7 @@ def test_triage_collapses_faulty_backend_bugs_into_one_cluster_each_and_recheck_
     assert "6 bug candidates in 2 clusters" in result.stdout
     clusters = check_two_clusters(campaign, made, reruns=2)
     rows = table_rows(result.stdout)
-    assert rows[clusters["sigmoid"].id].split()[-8:-6] == ["4", "2/2"]
+    assert rows[clusters["sigmoid"].id].split()[-9:-7] == ["4", "2/2"]
     assert "reproduced 2/2" in result.stderr
     again = run_cli("triage", str(campaign), "--no-minimize")  # nothing new: nothing re-runs
     assert again.returncode == 0 and "0 new candidates clustered" in again.stderr

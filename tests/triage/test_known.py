@@ -1,0 +1,71 @@
+"""Known bugs (:mod:`fuzzfox.triage.known`): a cluster that shows a regression program's bug is
+named after it and not minimized; one that does not is minimized as before."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import sqlite3
+from pathlib import Path
+
+from fuzzfox.triage.clusters import load_clusters
+from fuzzfox.triage.known import REGRESSIONS, regression_programs
+from fuzzfox.triage.signature import Signature, holds_known_bug
+from tests.conftest import requires_tf, run_cli
+
+TF_BUG = "tensor_scatter_add_forward_over_reverse.py"
+
+
+def test_a_program_holds_a_known_silent_bug_when_it_has_every_op_and_rule_the_bug_needs() -> None:
+    known = Signature(
+        "wrong_value", "verification", "", "", (),
+        ("lowering.aten.add", "quantization.qlinear_post_op_fusion#0ddb1d7b"),
+        ("torch.nn.functional.linear", "torch.ops.aten.add.Tensor"), "inductor", "input",
+    )  # fmt: skip
+    bigger = dataclasses.replace(
+        known,
+        ops=(*known.ops, "torch.relu", ".to"),
+        optimizations=("quantization.qlinear_post_op_fusion#7227cea5", "lowering.aten.relu"),
+    )
+    assert holds_known_bug(bigger, known)
+    assert not holds_known_bug(dataclasses.replace(bigger, ops=("torch.nn.functional.linear",)), known)
+    assert not holds_known_bug(dataclasses.replace(bigger, optimizations=("lowering.aten.add",)), known)
+    assert not holds_known_bug(dataclasses.replace(bigger, leaf="output"), known)  # a wrong output
+    crash = Signature(
+        "crash", "compilation", "RuntimeError", "boom <n>", ("torch/a.py in f",), (), (), "inductor"
+    )
+    assert holds_known_bug(crash, crash)
+    assert not holds_known_bug(dataclasses.replace(crash, frames=("torch/b.py in g",)), crash)
+
+
+def test_the_regression_programs_of_a_target_load() -> None:
+    names = [Path(p.path).name for p in regression_programs("tf-xla")]
+    assert TF_BUG in names
+    assert regression_programs("no-such-target") == []
+
+
+@requires_tf
+def test_triage_names_a_cluster_of_a_known_bug_and_does_not_minimize_it(tmp_path: Path) -> None:
+    source = (REGRESSIONS / "tf-xla" / TF_BUG).read_text()
+    source = "\n".join(
+        line
+        for line in source.splitlines()
+        if not re.match(r"# (expect|symptom|match|confirmed|issue):", line)
+    )
+    # the known bug inside a bigger program, as a campaign meets it
+    source = source.replace("** 2\n", "** 2 + tf.sin(x) * 0.5\n")
+    (tmp_path / "scatter.py").write_text(source + "\n")
+    campaign = tmp_path / "c"
+    found = run_cli(
+        "run", str(tmp_path / "scatter.py"), "--campaign", str(campaign), "--oracle", "values,grads"
+    )
+    assert found.returncode == 1, found.stdout[-2000:] + found.stderr[-2000:]
+    triaged = run_cli("triage", str(campaign), "--reruns", "1", "--jobs", "1")
+    assert triaged.returncode == 0, triaged.stderr[-2000:]
+    assert f"the known bug corpus/regressions/tf-xla/{TF_BUG}: not minimized" in triaged.stderr
+    (cluster,) = load_clusters(campaign)
+    assert cluster.known_bug is not None and cluster.known_bug.path.endswith(TF_BUG)
+    assert cluster.minimized is None
+    assert TF_BUG in triaged.stdout  # the table's known column
+    db = sqlite3.connect(campaign / "fuzzfox.sqlite")
+    assert db.execute("SELECT COUNT(*) FROM minimized").fetchone()[0] == 0
