@@ -51,9 +51,13 @@ class KnownBugs:
     """The known bugs of a target under one run settings each, judged on first use."""
 
     def __init__(
-        self, judge: Callable[[RunSettings, list[Program]], list[Verdict]], root: Path = REGRESSIONS
+        self,
+        judge: Callable[[RunSettings, list[Program]], list[Verdict]],
+        note: Callable[[str], None] = lambda _: None,
+        root: Path = REGRESSIONS,
     ) -> None:
         self._judge = judge
+        self._note = note
         self._root = root
         self._by_settings: dict[str, list[KnownBug]] = {}
 
@@ -61,6 +65,8 @@ class KnownBugs:
         key = run.pool_key()
         if key not in self._by_settings:
             programs = regression_programs(run.target, self._root)
+            if programs:
+                self._note(f"judging {len(programs)} regression program(s) of {run.target}: the known bugs")
             verdicts = self._judge(run, programs) if programs else []
             self._by_settings[key] = [
                 KnownBug(_shown(p.path), p.metadata.get("description", ""), signature_of(v, p.source))

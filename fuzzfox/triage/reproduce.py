@@ -133,7 +133,7 @@ def _shows(verdict: Verdict, program: Program, expected: Signature) -> bool:
 def triage(campaign: Path, options: TriageOptions, note: Note) -> list[Cluster]:
     """Cluster, re-run and minimize the campaign's bug candidates; returns every cluster."""
     with ClusterStore(campaign) as store, Pools(options.jobs, campaign / "logs", note) as pools:
-        known = KnownBugs(pools.judge)
+        known = KnownBugs(pools.judge, note)
         if not store.bug_runs():
             others = store.db.execute("SELECT COUNT(*) FROM runs WHERE outcome = 'bug'").fetchone()[0]
             if others:
