@@ -56,7 +56,7 @@ def test_an_input_domain_is_drawn_from_uniformly() -> None:
         "inputs": [{"shape": [3], "dtype": "float32", "low": -1.0, "high": 1.0}],
     }
     (program,) = op_sample_programs(table_entry("lowering.aten.asin", [asin]), seed=0, count=1)
-    assert "return (torch.empty(3).uniform_(-1.0, 1.0), )" in program.source
+    assert "return (torch.empty(3).uniform_(-0.98, 0.98), )" in program.source  # off the ends
 
 
 def test_a_call_whose_opinfo_pytorch_does_not_gradcheck_is_judged_on_values_only() -> None:
