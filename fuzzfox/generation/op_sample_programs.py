@@ -65,7 +65,11 @@ def bundled_program(optimizations: Sequence[Optimization]) -> Program | None:
 
 
 def _gradient_tested_first(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(calls, key=lambda call: call.get("gradients", True) is False)
+    return sorted(calls, key=_not_gradchecked)
+
+
+def _not_gradchecked(call: dict[str, Any]) -> bool:
+    return call.get("gradients", True) is False
 
 
 def _program(
@@ -94,7 +98,7 @@ def _program(
             f"{', '.join(reached or [optimization.id])} handle them"
         )
     returned = expressions[0] if len(expressions) == 1 else f"({', '.join(expressions)})"
-    values_only = any(call.get("gradients", True) is False for call in calls)
+    values_only = any(_not_gradchecked(call) for call in calls)
     lines = [
         *header(optimization.id, origin=ORIGIN),
         *([GRADIENTS_UNDEFINED] if values_only else []),

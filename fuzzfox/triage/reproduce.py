@@ -190,8 +190,6 @@ def _label_known_bug(store: ClusterStore, known: KnownBugs, cluster: Cluster, no
     """Label the cluster with the regression program whose bug its representative shows."""
     run = recorded_settings(store.db, store.config_key(cluster.id))
     observed = signature_of(cluster.verdict, store.program(cluster.representative).source)
-    if not known.of(run):
-        return False
     found = known.match(run, observed)
     if found is None:
         return False

@@ -469,17 +469,14 @@ class _GradientStops:
         by_program = self._program_disabled_grad or torch.is_inference_mode_enabled()
         if not torch.is_grad_enabled() and not by_program:
             return  # inside a custom autograd.Function's forward
-        try:
-            label = self._stopping.get(func)
-        except TypeError:  # an unhashable callable: none of those above
-            label = None
+        label = self._stopping_label(func)
         if label is None and _quantizes(func):
             label = f"{func.__name__.split('.')[0]} (rounds to integers)"
         if label is None and not torch.is_grad_enabled():
             label = "torch.no_grad"
             self.no_grad = True
-        if label is not None and label not in self.found:
-            self.found.append(label)
+        if label is not None:
+            self._found(label)
 
     def note_result(self, func: Any, args: Any, kwargs: Any, result: Any) -> None:
         """An op that takes a tensor requiring grad and, with grad enabled, returns float tensors
@@ -490,15 +487,24 @@ class _GradientStops:
         import torch
         from torch.utils._pytree import tree_leaves
 
-        if not torch.is_grad_enabled() or self._stopping.get(func) is not None:
+        if not torch.is_grad_enabled() or self._stopping_label(func) is not None:
             return
         if not any(isinstance(v, torch.Tensor) and v.requires_grad for v in tree_leaves((args, kwargs))):
             return
         floats = [v for v in tree_leaves(result) if isinstance(v, torch.Tensor) and v.is_floating_point()]
         if floats and not any(v.requires_grad and not _not_implemented(v) for v in floats):
-            label = f"{getattr(func, '__name__', str(func)).split('.')[0]} (not differentiated by autograd)"
-            if label not in self.found:
-                self.found.append(label)
+            name = getattr(func, "__name__", str(func)).split(".")[0]
+            self._found(f"{name} (not differentiated by autograd)")
+
+    def _stopping_label(self, func: Any) -> str | None:
+        try:
+            return self._stopping.get(func)
+        except TypeError:  # an unhashable callable: none of the stopping ones
+            return None
+
+    def _found(self, label: str) -> None:
+        if label not in self.found:
+            self.found.append(label)
 
     def __enter__(self) -> _GradientStops:
         self._mode.__enter__()

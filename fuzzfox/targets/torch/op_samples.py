@@ -130,7 +130,7 @@ def _recorder_class() -> type:
             self.wanted = wanted
             self.found = found
             self.gradients_tested = True  # of the OpInfo whose samples run now
-            self.domain: tuple[float | None, float | None] = (None, None)  # and its input domain
+            self.domain: Domain = (None, None)  # and its input domain
 
         def __torch_dispatch__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
             kwargs = kwargs or {}
