@@ -6,6 +6,13 @@ changes only the affected requirements are derived again, and a campaign re-run 
 model and prompt reuses every answer.  Requirements shipped in ``prompts/<target>/requirements``
 (written by this stage or by hand) let an offline campaign start without an analysis model;
 each says who wrote it and against which source hash.
+
+A small model often answers with the worked example of another optimization, barely changed
+(Qwen2.5-Coder-1.5B's requirement for ``joint_graph.pointless_view`` was the permute pair's,
+"view" for "permute", 84 % of its word 5-grams the example's).  Such an echo shows the generation
+model what another optimization needs, so it is asked for again once, told so, and if the second
+answer echoes too it is rejected: not stored, and the campaign goes on without a requirement for
+that optimization.
 """
 
 from __future__ import annotations
@@ -25,6 +32,15 @@ Complete = Callable[[list[Message]], str]  # messages in, the model's answer out
 
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 MAX_REQUIREMENT_CHARS = 4000
+# An answer whose word 5-grams are this much one worked example's is an echo of it.  Of the 20
+# requirements once shipped (written by the 1.5B model), the seven that restate another
+# optimization's example scored 0.40-0.84, the others 0.03-0.32.
+ECHO_SHARE = 0.35
+ECHO_GRAM = 5
+REDO = (
+    "That answer repeats the worked example of another optimization. Write what `{id}` itself "
+    "needs, from its own pattern and source above."
+)
 _ROLE_MARK = re.compile(r"^<!-- (user|assistant) -->\s*$", re.MULTILINE)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS requirements (
@@ -60,7 +76,7 @@ class AnalysisPrompt:
         self.system = (folder / "system.md").read_text().strip()
         self.template = (folder / "template.md").read_text()
         self.examples = [_split_example(p.read_text()) for p in sorted((folder / "examples").glob("*.md"))]
-        parts = [self.system, self.template, *(u + a for u, a in self.examples)]
+        parts = [self.system, self.template, *(u + a for u, a in self.examples), REDO]
         self.version = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:12]
 
     def messages(self, optimization: Optimization) -> list[Message]:
@@ -85,6 +101,31 @@ class AnalysisPrompt:
                 {"role": "assistant", "content": example_answer},
             ]
         return [*messages, {"role": "user", "content": user}]
+
+    def redo_messages(self, optimization: Optimization, echo: str) -> list[Message]:
+        """The analysis chat again, with the echoing answer and a request for the optimization's own."""
+        return [
+            *self.messages(optimization),
+            {"role": "assistant", "content": echo},
+            {"role": "user", "content": REDO.format(id=optimization.id)},
+        ]
+
+    def echoes(self, optimization_id: str, text: str) -> bool:
+        """Whether ``text`` restates the worked example of another optimization (see ECHO_SHARE);
+        an example written for this very optimization may be restated."""
+        grams = _word_grams(text)
+        if not grams:
+            return False
+        return any(
+            len(grams & _word_grams(answer)) / len(grams) >= ECHO_SHARE
+            for user, answer in self.examples
+            if f"`{optimization_id}`" not in user
+        )
+
+
+def _word_grams(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+|[^\w\s]", text.lower())
+    return {tuple(words[i : i + ECHO_GRAM]) for i in range(len(words) - ECHO_GRAM + 1)}
 
 
 def _split_example(text: str) -> tuple[str, str]:
@@ -120,7 +161,8 @@ class RequirementStore:
     """Requirements in a campaign's SQLite file, beside its programs and runs."""
 
     def __init__(self, database: Path) -> None:
-        self.db = sqlite3.connect(database, timeout=30)
+        # A campaign opens it and its model's writer thread (fuzzfox.llm.pipeline) uses it, alone.
+        self.db = sqlite3.connect(database, timeout=30, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.executescript(SCHEMA)
 
@@ -158,6 +200,7 @@ class RequirementStore:
 class AnalysisResult:
     requirement: Requirement
     reused: bool
+    echo: bool = False  # both answers restated another optimization's worked example: not stored
 
 
 def analyze(
@@ -171,8 +214,8 @@ def analyze(
     """Derive a requirement for each optimization that lacks one under (model, prompt version).
 
     Each answer is stored as soon as it arrives, so an interrupted analysis resumes where it
-    stopped; an exception from ``complete`` (a dead endpoint) propagates after what finished
-    is kept.
+    stopped (an echo of a worked example is asked for again once, and never stored); an exception
+    from ``complete`` (a dead endpoint) propagates after what finished is kept.
     """
     results = []
     for number, optimization in enumerate(optimizations, 1):
@@ -181,11 +224,15 @@ def analyze(
             result = AnalysisResult(existing, reused=True)
         else:
             text = clean_answer(complete(prompt.messages(optimization)))
+            if prompt.echoes(optimization.id, text):
+                text = clean_answer(complete(prompt.redo_messages(optimization, text)))
             requirement = Requirement(
                 optimization.id, optimization.source_hash, model, prompt.version, f"llm:{model}", text
             )
-            store.put(requirement)
-            result = AnalysisResult(requirement, reused=False)
+            echo = prompt.echoes(optimization.id, text)
+            if not echo:
+                store.put(requirement)
+            result = AnalysisResult(requirement, reused=False, echo=echo)
         results.append(result)
         if progress:
             progress(number, len(optimizations), result)

@@ -127,3 +127,45 @@ def test_shipped_requirement_files_round_trip(tmp_path: Path) -> None:
 def test_clean_answer_drops_chatter_but_keeps_a_plain_answer() -> None:
     assert clean_answer("Sure.\n- a\n- b") == "- a\n- b"
     assert clean_answer("A program with two permutes.") == "A program with two permutes."
+
+
+def test_an_echo_of_another_optimizations_worked_example_is_asked_again_then_rejected(tmp_path: Path) -> None:
+    prompt, store = AnalysisPrompt("torch-inductor"), RequirementStore(tmp_path / "fuzzfox.sqlite")
+    permute_example = prompt.examples[0][1]  # the worked example written for the permute pair
+    view = dataclasses.replace(
+        PERMUTE, id="joint_graph.pointless_view", source="def pointless_view(...): ..."
+    )
+    echo = permute_example.replace("permute", "view")
+    asked: list[list[dict[str, str]]] = []
+
+    def answers(*texts: str):  # type: ignore[no-untyped-def]
+        replies = iter(texts)
+
+        def complete(messages):  # type: ignore[no-untyped-def]
+            asked.append(messages)
+            return next(replies)
+
+        return complete
+
+    (redone,) = analyze([view], answers(echo, "- two views that cancel"), "m", prompt, store)
+    assert not redone.echo and redone.requirement.text == "- two views that cancel"
+    assert (
+        asked[-1][-2] == {"role": "assistant", "content": echo}
+        and "`joint_graph.pointless_view`" in asked[-1][-1]["content"]
+    )
+    assert store.get(view, "m", prompt.version) == redone.requirement
+
+    other = dataclasses.replace(view, id="joint_graph.pointless_view_pair")
+    (rejected,) = analyze([other], answers(echo, echo), "m", prompt, store)
+    assert rejected.echo and store.get(other, "m", prompt.version) is None
+    # The worked example's own optimization may be described as its example describes it.
+    (own,) = analyze([PERMUTE], answers(permute_example), "m", prompt, store)
+    assert not own.echo and len(asked) == 5
+
+
+def test_no_shipped_requirement_echoes_another_optimizations_worked_example() -> None:
+    prompt = AnalysisPrompt("torch-inductor")
+    shipped = read_shipped(
+        Path(__file__).resolve().parent.parent / "prompts" / "torch-inductor" / "requirements"
+    )
+    assert shipped and [i for i, r in shipped.items() if prompt.echoes(i, r.text)] == []

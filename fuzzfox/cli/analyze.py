@@ -106,7 +106,7 @@ def command_analyze(args: argparse.Namespace) -> int:
     store = RequirementStore(args.campaign / "fuzzfox.sqlite")
 
     def progress(done: int, total: int, result: AnalysisResult) -> None:
-        how = "kept" if result.reused else "new "
+        how = "kept" if result.reused else "echo" if result.echo else "new "
         print(
             f"[{done:>{len(str(total))}}/{total}] {how} {result.requirement.optimization}",
             file=sys.stderr,
@@ -144,7 +144,8 @@ def command_analyze(args: argparse.Namespace) -> int:
     if args.ship:
         folder = PROMPTS / args.target / "requirements"
         for result in results:
-            write_shipped(result.requirement, target.version(), folder)
+            if not result.echo:  # an echo of a worked example is no requirement to ship
+                write_shipped(result.requirement, target.version(), folder)
     totals = cache.totals("analysis")
     new = sum(not r.reused for r in results)
     print(
