@@ -15,14 +15,23 @@ depends on it, so the campaign can be killed at any instant and resumed by runni
 A stop request (SIGTERM/SIGINT via ``request_stop``) lets the programs in flight finish, records
 them, and ends the loop; nothing is started after it.
 
+The model writes while the sandbox workers judge (:mod:`fuzzfox.llm.pipeline`): when a round's
+generator draw falls on the LLM, the LLM is given a job on its own thread (a first answer for the
+drawn optimization, or the repair of one of its failed programs) and the round draws again among
+the others; what the model finished is stored as a batch at the start of the next round and
+judged with it.  So the model's share of the machine follows its measured yield per second, like
+any generator's, and neither the model nor the workers wait for the other.  A job in flight when
+the campaign stops is dropped (its answer, if it came, stays in the answer cache).
+
 An LLM that fails (endpoint down, 429 storm, garbled answers, embedded server restarting) never
-ends the campaign: the round is given to the LLM-free generators, the LLM is tried again with
+ends the campaign: its job is dropped, the LLM-free generators go on, the LLM is tried again with
 backoff (``LLMAvailability``), and a campaign with no other generator waits for it within its
 budget.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import json
@@ -48,10 +57,18 @@ from fuzzfox.generation.generators import (
     PatternGenerator,
     SynthGenerator,
 )
+from fuzzfox.generation.repair import (
+    LLMRepairer,
+    RepairTicket,
+    error_text,
+    ticket_for_reject,
+    ticket_for_run,
+)
 from fuzzfox.generator_bandit import GeneratorBandit
 from fuzzfox.llm.availability import LLMAvailability
 from fuzzfox.llm.cache import LLMCache
 from fuzzfox.llm.client import LLMError, LLMMarkedDown
+from fuzzfox.llm.pipeline import Pipeline
 from fuzzfox.program import EXPLORE, Program, ProgramError, discover, load_program
 from fuzzfox.runner import UsageError, check_targets, run_description
 from fuzzfox.sandbox.isolation import Limits
@@ -67,6 +84,19 @@ META_SCHEMA = "CREATE TABLE IF NOT EXISTS campaign_meta (key TEXT PRIMARY KEY, v
 
 Note = Callable[[str], None]
 Observer = Callable[[dict[str, Any]], None]
+# Repairs owed and not yet given to the model; the newest are kept (an old failure's pool moved on).
+REPAIRS_KEPT = 8
+
+
+@dataclasses.dataclass(frozen=True)
+class LLMWork:
+    """What the campaign needs to store a job of the model's once it is done."""
+
+    optimization: str
+    generator: str  # the batch's generator: llm:<model> or llm-repair:<model>
+    examples: tuple[str, ...]  # ids of the programs the prompt showed
+    mode: str
+    config: str
 
 
 class StopFlag:
@@ -172,6 +202,9 @@ class Campaign:
         self.analysis_client: Any = None
         self.llm_endpoint: Any = None
         self.llm_availability: LLMAvailability | None = None
+        self.llm_pipeline: Pipeline[LLMWork, list[Candidate]] | None = None
+        self.llm_repairer: LLMRepairer | None = None
+        self._repairs: collections.deque[RepairTicket] = collections.deque(maxlen=REPAIRS_KEPT)
         self.current = ""
         self.last_stats: dict[str, Any] = {}
         self.isolation = "not started"
@@ -210,6 +243,7 @@ class Campaign:
             private_paths=(self.directory.resolve(), self.directory.resolve().parent),
         )
         with contextlib.ExitStack() as stack:
+            stack.callback(self._restate)
             self.executor = _make_executor(pool_config, options)
             stack.callback(self.executor.close)
             self.note(f"starting {options.jobs} sandbox worker(s)")
@@ -222,6 +256,12 @@ class Campaign:
                 )
             self._set_up_generators(stack)
             yield self
+
+    def _restate(self) -> None:
+        """Once the model's endpoint is closed, a stopped campaign's stats again: a job in flight
+        at the stop may have made (and accounted) its model call after they were written."""
+        if self.last_stats.get("state") == "stopped":
+            self.publish(self.current, self.last_stats.get("ended_because") or "stopped")
 
     def _set_up_generators(self, stack: contextlib.ExitStack) -> None:
         weights = self.options.generators
@@ -263,9 +303,11 @@ class Campaign:
             self.analysis_client = LLMClient(
                 settings, self.llm_cache, "analysis", self.note, guard=endpoint.guard
             )
-            self.generators["llm"] = LLMGenerator(
-                self.llm_client, GenerationPrompt(self.options.target), endpoint.model
-            )
+            prompt = GenerationPrompt(self.options.target)
+            self.generators["llm"] = LLMGenerator(self.llm_client, prompt, endpoint.model)
+            self.llm_repairer = LLMRepairer(self.llm_client, prompt, endpoint.model, self.options.target)
+            self.llm_pipeline = Pipeline(depth=1)
+            stack.callback(self.llm_pipeline.close)  # before the endpoint closes
         if not self.generators:
             raise ConfigError("no generator left to run: give generators a positive weight (llm needs --llm)")
 
@@ -283,22 +325,29 @@ class Campaign:
         while True:
             if reason := self._budget_spent():
                 break
+            batches = self._llm_batches()  # numbered before the round's own batch
             round_number = self.feedback.rounds_done()
             rng = random.Random(f"{self.options.seed}:{round_number}")
             drawn = self.draw(rng)
-            if drawn is None and self._only_the_llm_and_it_is_down():
+            if drawn is not None and drawn[1] == "llm":
+                self._give_the_llm(drawn[0], rng)
+                drawn = self.draw(rng, with_llm=False)  # the round's own work, while the model writes
+            if drawn is not None and (batch := self.generate(round_number, *drawn, rng)) is not None:
+                batches.insert(0, batch)
+            if batches:
+                self._judge_and_feed_back([*batches, *self._companions(batches)])
+            elif self.llm_pipeline is not None and self.llm_pipeline.busy():
+                self.publish("waiting for the LLM's answer")
+                self.llm_pipeline.wait(timeout=1.0)
+            elif drawn is None and self._only_the_llm_and_it_is_down():
                 assert self.llm_availability is not None
                 if self.llm_availability.for_good:
                     reason = f"the LLM, its only generator, is down: {self.llm_availability.reason}"
                     break
                 self._wait_for_llm()
-                continue
-            if drawn is None:
+            elif drawn is None:
                 reason = "every optimization is saturated or out of reach"
                 break
-            batch = self.generate(round_number, *drawn, rng)
-            if batch is not None:
-                self._judge_and_feed_back([batch, *self._companions(batch)])
         self.publish("stopped", reason)
         return reason
 
@@ -401,9 +450,10 @@ class Campaign:
         return sorted(o for o in (pooled | with_requirement | writable) if o in self.catalog and o in wanted)
 
     def requirement(self, optimization: Optimization) -> str | None:
+        """The requirement to show the model: the newest derived one, one derived now (on the
+        model's writer thread: this calls the model), or the shipped one."""
         found = self.requirements.latest(optimization)
         if found is None and self.options.analyze == "missing" and self.llm_client is not None:
-            self.publish(f"analyzing {optimization.id}")
             complete = self.analysis_client.complete
             result = analyze(
                 [optimization],
@@ -412,17 +462,20 @@ class Campaign:
                 AnalysisPrompt(self.options.target),
                 self.requirements,
             )
-            found = result[0].requirement
+            found = None if result[0].echo else result[0].requirement
         if found is not None:
             return found.text
         shipped = self.shipped.get(optimization.id)
         return shipped.text if shipped else None
 
-    def draw(self, rng: random.Random, exclude: Sequence[str] = ()) -> tuple[str, str] | None:
+    def draw(
+        self, rng: random.Random, exclude: Sequence[str] = (), with_llm: bool = True
+    ) -> tuple[str, str] | None:
         """(optimization, generator) for the next batch: the generator by its yield per second
         (:class:`~fuzzfox.generator_bandit.GeneratorBandit`) among those with work, then the
         optimization among those it may write for (:meth:`Feedback.choose_optimization`); None
-        when no generator has any optimization left."""
+        when no generator has any optimization left.  The LLM takes part ``with_llm`` and while
+        its writer thread has room for a job."""
         excluded = set(exclude)
         candidates = [o for o in self.candidates() if o not in excluded]
         pooled = set(self.feedback.pool_sizes())
@@ -434,12 +487,18 @@ class Campaign:
         }
         eligible = {}
         for name, weight in self.options.generators.items():
-            if weight <= 0 or name not in self.generators or (name == "llm" and not self._llm_usable()):
+            if weight <= 0 or name not in self.generators:
+                continue
+            if name == "llm" and not (with_llm and self._llm_usable() and self._llm_has_room()):
                 continue
             if name == "pattern":
                 eligible[name] = sorted(first_visits)  # an empty pool it can write for is its alone
             elif name == "mutate":
                 eligible[name] = [o for o in candidates if o in pooled]
+            elif name == "llm":
+                # What no other generator reached comes first: the model's seconds are the dearest.
+                unreached = [o for o in candidates if o not in pooled and o not in first_visits]
+                eligible[name] = unreached or [o for o in candidates if o not in first_visits]
             else:
                 eligible[name] = [o for o in candidates if o not in first_visits]
         while eligible:
@@ -452,14 +511,12 @@ class Campaign:
                 return optimization, name
         return None
 
-    def generate(self, round_number: int, optimization: str, name: str, rng: random.Random) -> Batch | None:
-        """A batch of generator ``name`` for ``optimization``, stored; None if it wrote nothing
-        storable (an LLM that failed: the round is drawn again)."""
-        started = time.monotonic()
+    def _request(self, optimization: str, rng: random.Random) -> GenerationRequest:
+        """A batch request for ``optimization`` with examples drawn from its pool."""
         examples = self.feedback.draw_examples(
             optimization, self.options.examples, rng, self.options.example_selection
         )
-        request = GenerationRequest(
+        return GenerationRequest(
             target=self.options.target,
             optimization=optimization,
             requirement=None,
@@ -467,6 +524,12 @@ class Campaign:
             count=self.options.batch,
             seed=rng.randrange(1 << 31),
         )
+
+    def generate(self, round_number: int, optimization: str, name: str, rng: random.Random) -> Batch | None:
+        """A batch of the LLM-free generator ``name`` for ``optimization``, stored; None if the
+        generator cannot write for it."""
+        started = time.monotonic()
+        request = self._request(optimization, rng)
         generator = self.generators[name]
         if not generator.available(request):
             return None
@@ -476,21 +539,30 @@ class Campaign:
         if first_visit:  # the canonical program, with other first visits' calls where it is one
             companions = self._bundle_companions(optimization, rng)
             request = dataclasses.replace(request, count=1, companions=companions)
-        is_llm = generator is self.generators.get("llm")
-        try:
-            if is_llm:
-                request = dataclasses.replace(
-                    request, requirement=self.requirement(self.catalog[optimization])
-                )
-            self.publish(f"round {round_number}: {generator.name} for {optimization}")
-            candidates = generator.generate(request)
-        except LLMError as error:
-            self._llm_failed(error)  # nothing of this round was stored: it is drawn again without the LLM
-            return None
-        if is_llm:
-            self._llm_answered()
+        self.publish(f"round {round_number}: {generator.name} for {optimization}")
+        candidates = generator.generate(request)
+        examples = [p.id for p in request.examples]
+        return self._store_batch(
+            round_number, optimization, generator.name, examples, candidates, rng, as_written=first_visit,
+            seconds=time.monotonic() - started,
+        )  # fmt: skip
+
+    def _store_batch(
+        self,
+        round_number: int,
+        optimization: str,
+        generator: str,
+        examples: Sequence[str],
+        candidates: Sequence[Candidate],
+        rng: random.Random,
+        *,
+        as_written: bool,
+        seconds: float,
+    ) -> Batch:
+        """The candidates as a batch in the store, each under compile settings the bandit draws
+        unless ``as_written``; ``seconds`` is what writing them took."""
         programs = _unique([c.program for c in candidates if c.program is not None])
-        if self.compile_bandit is not None and not first_visit:
+        if self.compile_bandit is not None and not as_written:
             # A first visit is judged as written: it tells whether the writer reaches the
             # optimization (in a 30-minute campaign 56 % of first visits did under the dynamic-shape
             # settings, 72 % under the others), and the bandit would credit the writer's reach to
@@ -500,11 +572,100 @@ class Campaign:
         rejects = [_reject(c) for c in candidates if c.program is None]
         if programs and all(p.optimization == EXPLORE for p in programs):
             optimization = EXPLORE  # not aimed at it: the round is not counted against it
-        batch = self.feedback.open_batch(
-            round_number, optimization, generator.name, examples, programs, rejects
-        )
-        self._writing_seconds[batch.id] = time.monotonic() - started
+        batch = self.feedback.open_batch(round_number, optimization, generator, examples, programs, rejects)
+        self._writing_seconds[batch.id] = seconds
         return batch
+
+    # -- the model's jobs --------------------------------------------------------------
+
+    def _workers(self) -> int:
+        """Sandbox workers to give the next programs: all of them, less the embedded model's
+        threads while it writes (the cores are split, not fought over)."""
+        endpoint, pipeline = self.llm_endpoint, self.llm_pipeline
+        if endpoint is not None and endpoint.embedded and pipeline is not None and pipeline.writing():
+            return max(1, self.options.jobs - self.options.llm_threads)
+        return max(1, self.options.jobs)
+
+    def _llm_has_room(self) -> bool:
+        return self.llm_pipeline is not None and self.llm_pipeline.room() > 0
+
+    def _give_the_llm(self, optimization: str, rng: random.Random) -> None:
+        """A job for the model's writer thread: the repair of its newest failed program when one is
+        owed (the cheaper prompt), else a first answer for ``optimization``."""
+        assert self.llm_pipeline is not None and self.llm_repairer is not None
+        seed = rng.randrange(1 << 31)
+        if self._repairs:
+            ticket = self._repairs.pop()
+            repairer = self.llm_repairer
+            target = self.catalog[ticket.optimization]
+            work = LLMWork(ticket.optimization, repairer.name, (), ticket.mode, ticket.config)
+            self.llm_pipeline.submit(work, lambda: repairer.repair(ticket, self.requirement(target), seed))
+            self.publish(f"the LLM repairs a program for {ticket.optimization}")
+            return
+        request = dataclasses.replace(
+            self._request(optimization, rng), seed=seed, failures=self._failures(optimization)
+        )
+        generator = self.generators["llm"]
+        target = self.catalog[optimization]
+        work = LLMWork(
+            optimization,
+            generator.name,
+            tuple(p.id for p in request.examples),
+            request.mode,
+            request.examples[0].metadata.get("config", "") if request.examples else "",
+        )
+        self.llm_pipeline.submit(
+            work,
+            lambda: generator.generate(dataclasses.replace(request, requirement=self.requirement(target))),
+        )
+        self.publish(f"the LLM writes for {optimization}")
+
+    def _failures(self, optimization: str) -> tuple[str, ...]:
+        """How the model's earlier programs for ``optimization`` failed, most frequent first: the
+        reasons its answers were rejected and the errors of those that failed without a compiler."""
+        rejected = self.store.db.execute(
+            "SELECT r.reason FROM rejects r JOIN batches b ON b.id = r.batch_id "
+            "WHERE b.optimization = ? AND b.generator LIKE 'llm%'",
+            (optimization,),
+        )
+        invalid = self.store.db.execute(
+            "SELECT v.verdict FROM runs r JOIN programs p ON p.id = r.program_id "
+            "JOIN verdicts v ON v.run_id = r.id "
+            "WHERE p.optimization = ? AND p.origin LIKE 'llm%' AND r.outcome = 'invalid'",
+            (optimization,),
+        )
+        reasons = [reason for (reason,) in rejected]
+        for (verdict,) in invalid:
+            if exception := json.loads(verdict).get("exception"):
+                reasons.append(error_text(exception["type"], exception["message"], lines=1))
+        return tuple(reason for reason, _ in collections.Counter(reasons).most_common())
+
+    def _llm_batches(self) -> list[Batch]:
+        """What the model finished since the last round, each job stored as a batch; its rejected
+        answers with code in them are owed a repair."""
+        if self.llm_pipeline is None:
+            return []
+        batches = []
+        for finished in self.llm_pipeline.collect():
+            if isinstance(finished.error, LLMError):
+                self._llm_failed(finished.error)  # nothing of it was stored
+                continue
+            if finished.error is not None:
+                raise finished.error  # our own bug: not a model's failure to hide
+            self._llm_answered()
+            work, candidates = finished.tag, finished.result or []
+            if work.generator.startswith("llm:"):
+                for candidate in candidates:
+                    if ticket := ticket_for_reject(candidate, work.optimization, work.mode, work.config):
+                        self._repairs.append(ticket)
+            round_number = self.feedback.rounds_done()
+            rng = random.Random(f"{self.options.seed}:{round_number}")
+            batch = self._store_batch(
+                round_number, work.optimization, work.generator, work.examples, candidates, rng,
+                as_written=False, seconds=finished.seconds,
+            )  # fmt: skip
+            batches.append(batch)
+        return batches
 
     def _bundle_companions(self, optimization: str, rng: random.Random) -> tuple[str, ...]:
         """Other decompositions and lowerings never visited, whose OpInfo calls the pattern
@@ -521,20 +682,20 @@ class Campaign:
         self._bundled.update(chosen)
         return chosen
 
-    def _companions(self, batch: Batch) -> list[Batch]:
+    def _companions(self, round_batches: Sequence[Batch]) -> list[Batch]:
         """Batches for other optimizations, generated until the round has a program for every
         worker: a first pattern visit writes one program, and a worker left idle while it is
         judged is a first visit of another optimization not made."""
-        batches = [batch]
+        batches = list(round_batches)
         while sum(len(b.program_ids) for b in batches) < self.options.jobs and not self._budget_spent():
             round_number = self.feedback.rounds_done()
             rng = random.Random(f"{self.options.seed}:{round_number}")
-            drawn = self.draw(rng, exclude=[b.optimization for b in batches])
+            drawn = self.draw(rng, exclude=[b.optimization for b in batches], with_llm=False)
             companion = None if drawn is None else self.generate(round_number, *drawn, rng)
             if companion is None:
                 break
             batches.append(companion)
-        return batches[1:]
+        return batches[len(round_batches) :]
 
     def _programs(self, ids: Sequence[str]) -> list[Program]:
         programs = []
@@ -565,8 +726,10 @@ class Campaign:
         for batch in batches:
             judged = [(p, recorded[p.id]) for p in programs[batch.id]]
             outcome = self.feedback.close_batch(batch, [(p, v.triggers) for p, v in judged])
+            if self.llm_repairer is not None:
+                self._repairs.extend(t for p, v in judged if p.id in new and (t := ticket_for_run(p, v)))
             self.generator_bandit.credit(
-                batch.generator.split(":", 1)[0],  # "llm:<model>" is the llm generator's
+                _bandit_arm(batch.generator),
                 sum(new.get(p.id, False) for p, _ in judged),
                 self._writing_seconds.pop(batch.id, 0.0) + sum(v.seconds for p, v in judged if p.id in new),
             )
@@ -585,11 +748,13 @@ class Campaign:
         budget) also on a spent budget: what was not judged is judged on resume.  A round's batch
         is small and is finished once started, so a campaign that ends leaves none open."""
         assert self.executor is not None, "run() outside running()"
-        chunk = max(1, self.options.jobs)
-        for start in range(0, len(programs), chunk):
+        start = 0
+        while start < len(programs):
             if self.stop or (budgeted and self._budget_spent()):
                 return
-            for program, verdict in self.executor.run(programs[start : start + chunk]):
+            chunk = programs[start : start + self._workers()]
+            start += len(chunk)
+            for program, verdict in self.executor.run(chunk):
                 self.store.record(program, self.key, verdict)
                 self.clock.programs_run += 1
                 self.publish(f"{what}: {program.name} -> {verdict.outcome.value}")
@@ -632,6 +797,13 @@ class Campaign:
         self.llm_cache.close()
         self.requirements.close()
         self.store.close()
+
+
+def _bandit_arm(generator: str) -> str:
+    """The generator bandit's arm of a batch's generator: llm:<model> and llm-repair:<model> are
+    both the model's work."""
+    name = generator.split(":", 1)[0]
+    return "llm" if name == "llm-repair" else name
 
 
 def _unique(programs: list[Program]) -> list[Program]:

@@ -36,7 +36,10 @@ class CampaignOptions:
     model: str | None = None
     api_key_env: str = "OPENAI_API_KEY"
     llm_retries: int = 4
-    llm_threads: int = 2
+    # The embedded model's threads; while it writes, that many sandbox workers stand aside (see
+    # Campaign._workers): llama.cpp's threads slow down many times over on a core a worker also
+    # wants (a 135M model took 130 s for 268 tokens beside busy workers).
+    llm_threads: int = 1
     llm_backoff: float = 15.0  # seconds before an unavailable LLM is tried again (doubling, up to 10 min)
     temperature: float = 0.8
     analyze: str = "missing"  # derive a missing requirement with the LLM before generating, or "never"

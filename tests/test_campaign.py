@@ -259,7 +259,8 @@ def test_llm_rounds_through_the_embedded_server(tmp_path: Path, seeds: Path) -> 
     result = run_cli("campaign", *args, timeout=600)
     assert result.returncode == 0, result.stderr
     batches = query(directory, "SELECT generator, produced FROM batches")
-    assert batches and all(g == f"llm:{TEST_MODEL}" and produced >= 1 for g, produced in batches)
+    models = {f"llm:{TEST_MODEL}", f"llm-repair:{TEST_MODEL}"}  # first answers, repairs of failed ones
+    assert batches and all(g in models and produced >= 1 for g, produced in batches)
     # The 135M model writes no runnable program: its answers are recorded as rejects with reasons.
     rejects = query(directory, "SELECT category, reason FROM rejects")
     valid = query(directory, "SELECT SUM(valid) FROM batches")[0][0] or 0
@@ -274,6 +275,64 @@ def test_llm_rounds_through_the_embedded_server(tmp_path: Path, seeds: Path) -> 
     assert calls[0] >= 1 and calls[1] > 0
     stats = json.loads((directory / "stats.json").read_text())
     assert stats["llm_calls"] >= calls[0] and stats["llm_tokens"] > 0
+
+
+SCRIPTED_BROKEN = """import torch
+
+
+class Model(torch.nn.Module):
+    def forward(self, x):
+        return torch.mm(x, x)
+
+
+def make_inputs():
+    return (torch.randn(2, {columns}),)
+"""
+
+
+def test_the_model_writes_while_programs_are_judged_and_its_failures_are_repaired(
+    tmp_path: Path, seeds: Path
+) -> None:
+    """Over HTTP to the scripted test server (a real model's answers cannot be chosen): each first
+    answer fails without a compiler, each repair prompt is answered with a program that runs, and
+    every answer takes the server 2 s, long enough for programs to be judged meanwhile."""
+    from fuzzfox.generation.prompt import REPAIR_ASK
+    from tests.llm.fault_llm_server import FaultServer, running
+
+    def answer(messages: list[dict[str, str]]) -> str:
+        columns = 3 + server.requests  # each answer another program
+        program = SCRIPTED_BROKEN.format(columns=columns)
+        if REPAIR_ASK in messages[-1]["content"]:
+            program = program.replace("torch.mm(x, x)", "torch.mm(x, x.t())")
+        return f"```python\n{program}```"
+
+    directory = tmp_path / "c"
+    with running(FaultServer()) as server:
+        server.answer, server.delay_s = answer, 2.0
+        args = campaign_args(directory, seeds, "--programs", "10", "--minutes", "4", "--analyze", "never",
+                             "--model", "scripted", "--input-draws", "0")  # fmt: skip
+        args[args.index("--llm") + 1] = server.url
+        args[args.index("--generators") + 1] = "llm=1"
+        result = run_cli("campaign", *args, timeout=600)
+    assert result.returncode in (0, 1), result.stderr[-2000:]
+    generators = {g for (g,) in query(directory, "SELECT DISTINCT generator FROM batches")}
+    assert generators == {"llm:scripted", "llm-repair:scripted"}
+    repairs = query(
+        directory,
+        "SELECT child.parent, child_run.outcome, parent_run.outcome FROM programs child "
+        "JOIN runs child_run ON child_run.program_id = child.id "
+        "JOIN runs parent_run ON parent_run.program_id = child.parent "
+        "WHERE child.origin = 'llm-repair:scripted'",
+    )
+    assert repairs and all(parent == "invalid" != child for _, child, parent in repairs), repairs
+    # Pipelined: some program was judged while the server was still writing an answer.
+    calls = (
+        sqlite3.connect(directory / "llm.sqlite")
+        .execute("SELECT time - seconds, time FROM calls WHERE cached = 0")
+        .fetchall()
+    )
+    finished = [t for (t,) in query(directory, "SELECT finished FROM runs")]
+    assert any(start < t < end for start, end in calls for t in finished), (calls, finished)
 
 
 def test_the_default_oracles_catch_a_wrong_compiled_gradient(tmp_path: Path) -> None:

@@ -820,12 +820,13 @@ def fuzzfox_commit() -> str:
 
 
 def campaign_arguments(target: str, campaign: Path, args: argparse.Namespace) -> list[str]:
-    """``fuzzfox campaign`` as a user would run it without an LLM: mutation and synthesis, the
-    campaign's own default oracles unless --oracle names others (the same for every fault).
+    """``fuzzfox campaign`` as a user would run it, without an LLM unless --llm names one (the
+    LLM-free generators: the pattern writer, mutation and synthesis), the campaign's own default
+    oracles unless --oracle names others (the same for every fault).
     A campaign that exists is resumed with the minutes its budget has left (at least 0.01 min:
     fuzzfox checks the budget between seeds and between rounds)."""
     minutes = max(args.minutes - minutes_spent(campaign), 0.01)
-    arguments = ["campaign", "--campaign", str(campaign), "--target", target, "--llm", "none"]
+    arguments = ["campaign", "--campaign", str(campaign), "--target", target, "--llm", args.llm]
     arguments += ["--minutes", f"{minutes:.2f}", "--seed", str(args.seed), "--jobs", str(args.jobs)]
     if args.oracle:
         if not campaign_supports("oracles"):
@@ -904,6 +905,7 @@ def run_one(fault: Fault, args: argparse.Namespace) -> dict[str, Any]:
         "seed": args.seed,
         "jobs": args.jobs,
         "input_draws": args.input_draws,
+        "llm": args.llm,
         "fuzzfox_commit": fuzzfox_commit(),
     }
     try:
@@ -1229,7 +1231,8 @@ def _settings(result: dict[str, Any]) -> str:
     draws = result.get("input_draws")
     return (
         f"{known['minutes_budget']} min, seed {known['seed']}, {known['jobs']} jobs, "
-        f"input draws {'default' if draws is None else draws}, fuzzfox {known['fuzzfox_commit']}"
+        f"input draws {'default' if draws is None else draws}, LLM {result.get('llm', 'none')}, "
+        f"fuzzfox {known['fuzzfox_commit']}"
     )
 
 
@@ -1327,6 +1330,13 @@ def build_parser() -> argparse.ArgumentParser:
             "(default: the campaign's own default)",
         )
         sub.add_argument(
+            "--llm",
+            default="none",
+            metavar="SPEC",
+            help="the campaigns' LLM, passed to `fuzzfox campaign --llm` (default: %(default)s; "
+            "`embedded` for the embedded model, as bench/llm_vs_free.py compares)",
+        )
+        sub.add_argument(
             "--minimize-seconds",
             type=positive(float),
             default=120.0,
@@ -1350,8 +1360,9 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="per fault: patch, campaign, triage, re-run each cluster with and without the fault",
         description="For each fault (resumable: a fault with DIR/<fault>/result.json is skipped; a "
-        "campaign directory that exists is resumed): apply it in a shadow copy, run `fuzzfox campaign "
-        "--llm none` on it, triage, then recheck every cluster's reproducer patched and unpatched.",
+        "campaign directory that exists is resumed): apply it in a shadow copy, run `fuzzfox campaign` "
+        "(--llm none unless --llm says otherwise) on it, triage, then recheck every cluster's "
+        "reproducer patched and unpatched.",
     )
     selection(run)
     campaign_options(run)

@@ -72,7 +72,13 @@ def add_campaign_arguments(parser: argparse.ArgumentParser) -> None:
     add("--llm", metavar="URL|embedded[:MODEL]|none", help="generation/analysis LLM (default: embedded)")
     add("--model", help="model name at the --llm URL")
     add("--api-key-env", metavar="NAME", help="variable holding the API key (default: OPENAI_API_KEY)")
-    add("--llm-threads", type=int, metavar="N", help="CPU threads of the embedded LLM server (default: 2)")
+    add(
+        "--llm-threads",
+        type=int,
+        metavar="N",
+        help="CPU threads of the embedded LLM server; while it writes, that many sandbox workers wait "
+        "(default: 1)",
+    )
     add(
         "--llm-retries",
         type=int,

@@ -35,6 +35,8 @@ class GenerationRequest:
     # Other optimizations a program may aim at as well: first visits of decompositions and
     # lowerings, which the pattern generator bundles into one program of OpInfo calls.
     companions: tuple[str, ...] = ()
+    # How earlier programs for the optimization failed, most frequent first (for the LLM's prompt).
+    failures: tuple[str, ...] = ()
 
     @property
     def mode(self) -> str:
@@ -75,7 +77,7 @@ class LLMGenerator:
 
     def generate(self, request: GenerationRequest) -> list[Candidate]:
         sources = [e.source for e in request.examples]
-        messages = self.prompt.messages(request.optimization, request.requirement, sources)
+        messages = self.prompt.messages(request.optimization, request.requirement, sources, request.failures)
         # Children keep the Inductor config their examples need (e.g. freezing for mkldnn fusions).
         config = request.examples[0].metadata.get("config", "") if request.examples else ""
         answers = self.client.complete(messages, n=request.count, seed=request.seed)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from fuzzfox.program import HEADER_LINE
@@ -42,6 +43,12 @@ NO_REQUIREMENT_NO_EXAMPLE = (
 )
 EXAMPLES_INTRO = "Programs that reach it:"
 EXAMPLE_TITLE = "Example {number}:"
+FAILURES_INTRO = "Earlier programs written for it failed like this; do not repeat it:"
+MAX_FAILURES = 3
+MAX_FAILURE_CHARS = 200
+REPAIR_INTRO = "This program was written to reach the optimization `{optimization}`:"
+REPAIR_ASK = "Write the whole program again, fixed."
+RULES_START = "Rules, or the program will not run:"
 _FENCED = re.compile(r"^```[\w+-]*[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
@@ -59,22 +66,53 @@ class GenerationPrompt:
             raise FileNotFoundError(f"no one-shot example in {folder / 'examples'}")
         self.one_shots = [_read_one_shot(path) for path in one_shot_files]
         files = [folder / "system.md", folder / "template.md", *one_shot_files]
+        # The template's rules, from RULES_START to its end, close a repair prompt too.
+        start = self.template.find(RULES_START)
+        self.rules = self.template[start:] if start >= 0 else ""
         wording = [
             REQUIREMENT_INTRO,
             NO_REQUIREMENT,
             NO_REQUIREMENT_NO_EXAMPLE,
             EXAMPLES_INTRO,
             EXAMPLE_TITLE,
+            FAILURES_INTRO,
+            REPAIR_INTRO,
+            REPAIR_ASK,
         ]
         parts = [*(f"{path.relative_to(folder)}\0{path.read_text()}" for path in files), *wording]
         self.version = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:12]
 
-    def messages(self, optimization: str, requirement: str | None, examples: list[str]) -> list[Message]:
-        """Chat messages asking for one new program; ``examples`` are program sources (headers ok)."""
+    def messages(
+        self,
+        optimization: str,
+        requirement: str | None,
+        examples: list[str],
+        failures: Sequence[str] = (),
+    ) -> list[Message]:
+        """Chat messages asking for one new program; ``examples`` are program sources (headers ok),
+        ``failures`` how earlier programs for the optimization failed (most frequent first)."""
+        needs = self._requirement_text(optimization, requirement, has_examples=bool(examples))
+        if failures:
+            shown = [f"- {truncate_text(f, MAX_FAILURE_CHARS)}" for f in failures[:MAX_FAILURES]]
+            needs = "\n\n".join([needs, "\n".join([FAILURES_INTRO, *shown])])
         user = self.template.format(
-            optimization=optimization,
-            requirement=self._requirement_text(optimization, requirement, has_examples=bool(examples)),
-            examples=self._examples_text(examples),
+            optimization=optimization, requirement=needs, examples=self._examples_text(examples)
+        )
+        return [{"role": "system", "content": self.system}, {"role": "user", "content": user}]
+
+    def repair_messages(self, optimization: str, source: str, problem: str) -> list[Message]:
+        """Chat messages asking to fix one program: the program, what went wrong, the rules; short,
+        so a second try costs a fraction of the first."""
+        user = "\n\n".join(
+            part
+            for part in (
+                REPAIR_INTRO.format(optimization=optimization),
+                _fence(_example_code(source)),
+                problem.strip(),
+                REPAIR_ASK,
+                self.rules,
+            )
+            if part
         )
         return [{"role": "system", "content": self.system}, {"role": "user", "content": user}]
 
@@ -85,7 +123,7 @@ class GenerationPrompt:
 
     def _requirement_text(self, optimization: str, requirement: str | None, has_examples: bool) -> str:
         if requirement and requirement.strip():
-            return REQUIREMENT_INTRO + _truncate_text(requirement.strip(), MAX_REQUIREMENT_CHARS)
+            return REQUIREMENT_INTRO + truncate_text(requirement.strip(), MAX_REQUIREMENT_CHARS)
         return NO_REQUIREMENT if has_examples else NO_REQUIREMENT_NO_EXAMPLE.format(optimization=optimization)
 
     def _examples_text(self, examples: list[str]) -> str:
@@ -125,7 +163,7 @@ def truncate_example(code: str, limit: int = MAX_EXAMPLE_CHARS) -> str:
     return "\n".join([*kept, TRUNCATION_MARK])
 
 
-def _truncate_text(text: str, limit: int) -> str:
+def truncate_text(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 4].rstrip() + " ..."
 
 

@@ -11,6 +11,7 @@ import dataclasses
 import hashlib
 import json
 import sqlite3
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -59,28 +60,34 @@ def request_key(model: str, messages: list[dict[str, str]], params: dict[str, An
 
 
 class LLMCache:
+    """One connection shared by the campaign's thread (totals) and the model's writer thread
+    (:mod:`fuzzfox.llm.pipeline`): each call holds a lock, so no transaction interleaves."""
+
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path, timeout=30, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.executescript(SCHEMA)
+        self._lock = threading.Lock()
 
     def close(self) -> None:
-        self.db.close()
+        with self._lock:
+            self.db.close()
 
     def get(self, key: str) -> list[str] | None:
-        row = self.db.execute("SELECT answers FROM responses WHERE key = ?", (key,)).fetchone()
+        with self._lock:
+            row = self.db.execute("SELECT answers FROM responses WHERE key = ?", (key,)).fetchone()
         return json.loads(row[0]) if row else None
 
     def put(self, key: str, model: str, answers: list[str]) -> None:
-        with self.db:
+        with self._lock, self.db:
             self.db.execute(
                 "INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?)",
                 (key, model, json.dumps(answers), time.time()),
             )
 
     def account(self, purpose: str, model: str, usage: Usage, cached: bool) -> None:
-        with self.db:
+        with self._lock, self.db:
             self.db.execute(
                 "INSERT INTO calls (time, purpose, model, prompt_tokens, completion_tokens, cost, seconds, "
                 "cached) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -98,9 +105,10 @@ class LLMCache:
 
     def totals(self, purpose: str | None = None) -> Totals:
         where, args = ("WHERE purpose = ?", (purpose,)) if purpose else ("", ())
-        row = self.db.execute(
-            "SELECT COUNT(*), COALESCE(SUM(cached), 0), COALESCE(SUM(prompt_tokens), 0), "
-            f"COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(cost), 0) FROM calls {where}",
-            args,
-        ).fetchone()
+        with self._lock:
+            row = self.db.execute(
+                "SELECT COUNT(*), COALESCE(SUM(cached), 0), COALESCE(SUM(prompt_tokens), 0), "
+                f"COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(cost), 0) FROM calls {where}",
+                args,
+            ).fetchone()
         return Totals(*row)

@@ -20,6 +20,7 @@ from fuzzfox.generation.answers import (
     validity_reason_counts,
 )
 from fuzzfox.generation.prompt import (
+    FAILURES_INTRO,
     MAX_EXAMPLE_CHARS,
     TRUNCATION_MARK,
     GenerationPrompt,
@@ -776,6 +777,21 @@ def test_prompt_is_system_then_one_user_message_with_requirement_and_examples() 
     assert "No requirement" not in user
     # the requirement sits between the examples and the instruction, where a small model looks last
     assert user.index("Example 3:") < user.index(requirement) < user.index("Write ONE new program")
+
+
+def test_earlier_failures_of_the_optimization_are_shown_after_its_requirement() -> None:
+    failures = (
+        "RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x3 and 2x3)",
+        "syntax error: " + "x" * 400,
+        "TypeError: Model.__init__() missing 1 required positional argument",
+        "never shown: a fourth",
+    )
+    prompt = GenerationPrompt("torch-inductor")
+    user = prompt.messages("mm_plus_mm", "- two mm added", seed_sources(), failures)[1]["content"]
+    assert user.index("- two mm added") < user.index(FAILURES_INTRO) < user.index("Write ONE new program")
+    assert failures[0] in user and failures[2] in user and "never shown" not in user
+    assert "x" * 400 not in user  # one line each, cut
+    assert FAILURES_INTRO not in prompt.messages("mm_plus_mm", "- two mm added", seed_sources())[1]["content"]
 
 
 def test_example_headers_are_stripped() -> None:

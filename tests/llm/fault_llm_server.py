@@ -1,7 +1,10 @@
 """An OpenAI-compatible HTTP server for tests that need faults a real model server cannot give.
 
 It answers the status codes queued in ``faults`` (429, 503, 400...) and otherwise a minimal chat
-completion naming the request's number; it can be stopped and restarted on the same port.
+completion naming the request's number, or, given ``answer``, the text that function writes for
+the request's messages (a scripted model, for campaign tests that need to know what the model
+says: a real model's answers cannot be chosen), after ``delay_s`` seconds (a model's writing time);
+it can be stopped and restarted on the same port.
 """
 
 from __future__ import annotations
@@ -9,7 +12,8 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -18,6 +22,8 @@ class FaultServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", port), FaultHandler)
         self.faults: list[int] = []  # status codes to answer before succeeding
         self.requests = 0
+        self.answer: Callable[[list[dict[str, str]]], str] | None = None
+        self.delay_s = 0.0
 
     @property
     def url(self) -> str:
@@ -36,6 +42,9 @@ class FaultHandler(BaseHTTPRequestHandler):
             payload = {"error": {"message": f"injected {status}", "type": "test"}}
         else:
             status = 200
+            time.sleep(self.server.delay_s)
+            answer = self.server.answer
+            content = answer(body["messages"]) if answer else f"answer {self.server.requests}"
             payload = {
                 "id": "x",
                 "object": "chat.completion",
@@ -45,7 +54,7 @@ class FaultHandler(BaseHTTPRequestHandler):
                     {
                         "index": 0,
                         "finish_reason": "stop",
-                        "message": {"role": "assistant", "content": f"answer {self.server.requests}"},
+                        "message": {"role": "assistant", "content": content},
                     }
                 ],
                 "usage": {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18},
