@@ -51,15 +51,17 @@ def scalar(db: sqlite3.Connection, sql: str) -> int:
 
 
 def runnable(db: sqlite3.Connection, generator_like: str) -> tuple[int, int]:
-    """(outputs, outputs that ran without a compiler) of the batches whose generator is LIKE this."""
-    produced = scalar(db, f"SELECT SUM(produced) FROM batches WHERE generator LIKE '{generator_like}'")
-    ran = scalar(
+    """(outputs, outputs that ran without a compiler) of the batches whose generator is LIKE this:
+    valid programs less those judged invalid, as `fuzzfox status` counts them."""
+    where = f"WHERE b.generator LIKE '{generator_like}'"
+    produced = scalar(db, f"SELECT SUM(produced) FROM batches b {where}")
+    valid = scalar(db, f"SELECT SUM(valid) FROM batches b {where}")
+    invalid = scalar(
         db,
-        "SELECT COUNT(DISTINCT r.program_id) FROM batches b JOIN batch_programs bp ON bp.batch_id = b.id "
-        f"JOIN runs r ON r.program_id = bp.program_id WHERE b.generator LIKE '{generator_like}' "
-        "AND r.outcome != 'invalid'",
+        "SELECT COUNT(*) FROM batches b JOIN batch_programs bp ON bp.batch_id = b.id "
+        f"JOIN runs r ON r.program_id = bp.program_id {where} AND r.outcome = 'invalid'",
     )
-    return produced, ran
+    return produced, valid - invalid
 
 
 def percent(part: int, whole: int) -> float:

@@ -205,6 +205,8 @@ class Campaign:
         self.llm_pipeline: Pipeline[LLMWork, list[Candidate]] | None = None
         self.llm_repairer: LLMRepairer | None = None
         self._repairs: collections.deque[RepairTicket] = collections.deque(maxlen=REPAIRS_KEPT)
+        self._llm_rest = 0.0  # seconds the model's last job took: how long it rests (_llm_may_draw)
+        self._llm_rests_until = 0.0  # time.monotonic() before which it takes part in no draw
         self.current = ""
         self.last_stats: dict[str, Any] = {}
         self.isolation = "not started"
@@ -339,6 +341,8 @@ class Campaign:
             elif self.llm_pipeline is not None and self.llm_pipeline.busy():
                 self.publish("waiting for the LLM's answer")
                 self.llm_pipeline.wait(timeout=1.0)
+            elif drawn is None and self._llm_usable() and time.monotonic() < self._llm_rests_until:
+                self._llm_rests_until = 0.0  # the others ran out of work: no reason to rest
             elif drawn is None and self._only_the_llm_and_it_is_down():
                 assert self.llm_availability is not None
                 if self.llm_availability.for_good:
@@ -366,11 +370,14 @@ class Campaign:
     def _llm_usable(self) -> bool:
         return self.llm_availability is not None and self.llm_availability.usable()
 
-    def _only_the_llm_and_it_is_down(self) -> bool:
-        others = [
+    def _llm_alone(self) -> bool:
+        """The LLM is the campaign's only generator."""
+        return not [
             n for n, w in self.options.generators.items() if w > 0 and n in self.generators and n != "llm"
         ]
-        return not others and self.llm_availability is not None and not self.llm_availability.usable()
+
+    def _only_the_llm_and_it_is_down(self) -> bool:
+        return self._llm_alone() and self.llm_availability is not None and not self.llm_availability.usable()
 
     def _llm_failed(self, error: LLMError) -> None:
         assert self.llm_availability is not None
@@ -489,7 +496,7 @@ class Campaign:
         for name, weight in self.options.generators.items():
             if weight <= 0 or name not in self.generators:
                 continue
-            if name == "llm" and not (with_llm and self._llm_usable() and self._llm_has_room()):
+            if name == "llm" and not (with_llm and self._llm_usable() and self._llm_may_draw()):
                 continue
             if name == "pattern":
                 eligible[name] = sorted(first_visits)  # an empty pool it can write for is its alone
@@ -506,6 +513,8 @@ class Campaign:
             name = self.generator_bandit.choose(usable, rng)
             if name is None:
                 return None
+            if "llm" in usable and name != "llm":
+                self._llm_rests_until = time.monotonic() + self._llm_rest  # it lost its draw
             optimization = self.feedback.choose_optimization(eligible.pop(name), rng)
             if optimization is not None:
                 return optimization, name
@@ -586,8 +595,15 @@ class Campaign:
             return max(1, self.options.jobs - self.options.llm_threads)
         return max(1, self.options.jobs)
 
-    def _llm_has_room(self) -> bool:
-        return self.llm_pipeline is not None and self.llm_pipeline.room() > 0
+    def _llm_may_draw(self) -> bool:
+        """The model takes part in a generator draw when its thread is free and it has rested as
+        long as its last job took.  A draw commits a round of the others for seconds and a job of
+        the model's for minutes; so that its share of the machine follows how often it wins (its
+        yield per second against theirs), not how often it is drawn, it takes part in one draw per
+        rest: won, it writes; lost, it rests again.  It works at most half of the time."""
+        if self.llm_pipeline is None or self.llm_pipeline.room() == 0:
+            return False
+        return self._llm_alone() or time.monotonic() >= self._llm_rests_until
 
     def _give_the_llm(self, optimization: str, rng: random.Random) -> None:
         """A job for the model's writer thread: the repair of its newest failed program when one is
@@ -647,6 +663,8 @@ class Campaign:
             return []
         batches = []
         for finished in self.llm_pipeline.collect():
+            self._llm_rest = finished.seconds
+            self._llm_rests_until = time.monotonic() + finished.seconds
             if isinstance(finished.error, LLMError):
                 self._llm_failed(finished.error)  # nothing of it was stored
                 continue

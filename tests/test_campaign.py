@@ -309,7 +309,7 @@ def test_the_model_writes_while_programs_are_judged_and_its_failures_are_repaire
     directory = tmp_path / "c"
     with running(FaultServer()) as server:
         server.answer, server.delay_s = answer, 2.0
-        args = campaign_args(directory, seeds, "--programs", "10", "--minutes", "4", "--analyze", "never",
+        args = campaign_args(directory, seeds, "--programs", "8", "--minutes", "4", "--analyze", "never",
                              "--model", "scripted", "--input-draws", "0")  # fmt: skip
         args[args.index("--llm") + 1] = server.url
         args[args.index("--generators") + 1] = "llm=1"
@@ -333,6 +333,47 @@ def test_the_model_writes_while_programs_are_judged_and_its_failures_are_repaire
     )
     finished = [t for (t,) in query(directory, "SELECT finished FROM runs")]
     assert any(start < t < end for start, end in calls for t in finished), (calls, finished)
+
+
+def test_the_model_takes_part_in_one_draw_per_rest_as_long_as_its_last_job(
+    tmp_path: Path, seeds: Path
+) -> None:
+    """The generator draw's side of the model's share of the machine, without running programs:
+    a lost draw sends it to rest as long as its last job took; alone, it never rests."""
+    import random
+
+    from fuzzfox.campaign import Campaign
+    from fuzzfox.config import CampaignOptions
+    from fuzzfox.generation.generators import SynthGenerator
+    from fuzzfox.llm.availability import LLMAvailability
+    from fuzzfox.llm.pipeline import Pipeline
+
+    options = CampaignOptions(llm="none", generators={"llm": 1.0, "synth": 1.0}, seeds=[str(seeds)])
+    campaign = Campaign(tmp_path / "c", options)
+    campaign.generators = {"llm": object(), "synth": SynthGenerator(campaign.catalog)}  # type: ignore[dict-item]
+    campaign.llm_availability = LLMAvailability()
+    campaign.llm_pipeline = Pipeline(depth=1)
+    try:
+        campaign._llm_rest = 60.0  # its last job took a minute
+        winners = []
+        for number in range(40):
+            drawn = campaign.draw(random.Random(number))
+            assert drawn is not None
+            winners.append(drawn[1])
+            if drawn[1] != "llm":
+                break
+        assert winners[-1] == "synth"  # it lost a draw ...
+        assert not campaign._llm_may_draw()  # ... and rests
+        assert {d[1] for d in (campaign.draw(random.Random(n)) for n in range(20)) if d} == {"synth"}
+        campaign.generators.pop("synth")
+        assert campaign._llm_alone() and campaign._llm_may_draw()  # alone, it never rests
+        campaign._llm_rests_until = 0.0
+        campaign.generators["synth"] = SynthGenerator(campaign.catalog)
+        campaign.llm_pipeline.submit("a job", lambda: time.sleep(0.5))
+        assert not campaign._llm_may_draw()  # writing: no room for another job
+    finally:
+        campaign.llm_pipeline.close()
+        campaign.close()
 
 
 def test_the_default_oracles_catch_a_wrong_compiled_gradient(tmp_path: Path) -> None:
