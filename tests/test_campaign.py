@@ -310,7 +310,8 @@ def test_the_model_writes_while_programs_are_judged_and_its_failures_are_repaire
     with running(FaultServer()) as server:
         server.answer, server.delay_s = answer, 2.0
         args = campaign_args(directory, seeds, "--programs", "8", "--minutes", "4", "--analyze", "never",
-                             "--model", "scripted", "--input-draws", "0")  # fmt: skip
+                             "--model", "scripted", "--input-draws", "0",
+                             "--backends", "aot_eager")  # fmt: skip
         args[args.index("--llm") + 1] = server.url
         args[args.index("--generators") + 1] = "llm=1"
         result = run_cli("campaign", *args, timeout=600)
@@ -373,6 +374,33 @@ def test_the_model_takes_part_in_one_draw_per_rest_as_long_as_its_last_job(
         assert not campaign._llm_may_draw()  # writing: no room for another job
     finally:
         campaign.llm_pipeline.close()
+        campaign.close()
+
+
+def test_a_shipped_requirement_for_the_current_source_spares_the_model_an_analysis(
+    tmp_path: Path, seeds: Path
+) -> None:
+    import dataclasses
+    import types
+
+    from fuzzfox.campaign import Campaign
+    from fuzzfox.config import CampaignOptions
+
+    class NoModel:
+        settings = types.SimpleNamespace(model="m")
+
+        def complete(self, messages: list[dict[str, str]]) -> list[str]:
+            raise AssertionError("the model was asked")
+
+    campaign = Campaign(tmp_path / "c", CampaignOptions(llm="none", seeds=[str(seeds)]))
+    try:
+        campaign.llm_client = campaign.analysis_client = NoModel()
+        optimization = campaign.catalog["pre_grad.permute_matmul_fusion"]
+        assert campaign.requirement(optimization) == campaign.shipped[optimization.id].text
+        changed = dataclasses.replace(optimization, source=optimization.source + "\n# changed")
+        with pytest.raises(AssertionError, match="the model was asked"):
+            campaign.requirement(changed)  # written for another source: derived again
+    finally:
         campaign.close()
 
 
