@@ -4,9 +4,9 @@ Everything a round decides or learns goes to the campaign's SQLite store before 
 depends on it, so the campaign can be killed at any instant and resumed by running it again:
 
 1. a round's batch (its programs, its rejects, the examples it showed) is written in one
-   transaction right after generation; the round's random draws come from (seed, round), and
-   LLM answers from the replay cache, so a round killed during generation is regenerated
-   identically;
+   transaction right after generation; the round's random draws come from (seed, round), so a
+   round killed during generation is regenerated identically (a job of the model's in flight is
+   dropped: below);
 2. each verdict is written as it arrives (one transaction per run);
 3. the feedback of a batch (posteriors, pools) is written in one transaction once all its
    programs are judged; a batch found unfinished on resume has its missing programs run and is
