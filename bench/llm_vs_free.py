@@ -124,9 +124,8 @@ def run_arm(name: str, llm: str, args: argparse.Namespace) -> dict[str, Any]:
     if code not in (0, 1):
         raise SystemExit(f"llm_vs_free: {name}: fuzzfox campaign exited {code}; see {where / 'campaign.log'}")
     found = run_faults(name, llm, args)
-    result = {"arm": name, "llm": llm, "seed": args.seed, "jobs": args.jobs, "wall_s": 0.0}
-    result.update(measure(campaign, args.minutes, found))
-    result["wall_s"] = round(time.monotonic() - started, 1)
+    result = {"arm": name, "llm": llm, "seed": args.seed, "jobs": args.jobs}
+    result.update(measure(campaign, args.minutes, found), wall_s=round(time.monotonic() - started, 1))
     (where / RESULT).write_text(json.dumps(result, indent=2) + "\n")
     return result
 

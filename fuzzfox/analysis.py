@@ -76,6 +76,7 @@ class AnalysisPrompt:
         self.system = (folder / "system.md").read_text().strip()
         self.template = (folder / "template.md").read_text()
         self.examples = [_split_example(p.read_text()) for p in sorted((folder / "examples").glob("*.md"))]
+        self._example_grams = [(user, _word_grams(answer)) for user, answer in self.examples]
         parts = [self.system, self.template, *(u + a for u, a in self.examples), REDO]
         self.version = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:12]
 
@@ -117,8 +118,8 @@ class AnalysisPrompt:
         if not grams:
             return False
         return any(
-            len(grams & _word_grams(answer)) / len(grams) >= ECHO_SHARE
-            for user, answer in self.examples
+            len(grams & example) / len(grams) >= ECHO_SHARE
+            for user, example in self._example_grams
             if f"`{optimization_id}`" not in user
         )
 
@@ -224,12 +225,13 @@ def analyze(
             result = AnalysisResult(existing, reused=True)
         else:
             text = clean_answer(complete(prompt.messages(optimization)))
-            if prompt.echoes(optimization.id, text):
+            echo = prompt.echoes(optimization.id, text)
+            if echo:
                 text = clean_answer(complete(prompt.redo_messages(optimization, text)))
+                echo = prompt.echoes(optimization.id, text)
             requirement = Requirement(
                 optimization.id, optimization.source_hash, model, prompt.version, f"llm:{model}", text
             )
-            echo = prompt.echoes(optimization.id, text)
             if not echo:
                 store.put(requirement)
             result = AnalysisResult(requirement, reused=False, echo=echo)

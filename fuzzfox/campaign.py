@@ -612,27 +612,19 @@ class Campaign:
         """A job for the model's writer thread: the repair of its newest failed program when one is
         owed (the cheaper prompt), else a first answer for ``optimization``."""
         assert self.llm_pipeline is not None and self.llm_repairer is not None
-        seed = rng.randrange(1 << 31)
         if self._repairs:
             ticket = self._repairs.pop()
-            repairer = self.llm_repairer
+            repairer, seed = self.llm_repairer, rng.randrange(1 << 31)
             target = self.catalog[ticket.optimization]
             work = LLMWork(ticket.optimization, repairer.name, (), ticket.mode, ticket.config)
             self.llm_pipeline.submit(work, lambda: repairer.repair(ticket, self.requirement(target), seed))
             self.publish(f"the LLM repairs a program for {ticket.optimization}")
             return
-        request = dataclasses.replace(
-            self._request(optimization, rng), seed=seed, failures=self._failures(optimization)
-        )
+        request = dataclasses.replace(self._request(optimization, rng), failures=self._failures(optimization))
         generator = self.generators["llm"]
         target = self.catalog[optimization]
-        work = LLMWork(
-            optimization,
-            generator.name,
-            tuple(p.id for p in request.examples),
-            request.mode,
-            request.examples[0].metadata.get("config", "") if request.examples else "",
-        )
+        examples = tuple(p.id for p in request.examples)
+        work = LLMWork(optimization, generator.name, examples, request.mode, request.config)
         self.llm_pipeline.submit(
             work,
             lambda: generator.generate(dataclasses.replace(request, requirement=self.requirement(target))),

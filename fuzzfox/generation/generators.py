@@ -42,6 +42,11 @@ class GenerationRequest:
     def mode(self) -> str:
         return self.examples[0].mode if self.examples else DEFAULT_MODE
 
+    @property
+    def config(self) -> str:
+        """The examples' Inductor config, which children keep (e.g. freezing for mkldnn fusions)."""
+        return self.examples[0].metadata.get("config", "") if self.examples else ""
+
 
 class Generator(Protocol):
     name: str
@@ -78,8 +83,6 @@ class LLMGenerator:
     def generate(self, request: GenerationRequest) -> list[Candidate]:
         sources = [e.source for e in request.examples]
         messages = self.prompt.messages(request.optimization, request.requirement, sources, request.failures)
-        # Children keep the Inductor config their examples need (e.g. freezing for mkldnn fusions).
-        config = request.examples[0].metadata.get("config", "") if request.examples else ""
         answers = self.client.complete(messages, n=request.count, seed=request.seed)
         parents = [e.id for e in request.examples]
         return [
@@ -92,7 +95,7 @@ class LLMGenerator:
                 origin=self.name,
                 parents=parents,
                 mode=request.mode,
-                config=config,
+                config=request.config,
                 shown=self.prompt.shown_programs(sources),
             )
         ]
