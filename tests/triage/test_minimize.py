@@ -448,5 +448,5 @@ def test_minimizes_a_real_wrong_value_through_the_sandbox(faulty_pool) -> None:
 @pytest.mark.slow
 def test_minimizes_a_real_model_to_a_third_and_it_reproduces_in_a_fresh_pool(faulty_pool) -> None:
     minimized = check_real_minimization(faulty_pool, SIGMOID_MODEL, ratio=1 / 3)
-    fresh = judge_in_sandbox([minimized], backends=FAULTY)  # new workers, nothing shared but disk caches
+    fresh = judge_in_sandbox([minimized], backends=FAULTY, fresh=True)  # nothing shared but disk caches
     assert is_the_sigmoid_bug(next(iter(fresh.values())))
