@@ -5,6 +5,8 @@ workers, once with ``--llm none`` (the pattern writer, mutation, synthesis) and 
 model (``--llm embedded`` by default: the model's threads share the machine with the sandbox
 workers), and prints per arm: programs judged, runnable % of generated programs, the model's
 first answers and how many of them run without a compiler with and without the repair round,
+its repairs (of its own answers and of the pattern writer's misses) and how many of those run,
+how many of all its outputs run and reached the optimization they were written for,
 new optimizations (reached by generated programs, not by the seed corpus), unique bug
 signatures, and programs and new optimizations per CPU-hour (the budget times the machine's
 cores, all of which the campaign has).  With ``--fault ID`` (repeatable) it also runs
@@ -36,8 +38,12 @@ COLUMNS = (
     ("runnable % (all generated)", "runnable_pct"),
     ("LLM first answers", "llm_answers"),
     ("LLM runnable % (no repair)", "llm_runnable_pct"),
-    ("LLM repairs", "llm_repairs"),
     ("LLM runnable % (with repair)", "llm_runnable_with_repair_pct"),
+    ("LLM repairs (all)", "llm_repairs"),
+    ("  of the pattern writer's misses", "llm_repairs_of_misses"),
+    ("  runnable %", "llm_repairs_runnable_pct"),
+    ("LLM outputs runnable %", "llm_outputs_runnable_pct"),
+    ("LLM outputs that reached their target", "llm_reached"),
     ("new optimizations", "new_optimizations"),
     ("unique bug signatures", "unique_bugs"),
     ("faults found", "faults_found"),
@@ -64,6 +70,17 @@ def runnable(db: sqlite3.Connection, generator_like: str) -> tuple[int, int]:
     return produced, valid - invalid
 
 
+def repairs_that_ran(db: sqlite3.Connection, parent_origins: str) -> int:
+    """Repaired programs that ran without a compiler, whose failed parent's origin is in the SQL
+    list ``parent_origins`` (a repair that is no program has no parent, and did not run)."""
+    return scalar(
+        db,
+        "SELECT COUNT(*) FROM programs c JOIN programs p ON p.id = c.parent "
+        "JOIN runs r ON r.program_id = c.id WHERE c.origin LIKE 'llm-repair:%' "
+        f"AND r.outcome != 'invalid' AND {parent_origins}",
+    )
+
+
 def percent(part: int, whole: int) -> float:
     return round(100.0 * part / whole, 1) if whole else 0.0
 
@@ -75,6 +92,18 @@ def measure(campaign: Path, minutes: float, faults_found: str) -> dict[str, Any]
         produced, ran = runnable(db, "%")
         answers, answers_ran = runnable(db, "llm:%")
         repairs, repairs_ran = runnable(db, "llm-repair:%")
+        own_repairs_ran = repairs_that_ran(db, "p.origin LIKE 'llm:%'")
+        of_misses = scalar(
+            db,
+            "SELECT COUNT(*) FROM programs c JOIN programs p ON p.id = c.parent "
+            "WHERE c.origin LIKE 'llm-repair:%' AND p.origin IN ('pattern', 'opinfo')",
+        )
+        reached_own = scalar(
+            db,
+            "SELECT COUNT(DISTINCT p.id) FROM programs p JOIN runs r ON r.program_id = p.id "
+            "JOIN triggers t ON t.run_id = r.id AND t.optimization = p.optimization "
+            "WHERE p.origin LIKE 'llm%'",
+        )
         seeds = scalar(
             db,
             "SELECT COUNT(DISTINCT t.optimization) FROM triggers t JOIN runs r ON r.id = t.run_id "
@@ -93,9 +122,13 @@ def measure(campaign: Path, minutes: float, faults_found: str) -> dict[str, Any]
         "runnable_pct": percent(ran, produced),
         "llm_answers": answers,
         "llm_runnable_pct": percent(answers_ran, answers),
-        "llm_repairs": repairs,
         # A repair is asked for one failed answer, so each one that runs makes one more answer run.
-        "llm_runnable_with_repair_pct": percent(min(answers, answers_ran + repairs_ran), answers),
+        "llm_runnable_with_repair_pct": percent(min(answers, answers_ran + own_repairs_ran), answers),
+        "llm_repairs": repairs,
+        "llm_repairs_of_misses": of_misses,
+        "llm_repairs_runnable_pct": percent(repairs_ran, repairs),
+        "llm_outputs_runnable_pct": percent(answers_ran + repairs_ran, answers + repairs),
+        "llm_reached": reached_own,
         "new_optimizations": reached - seeds,
         "unique_bugs": stats.get("unique_bugs", 0),
         "faults_found": faults_found,

@@ -17,7 +17,8 @@ them, and ends the loop; nothing is started after it.
 
 The model writes while the sandbox workers judge (:mod:`fuzzfox.llm.pipeline`): when a round's
 generator draw falls on the LLM, the LLM is given a job on its own thread (a first answer for the
-drawn optimization, or the repair of one of its failed programs) and the round draws again among
+drawn optimization, or the repair of a failed program of its own or a pattern writer's first
+visit that missed, for an optimization still unreached) and the round draws again among
 the others; what the model finished is stored as a batch at the start of the next round and
 judged with it.  So the model's share of the machine follows its measured yield per second, like
 any generator's, and neither the model nor the workers wait for the other.  A job in flight when
@@ -456,15 +457,17 @@ class Campaign:
         wanted = set(self.options.optimizations) or set(self.catalog)
         return sorted(o for o in (pooled | with_requirement | writable) if o in self.catalog and o in wanted)
 
-    def requirement(self, optimization: Optimization) -> str | None:
+    def requirement(self, optimization: Optimization, derive: bool = True) -> str | None:
         """The requirement to show the model: the newest derived one, the shipped one written for
-        this source, one derived now (on the model's writer thread: this calls the model, ~2 min
-        of a 1.5B model's single thread for a 2,000-token analysis prompt), or a stale shipped one."""
+        this source, with ``derive`` one derived now (on the model's writer thread: this calls the
+        model, ~2 min of a 1.5B model's single thread for a 2,000-token analysis prompt), or a
+        stale shipped one."""
         found = self.requirements.latest(optimization)
         shipped = self.shipped.get(optimization.id)
         if found is None and shipped is not None and shipped.source_hash == optimization.source_hash:
             return shipped.text
-        if found is None and self.options.analyze == "missing" and self.llm_client is not None:
+        usable = derive and self.options.analyze == "missing" and self.llm_client is not None
+        if found is None and usable:
             complete = self.analysis_client.complete
             result = analyze(
                 [optimization],
@@ -612,17 +615,21 @@ class Campaign:
         """A job for the model's writer thread: the repair of its newest failed program when one is
         owed (the cheaper prompt), else a first answer for ``optimization``."""
         assert self.llm_pipeline is not None and self.llm_repairer is not None
-        if self._repairs:
-            ticket = self._repairs.pop()
+        if ticket := self._next_repair():
             repairer, seed = self.llm_repairer, rng.randrange(1 << 31)
             target = self.catalog[ticket.optimization]
             work = LLMWork(ticket.optimization, repairer.name, (), ticket.mode, ticket.config)
-            self.llm_pipeline.submit(work, lambda: repairer.repair(ticket, self.requirement(target), seed))
+            self.llm_pipeline.submit(
+                work,
+                lambda: repairer.repair(ticket, self.requirement(target, derive=False), seed, target.source),
+            )
             self.publish(f"the LLM repairs a program for {ticket.optimization}")
             return
-        request = dataclasses.replace(self._request(optimization, rng), failures=self._failures(optimization))
-        generator = self.generators["llm"]
         target = self.catalog[optimization]
+        request = dataclasses.replace(
+            self._request(optimization, rng), failures=self._failures(optimization), source=target.source
+        )
+        generator = self.generators["llm"]
         examples = tuple(p.id for p in request.examples)
         work = LLMWork(optimization, generator.name, examples, request.mode, request.config)
         self.llm_pipeline.submit(
@@ -630,6 +637,16 @@ class Campaign:
             lambda: generator.generate(dataclasses.replace(request, requirement=self.requirement(target))),
         )
         self.publish(f"the LLM writes for {optimization}")
+
+    def _next_repair(self) -> RepairTicket | None:
+        """The newest repair owed for an optimization still unreached (one some program reached
+        since the failure is no longer worth the model's minutes), or None."""
+        pooled = set(self.feedback.pool_sizes())
+        while self._repairs:
+            ticket = self._repairs.pop()
+            if ticket.optimization not in pooled:
+                return ticket
+        return None
 
     def _failures(self, optimization: str) -> tuple[str, ...]:
         """How the model's earlier programs for ``optimization`` failed, most frequent first: the

@@ -296,14 +296,18 @@ def test_the_model_writes_while_programs_are_judged_and_its_failures_are_repaire
     """Over HTTP to the scripted test server (a real model's answers cannot be chosen): each first
     answer fails without a compiler, each repair prompt is answered with a program that runs, and
     every answer takes the server 2 s, long enough for programs to be judged meanwhile."""
-    from fuzzfox.generation.prompt import REPAIR_ASK
+    from fuzzfox.generation.prompt import REPAIR_ASK, SOURCE_INTRO
     from tests.llm.fault_llm_server import FaultServer, running
+
+    first_prompts: list[str] = []
 
     def answer(messages: list[dict[str, str]]) -> str:
         columns = 3 + server.requests  # each answer another program
         program = SCRIPTED_BROKEN.format(columns=columns)
         if REPAIR_ASK in messages[-1]["content"]:
             program = program.replace("torch.mm(x, x)", "torch.mm(x, x.t())")
+        else:
+            first_prompts.append(messages[-1]["content"])
         return f"```python\n{program}```"
 
     directory = tmp_path / "c"
@@ -326,6 +330,8 @@ def test_the_model_writes_while_programs_are_judged_and_its_failures_are_repaire
         "WHERE child.origin = 'llm-repair:scripted'",
     )
     assert repairs and all(parent == "invalid" != child for _, child, parent in repairs), repairs
+    # Each first prompt shows the optimization's own code (grounding), not only its requirement.
+    assert first_prompts and all(SOURCE_INTRO in prompt for prompt in first_prompts)
     # Pipelined: some program was judged while the server was still writing an answer.
     calls = (
         sqlite3.connect(directory / "llm.sqlite")
@@ -374,6 +380,43 @@ def test_the_model_takes_part_in_one_draw_per_rest_as_long_as_its_last_job(
         assert not campaign._llm_may_draw()  # writing: no room for another job
     finally:
         campaign.llm_pipeline.close()
+        campaign.close()
+
+
+def test_the_model_repairs_the_newest_miss_of_an_optimization_still_unreached(
+    tmp_path: Path, seeds: Path
+) -> None:
+    """A first visit of the pattern writer that missed is owed a repair; one whose optimization
+    another program reached since is skipped (the model's minutes go where nothing reached)."""
+    from fuzzfox.campaign import Campaign
+    from fuzzfox.config import CampaignOptions
+    from fuzzfox.generation.repair import ticket_for_run
+    from fuzzfox.program import parse_program
+    from oracles.verdict import Outcome, Verdict
+
+    campaign = Campaign(tmp_path / "c", CampaignOptions(llm="none", seeds=[str(seeds)]))
+    try:
+        programs = {
+            name: parse_program(
+                f"# target: torch-inductor\n# optimization: {name}\n# origin: pattern\n"
+                + SCRIPTED_BROKEN.format(columns=2).replace("torch.mm(x, x)", "torch.mm(x, x.t())")
+            )
+            for name in ("mm_plus_mm", "pre_grad.permute_matmul_fusion")
+        }
+        missed = Verdict(Outcome.PASS, "ok", triggers=[])
+        for program in programs.values():
+            ticket = ticket_for_run(program, missed)
+            assert ticket is not None
+            campaign._repairs.append(ticket)
+        # Since those misses, some program reached permute_matmul_fusion (the newer ticket).
+        reached = programs["pre_grad.permute_matmul_fusion"]
+        campaign.store.add_programs([reached])
+        batch = campaign.feedback.open_batch(0, reached.optimization, "synth", [], [reached], [])
+        campaign.feedback.close_batch(batch, [(reached, [reached.optimization])])
+        ticket = campaign._next_repair()
+        assert ticket is not None and ticket.optimization == "mm_plus_mm"
+        assert campaign._next_repair() is None
+    finally:
         campaign.close()
 
 

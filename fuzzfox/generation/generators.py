@@ -37,6 +37,8 @@ class GenerationRequest:
     companions: tuple[str, ...] = ()
     # How earlier programs for the optimization failed, most frequent first (for the LLM's prompt).
     failures: tuple[str, ...] = ()
+    # The optimization's own code (pattern, replacement, extra_check), for the LLM's prompt.
+    source: str = ""
 
     @property
     def mode(self) -> str:
@@ -82,7 +84,9 @@ class LLMGenerator:
 
     def generate(self, request: GenerationRequest) -> list[Candidate]:
         sources = [e.source for e in request.examples]
-        messages = self.prompt.messages(request.optimization, request.requirement, sources, request.failures)
+        messages = self.prompt.messages(
+            request.optimization, request.requirement, sources, request.failures, request.source
+        )
         answers = self.client.complete(messages, n=request.count, seed=request.seed)
         parents = [e.id for e in request.examples]
         return [

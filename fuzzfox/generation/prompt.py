@@ -33,6 +33,10 @@ PROMPTS = Path(__file__).resolve().parent.parent.parent / "prompts"
 MAX_EXAMPLE_CHARS = 1200
 MAX_REQUIREMENT_CHARS = 1200
 TRUNCATION_MARK = "# ... (rest of the example left out)"
+# The optimization's own code (its search pattern, replacement and extra_check): the search
+# function comes first, which is what a program must compute; the check is cut when it is long.
+MAX_SOURCE_CHARS = 900
+SOURCE_TRUNCATION_MARK = "# ... (rest left out)"
 
 # The wording that joins the template's parts; part of the prompt version.
 REQUIREMENT_INTRO = "What a program needs to reach it:\n"
@@ -43,6 +47,7 @@ NO_REQUIREMENT_NO_EXAMPLE = (
 )
 EXAMPLES_INTRO = "Programs that reach it:"
 EXAMPLE_TITLE = "Example {number}:"
+SOURCE_INTRO = "Its code in the compiler (what it matches, what it becomes, what it checks):"
 FAILURES_INTRO = "Earlier programs written for it failed like this; do not repeat it:"
 MAX_FAILURES = 3
 MAX_FAILURE_CHARS = 200
@@ -70,6 +75,7 @@ class GenerationPrompt:
         start = self.template.find(RULES_START)
         self.rules = self.template[start:] if start >= 0 else ""
         wording = [
+            SOURCE_INTRO,
             REQUIREMENT_INTRO,
             NO_REQUIREMENT,
             NO_REQUIREMENT_NO_EXAMPLE,
@@ -88,10 +94,15 @@ class GenerationPrompt:
         requirement: str | None,
         examples: list[str],
         failures: Sequence[str] = (),
+        source: str = "",
     ) -> list[Message]:
         """Chat messages asking for one new program; ``examples`` are program sources (headers ok),
-        ``failures`` how earlier programs for the optimization failed (most frequent first)."""
+        ``failures`` how earlier programs for the optimization failed (most frequent first),
+        ``source`` the optimization's own code (shown cut, before its requirement)."""
         needs = self._requirement_text(optimization, requirement, has_examples=bool(examples))
+        if source.strip():
+            code = truncate_example(source.strip(), MAX_SOURCE_CHARS, SOURCE_TRUNCATION_MARK)
+            needs = "\n\n".join([f"{SOURCE_INTRO}\n{_fence(code)}", needs])
         if failures:
             shown = [f"- {truncate_text(f, MAX_FAILURE_CHARS)}" for f in failures[:MAX_FAILURES]]
             needs = "\n\n".join([needs, "\n".join([FAILURES_INTRO, *shown])])
@@ -149,18 +160,18 @@ def _example_code(source: str) -> str:
     return truncate_example(strip_header(source))
 
 
-def truncate_example(code: str, limit: int = MAX_EXAMPLE_CHARS) -> str:
-    """Cut an overlong example at a line boundary and say so, so it fits a small context."""
+def truncate_example(code: str, limit: int = MAX_EXAMPLE_CHARS, mark: str = TRUNCATION_MARK) -> str:
+    """Cut overlong code at a line boundary and say so with ``mark``, so it fits a small context."""
     if len(code) <= limit:
         return code
     kept: list[str] = []
-    size = len(TRUNCATION_MARK) + 1
+    size = len(mark) + 1
     for line in code.split("\n"):
         if size + len(line) + 1 > limit:
             break
         kept.append(line)
         size += len(line) + 1
-    return "\n".join([*kept, TRUNCATION_MARK])
+    return "\n".join([*kept, mark])
 
 
 def truncate_text(text: str, limit: int) -> str:

@@ -1,13 +1,16 @@
-"""A second try for the model's failed programs, as FUEL does: the program goes back to the model
-once, with what went wrong.
+"""A second try for failed programs, as FUEL does: the program goes to the model once, with what
+went wrong.
 
-Three failures get one: a program that fails without any compiler (its verdict is ``invalid``:
-eager raised, or it crashed before compiling), one that runs but does not reach the optimization
-it was written for, and an answer that is no program the harness can run (a rejected candidate
-with code in it).  The prompt is short (the program, the error or the miss, the rules: no
-examples), so a repair costs a fraction of a first answer, and the answer cache makes a repeated
-one free.  A repaired program is never repaired again, and its origin is ``llm-repair:<model>``
-so that what repairs add is counted apart from what the model writes first.
+Three failures of the model's first answers get one: a program that fails without any compiler
+(its verdict is ``invalid``: eager raised, or it crashed before compiling), one that runs but does
+not reach the optimization it was written for, and an answer that is no program the harness can
+run (a rejected candidate with code in it).  So does a first visit of the pattern writer that
+runs but misses its optimization: it was written from the optimization's own pattern, so it is
+already close, and the model starts from a program that runs instead of from nothing.  The
+prompt is short (the program, the error or the miss, the rules: no examples), so a repair costs
+a fraction of a first answer, and the answer cache makes a repeated one free.  A repaired program
+is never repaired again, and its origin is ``llm-repair:<model>`` so that what repairs add is
+counted apart from what the model writes first.
 """
 
 from __future__ import annotations
@@ -15,7 +18,14 @@ from __future__ import annotations
 import dataclasses
 
 from fuzzfox.generation.answers import COPY, NO_CODE, Candidate, parse_answer
-from fuzzfox.generation.prompt import GenerationPrompt, truncate_text
+from fuzzfox.generation.prompt import (
+    MAX_SOURCE_CHARS,
+    SOURCE_INTRO,
+    SOURCE_TRUNCATION_MARK,
+    GenerationPrompt,
+    truncate_example,
+    truncate_text,
+)
 from fuzzfox.llm.client import LLMClient
 from fuzzfox.program import Program
 from oracles.verdict import Outcome, Verdict
@@ -25,6 +35,8 @@ MAX_REQUIREMENT_CHARS = 600
 INVALID = "invalid"  # fails without a compiler
 MISSED = "missed"  # runs, does not reach its optimization
 REJECTED = "rejected"  # no program the harness can run
+# The pattern writer's first visits (a pattern's canonical program; bundled OpInfo calls).
+FIRST_VISIT_ORIGINS = ("pattern", "opinfo")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,13 +51,15 @@ class RepairTicket:
 
 
 def ticket_for_run(program: Program, verdict: Verdict) -> RepairTicket | None:
-    """What to repair in a judged program of the model's, or None (it reached its optimization,
-    or it is a bug candidate, or it was a repair already)."""
-    if not program.metadata.get("origin", "").startswith("llm:"):  # the model's first answers only
-        return None
-    if verdict.outcome is Outcome.INVALID:
+    """What to repair in a judged program of the model's first answers or of the pattern writer's
+    first visits, or None (it reached its optimization, or it is a bug candidate, or it was a
+    repair already, or another generator wrote it)."""
+    origin = program.metadata.get("origin", "")
+    ran = verdict.outcome in (Outcome.PASS, Outcome.DROPPED)
+    missed = ran and program.optimization not in verdict.triggers
+    if origin.startswith("llm:") and verdict.outcome is Outcome.INVALID:
         kind, error = INVALID, _error_text(verdict)
-    elif verdict.outcome is not Outcome.BUG and program.optimization not in verdict.triggers:
+    elif (origin.startswith("llm:") or origin in FIRST_VISIT_ORIGINS) and missed:
         kind, error = MISSED, ""
     else:
         return None
@@ -62,17 +76,21 @@ def ticket_for_reject(candidate: Candidate, optimization: str, mode: str, config
     return RepairTicket(REJECTED, optimization, candidate.source, reason, "-", mode, config)
 
 
-def problem_text(ticket: RepairTicket, requirement: str | None) -> str:
-    """What went wrong, in words for the model."""
+def problem_text(ticket: RepairTicket, requirement: str | None, source: str = "") -> str:
+    """What went wrong, in words for the model: for a miss, what the optimization needs (its
+    requirement, or else its own code, cut)."""
     if ticket.kind == INVALID:
         return f"Run as it is, without any compiler, it fails:\n```\n{ticket.error}\n```"
     if ticket.kind == REJECTED:
         return f"The test harness cannot use it: {truncate_text(ticket.error, MAX_ERROR_CHARS)}."
-    needs = (
-        f" What a program needs to reach it:\n{truncate_text(requirement.strip(), MAX_REQUIREMENT_CHARS)}"
-        if requirement and requirement.strip()
-        else ""
-    )
+    if requirement and requirement.strip():
+        text = truncate_text(requirement.strip(), MAX_REQUIREMENT_CHARS)
+        needs = f" What a program needs to reach it:\n{text}"
+    elif source.strip():
+        code = truncate_example(source.strip(), MAX_SOURCE_CHARS, SOURCE_TRUNCATION_MARK)
+        needs = f"\n\n{SOURCE_INTRO}\n```python\n{code}\n```"
+    else:
+        needs = ""
     return f"It runs, but compiling it does not reach `{ticket.optimization}`.{needs}"
 
 
@@ -85,9 +103,12 @@ class LLMRepairer:
         self.target = target
         self.name = f"llm-repair:{model}"
 
-    def repair(self, ticket: RepairTicket, requirement: str | None, seed: int) -> list[Candidate]:
+    def repair(
+        self, ticket: RepairTicket, requirement: str | None, seed: int, source: str = ""
+    ) -> list[Candidate]:
+        """``source`` is the optimization's own code, shown for a miss without a requirement."""
         messages = self.prompt.repair_messages(
-            ticket.optimization, ticket.source, problem_text(ticket, requirement)
+            ticket.optimization, ticket.source, problem_text(ticket, requirement, source)
         )
         (answer,) = self.client.complete(messages, n=1, seed=seed)
         return parse_answer(

@@ -22,6 +22,8 @@ from fuzzfox.generation.answers import (
 from fuzzfox.generation.prompt import (
     FAILURES_INTRO,
     MAX_EXAMPLE_CHARS,
+    SOURCE_INTRO,
+    SOURCE_TRUNCATION_MARK,
     TRUNCATION_MARK,
     GenerationPrompt,
     strip_header,
@@ -794,6 +796,18 @@ def test_earlier_failures_of_the_optimization_are_shown_after_its_requirement() 
     assert FAILURES_INTRO not in prompt.messages("mm_plus_mm", "- two mm added", seed_sources())[1]["content"]
 
 
+def test_the_optimizations_own_code_is_shown_cut_at_a_line_before_its_requirement() -> None:
+    prompt = GenerationPrompt("torch-inductor")
+    helpers = "\n".join(f"    helper_{i} = match.kwargs['x{i}']" for i in range(200))
+    pattern = "def _sfdp_pattern_1(query, key):\n    return query @ key.transpose(-2, -1)\n"
+    source = f"{pattern}\n# extra_check:\n{helpers}"
+    user = prompt.messages("mm_plus_mm", "- two mm added", seed_sources(), (), source)[1]["content"]
+    assert SOURCE_INTRO in user and "return query @ key.transpose(-2, -1)" in user
+    assert SOURCE_TRUNCATION_MARK in user and "helper_199" not in user
+    assert user.index("Example 3:") < user.index(SOURCE_INTRO) < user.index("- two mm added")
+    assert SOURCE_INTRO not in prompt.messages("mm_plus_mm", "- two mm added", seed_sources())[1]["content"]
+
+
 def test_example_headers_are_stripped() -> None:
     user = GenerationPrompt("torch-inductor").messages("x", None, seed_sources())[1]["content"]
     for key in ("# target:", "# origin:", "# optimization:", "# description:", "# mode:", "# config:"):
@@ -859,9 +873,10 @@ def test_prompt_with_three_seeds_fits_a_small_models_context() -> None:
     prompt = GenerationPrompt("torch-inductor")
     biggest = sorted(CORPUS.glob("*.py"), key=lambda p: len(p.read_text()))[-3:]
     long_requirement = "- the conv must be followed by a batch norm in eval mode\n" * 60
-    messages = prompt.messages("x", long_requirement, [p.read_text() for p in biggest])
+    long_source = "def pattern(x):\n" + "    x = torch.mm(x, x)\n" * 200
+    messages = prompt.messages("x", long_requirement, [p.read_text() for p in biggest], (), long_source)
     size = sum(len(m["content"]) for m in messages)
-    assert size < 7_000  # ~2,000 tokens of code and prose, under the 2,500 budget
+    assert size < 8_000  # ~2,300 tokens of code and prose, a third of the embedded model's context
     assert sum(len(m["content"]) for m in prompt.messages("x", None, seed_sources())) < 10_000
 
 

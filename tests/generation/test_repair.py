@@ -13,7 +13,13 @@ import pytest
 pytest.importorskip("openai", reason="the openai package is not installed")
 
 from fuzzfox.generation.answers import COPY, NO_CODE, Candidate
-from fuzzfox.generation.prompt import REPAIR_ASK, GenerationPrompt
+from fuzzfox.generation.prompt import (
+    MAX_SOURCE_CHARS,
+    REPAIR_ASK,
+    SOURCE_INTRO,
+    SOURCE_TRUNCATION_MARK,
+    GenerationPrompt,
+)
 from fuzzfox.generation.repair import (
     INVALID,
     MISSED,
@@ -75,9 +81,29 @@ def test_a_program_that_misses_its_optimization_is_owed_one_that_reached_it_or_i
     assert ticket_for_run(program, Verdict(Outcome.BUG, "compiled differs")) is None
 
 
-def test_only_the_models_first_answers_are_repaired() -> None:
+def test_the_models_first_answers_and_the_pattern_writers_misses_are_repaired_nothing_else() -> None:
     assert ticket_for_run(written_by("llm-repair:m"), INVALID_VERDICT) is None
     assert ticket_for_run(written_by("mutate"), INVALID_VERDICT) is None
+    missed = Verdict(Outcome.PASS, "ok", triggers=["other_pass"])
+    assert ticket_for_run(written_by("mutate"), missed) is None
+    assert ticket_for_run(written_by("synth"), missed) is None
+    for first_visit in ("pattern", "opinfo"):
+        ticket = ticket_for_run(written_by(first_visit), missed)
+        assert ticket is not None and ticket.kind == MISSED, first_visit
+        assert ticket_for_run(written_by(first_visit), INVALID_VERDICT) is None  # misses only
+        reached = Verdict(Outcome.PASS, "ok", triggers=["mm_plus_mm"])
+        assert ticket_for_run(written_by(first_visit), reached) is None
+
+
+def test_a_miss_without_a_requirement_is_shown_the_optimizations_own_code_cut() -> None:
+    ticket = ticket_for_run(written_by("pattern"), Verdict(Outcome.PASS, "ok", triggers=[]))
+    assert ticket is not None
+    code = "def pattern(a, b, c, d):\n    return torch.mm(a, b) + torch.mm(c, d)\n" + "# check\n" * 400
+    text = problem_text(ticket, None, code)
+    assert SOURCE_INTRO in text and "torch.mm(a, b) + torch.mm(c, d)" in text
+    assert SOURCE_TRUNCATION_MARK in text and len(text) < MAX_SOURCE_CHARS + 300
+    with_requirement = problem_text(ticket, "forward() needs two mm calls added together", code)
+    assert "two mm calls added together" in with_requirement and SOURCE_INTRO not in with_requirement
 
 
 def test_a_rejected_answer_is_repaired_only_when_there_is_code_to_start_from() -> None:
