@@ -612,8 +612,8 @@ class Campaign:
         return self._llm_alone() or time.monotonic() >= self._llm_rests_until
 
     def _give_the_llm(self, optimization: str, rng: random.Random) -> None:
-        """A job for the model's writer thread: the repair of its newest failed program when one is
-        owed (the cheaper prompt), else a first answer for ``optimization``."""
+        """A job for the model's writer thread: the newest repair owed (:meth:`_next_repair`: the
+        cheaper prompt), else a first answer for ``optimization``."""
         assert self.llm_pipeline is not None and self.llm_repairer is not None
         if ticket := self._next_repair():
             repairer, seed = self.llm_repairer, rng.randrange(1 << 31)
