@@ -54,7 +54,7 @@ from typing import Any
 
 import numpy as np
 
-from oracles import boundary
+from oracles import boundary, rounding
 from oracles.compare import MAX_TEXT, Leaf, flatten
 from oracles.judge import (
     OracleOptions,
@@ -64,6 +64,7 @@ from oracles.judge import (
     failed_compiled_run,
     judge,
     judge_draws,
+    judged_leaf,
 )
 from oracles.phases import PhaseLog
 from oracles.verdict import ExceptionInfo, ModeResult, Outcome, Symptom, Verdict
@@ -125,9 +126,66 @@ def check(program: TfProgram, options: TfOracleOptions, phases: PhaseLog | None 
     verdict = judge(eager, reruns, fp64, compiled)
     if verdict.outcome is Outcome.PASS and drawn:
         verdict = judge_draws(options.draws, eager, reruns, fp64, compiled) or verdict
+    if verdict.is_bug and verdict.symptom is Symptom.WRONG_VALUE and fp64 is not None and fp64.ok:
+        phases.enter("eager-fp64-rounding")
+        chosen = drawn[options.draws.index(verdict.draw)] if verdict.draw in options.draws else None
+        verdict = _recheck_rounding(program, options, chosen, eager, fp64, compiled, verdict)
     verdict = _unsupported_is_invalid(verdict)
     verdict.seconds = time.monotonic() - started
     return verdict
+
+
+def _recheck_rounding(
+    program: TfProgram,
+    options: TfOracleOptions,
+    drawn: list[np.ndarray] | None,
+    eager: Run,
+    fp64: Run,
+    compiled: list[Run],
+    verdict: Verdict,
+) -> Verdict:
+    """Drop a compiled value whose error is within what rounding does to this computation
+    (:mod:`oracles.rounding`, noise by :mod:`oracles.tf.rounding_noise`), on the inputs (recorded,
+    or the ``drawn`` ones) the verdict was judged on.
+
+    A float64 program has a referee equal to eager, and a verdict without an rmse against it: its
+    compiled rmse is measured here, where both are finite; a compiled non-finite value where the
+    referee is finite is never rounding.  No estimate (the verdict stands) when the noiseless
+    graph does not give the referee's values."""
+    import tensorflow as tf
+
+    from oracles.tf.rounding_noise import evaluate, rounding_noise
+
+    wrong = next((run for run in compiled if run.mode.mode == verdict.backend), None)
+    draws = options.draws
+    reference, computed = judged_leaf(fp64, verdict, draws), judged_leaf(eager, verdict, draws)
+    actual = judged_leaf(wrong, verdict, draws) if wrong else None
+    if reference is None or reference.values is None or computed is None or actual is None:
+        return verdict
+    if actual.values is None or np.shape(actual.values) != np.shape(reference.values):
+        return verdict
+    if not np.isfinite(actual.values[np.isfinite(reference.values)]).all():
+        return verdict
+    if verdict.rmse_compiled_vs_fp64 is None:
+        verdict.rmse_compiled_vs_fp64 = rounding.finite_rmse(actual.values, reference.values)
+        verdict.rmse_eager_vs_fp64 = rounding.finite_rmse(computed.values, reference.values)
+    arrays = drawn if drawn is not None else input_arrays(program, options.seed)
+    inputs = tensors([widen(array) for array in arrays])
+
+    def noisy() -> Any:
+        tf.random.set_seed(options.seed)
+        found = [x for x in to_leaves(evaluate(program.fn, *inputs), "out") if x.path == verdict.leaf]
+        return found[0].values if found else None
+
+    try:
+        plain = noisy()
+    except Exception:
+        return verdict
+    if plain is None or not np.allclose(plain, reference.values, rtol=1e-12, atol=0.0, equal_nan=True):
+        return verdict
+    unit = rounding.unit_roundoff(computed.dtype)
+    spread = rounding.rounding_spread(noisy, reference.values, unit, rounding_noise)
+    return rounding.drop_within_rounding(verdict, spread, reference.values)
 
 
 def is_unsupported(error: ExceptionInfo) -> bool:
