@@ -2,7 +2,7 @@
 # optimization: explore
 # origin: test
 # parent: -
-# description: floormod of a large lgamma by the input: the dividend's float32 rounding is as large as the divisor
+# description: floormod of a large lgamma by the input: the dividend's rounding is as large as the divisor
 # Found as an unpatched-failing cluster of the fault benchmark (tf-cumsum-grad-drops-exclusive): on
 # the 'constants' and 'large' input draws XLA's float32 result is further from the float64 referee
 # than eager's, but rounding noise on the referee moves it as far: no digit survives rounding.

@@ -2,7 +2,7 @@
 # optimization: math_grad.Pow
 # origin: test
 # parent: -
-# description: log_softmax of (x^4 + 1) ** (x^2): on the 'halves' draw the logits reach 1e75 and rounding decides the result
+# description: log_softmax of (x^4 + 1) ** (x^2): on the 'halves' draw the logits reach 1e75
 # Found as an unpatched-failing cluster of the fault benchmark (tf-cumsum-grad-drops-exclusive): a
 # float64 program, so the referee is eager bit for bit, and XLA differs beyond 10x tolerance;
 # rounding noise on the referee moves it by rmse ~1e75.
