@@ -84,6 +84,28 @@ def rounding_spread(
     return None if math.isnan(spread) else spread
 
 
+def drop_if_traced_rounding_explains(
+    verdict: Verdict,
+    noisy: Callable[[], np.ndarray | None],
+    reference: np.ndarray,
+    dtype: str | None,
+    noise: Noise,
+) -> Verdict:
+    """:func:`drop_within_rounding` with the spread of ``noisy`` (the program re-evaluated through
+    a trace of it: a jaxpr, a TF graph), trusted only where, without noise, it gives the
+    referee's values: a trace follows the compiler's path through the program's Python (a traced
+    shift, a traced index), and where that differs from eager its spread measures another
+    computation, perhaps the very bug being judged."""
+    try:
+        plain = noisy()
+    except Exception:
+        return verdict
+    if plain is None or not np.allclose(plain, reference, rtol=1e-12, atol=0.0, equal_nan=True):
+        return verdict
+    spread = rounding_spread(noisy, reference, unit_roundoff(dtype), noise)
+    return drop_within_rounding(verdict, spread, reference)
+
+
 def finite_rmse(values: np.ndarray, reference: np.ndarray) -> float:
     """The rmse of ``values`` against ``reference`` where the reference is finite (0 if nowhere)."""
     expected = np.asarray(reference, dtype=np.float64)

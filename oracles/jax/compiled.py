@@ -224,18 +224,10 @@ def _recheck_rounding(
         found = [x for x in leaves if x.path == verdict.leaf]
         return found[0].values if found else None
 
-    # The interpreter runs what jax.make_jaxpr traced, which is jit's path through the program's
-    # Python (a traced roll shift, a traced index): unless, without noise, it gives the referee's
-    # values, its spread measures another computation, perhaps the very bug being judged.
-    try:
-        plain = noisy()
-    except Exception:
-        return verdict
-    if plain is None or not np.allclose(plain, reference.values, rtol=1e-12, atol=0.0, equal_nan=True):
-        return verdict
-    unit = rounding.unit_roundoff(computed.dtype)
-    spread = rounding.rounding_spread(noisy, reference.values, unit, rounding_noise)
-    return rounding.drop_within_rounding(verdict, spread, reference.values)
+    # The interpreter runs what jax.make_jaxpr traced, which is jit's path through the program.
+    return rounding.drop_if_traced_rounding_explains(
+        verdict, noisy, reference.values, computed.dtype, rounding_noise
+    )
 
 
 def not_valid_jax(error: ExceptionInfo | None, phase: str | None) -> str | None:

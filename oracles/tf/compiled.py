@@ -177,15 +177,9 @@ def _recheck_rounding(
         found = [x for x in to_leaves(evaluate(program.fn, *inputs), "out") if x.path == verdict.leaf]
         return found[0].values if found else None
 
-    try:
-        plain = noisy()
-    except Exception:
-        return verdict
-    if plain is None or not np.allclose(plain, reference.values, rtol=1e-12, atol=0.0, equal_nan=True):
-        return verdict
-    unit = rounding.unit_roundoff(computed.dtype)
-    spread = rounding.rounding_spread(noisy, reference.values, unit, rounding_noise)
-    return rounding.drop_within_rounding(verdict, spread, reference.values)
+    return rounding.drop_if_traced_rounding_explains(
+        verdict, noisy, reference.values, computed.dtype, rounding_noise
+    )
 
 
 def is_unsupported(error: ExceptionInfo) -> bool:
