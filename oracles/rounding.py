@@ -24,12 +24,14 @@ mode over aten ops; ``oracles/jax/rounding_noise.py``: an interpreter over the j
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 
 import numpy as np
 
 from oracles import instability
+from oracles.compare import Leaf
+from oracles.judge import Run, judged_leaf
 from oracles.verdict import Outcome, Verdict
 
 RUNS = 3
@@ -84,26 +86,54 @@ def rounding_spread(
     return None if math.isnan(spread) else spread
 
 
-def drop_if_traced_rounding_explains(
+def recheck_traced_rounding(
     verdict: Verdict,
-    noisy: Callable[[], np.ndarray | None],
-    reference: np.ndarray,
-    dtype: str | None,
+    eager: Run,
+    fp64: Run,
+    compiled: Sequence[Run],
+    draws: tuple[str, ...],
+    traced: Callable[[], list[Leaf]],
     noise: Noise,
 ) -> Verdict:
-    """:func:`drop_within_rounding` with the spread of ``noisy`` (the program re-evaluated through
-    a trace of it: a jaxpr, a TF graph), trusted only where, without noise, it gives the
-    referee's values: a trace follows the compiler's path through the program's Python (a traced
-    shift, a traced index), and where that differs from eager its spread measures another
-    computation, perhaps the very bug being judged."""
+    """Drop a compiled value whose error is within what rounding does to this computation, on
+    the inputs (recorded or drawn) the verdict was judged on; ``traced`` re-evaluates the program
+    on them through a trace of it (a jaxpr, a TF graph) and gives its leaves.
+
+    A float64 program has a referee equal to eager, and a verdict without an rmse against it
+    (compare widens its tolerance instead): its compiled rmse is measured here, where both are
+    finite; a compiled non-finite value where the referee is finite is never rounding.  The
+    trace is trusted only where, without noise, it gives the referee's values: it follows the
+    compiler's path through the program's Python (a traced shift, a traced index), and where
+    that differs from eager its spread measures another computation, perhaps the very bug being
+    judged (then the verdict stands)."""
+
+    def leaf(run: Run) -> Leaf | None:
+        return judged_leaf(run, verdict, draws)
+
+    wrong = next((run for run in compiled if run.mode.mode == verdict.backend), None)
+    reference, computed, actual = leaf(fp64), leaf(eager), leaf(wrong) if wrong else None
+    if reference is None or reference.values is None or computed is None or actual is None:
+        return verdict
+    if actual.values is None or np.shape(actual.values) != np.shape(reference.values):
+        return verdict
+    if not np.isfinite(actual.values[np.isfinite(reference.values)]).all():
+        return verdict
+    if verdict.rmse_compiled_vs_fp64 is None:
+        verdict.rmse_compiled_vs_fp64 = finite_rmse(actual.values, reference.values)
+        verdict.rmse_eager_vs_fp64 = finite_rmse(computed.values, reference.values)
+
+    def noisy() -> np.ndarray | None:
+        found = [x for x in traced() if x.path == verdict.leaf]
+        return found[0].values if found else None
+
     try:
         plain = noisy()
     except Exception:
         return verdict
-    if plain is None or not np.allclose(plain, reference, rtol=1e-12, atol=0.0, equal_nan=True):
+    if plain is None or not np.allclose(plain, reference.values, rtol=1e-12, atol=0.0, equal_nan=True):
         return verdict
-    spread = rounding_spread(noisy, reference, unit_roundoff(dtype), noise)
-    return drop_within_rounding(verdict, spread, reference)
+    spread = rounding_spread(noisy, reference.values, unit_roundoff(computed.dtype), noise)
+    return drop_within_rounding(verdict, spread, reference.values)
 
 
 def finite_rmse(values: np.ndarray, reference: np.ndarray) -> float:

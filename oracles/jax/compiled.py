@@ -48,7 +48,6 @@ from oracles.judge import (
     failed_compiled_run,
     judge,
     judge_draws,
-    judged_leaf,
 )
 from oracles.phases import PhaseLog
 from oracles.verdict import ExceptionInfo, ModeResult, Outcome, Symptom, Verdict
@@ -194,40 +193,14 @@ def _recheck_rounding(
     verdict: Verdict,
     draws: tuple[str, ...],
 ) -> Verdict:
-    """Drop a compiled value whose error is within what rounding does to this computation
-    (:mod:`oracles.rounding`), on the inputs (recorded or drawn) the verdict was judged on.
-
-    A float64 program has a referee equal to eager, and a verdict without an rmse against it
-    (compare widens its tolerance instead): its compiled rmse is measured here, where both are
-    finite; a compiled non-finite value where the referee is finite is never rounding.  No
-    estimate (the verdict stands) when the noiseless interpretation is not the referee."""
+    """:func:`oracles.rounding.recheck_traced_rounding`, the noise on the jaxpr jit traces
+    (:mod:`oracles.jax.rounding_noise`), on ``inputs`` (recorded or drawn)."""
     from oracles.jax.rounding_noise import interpret, rounding_noise
 
-    def leaf(run: Run) -> Leaf | None:
-        return judged_leaf(run, verdict, draws)
+    def traced() -> list[Leaf]:
+        return to_leaves(interpret(function, *(as_jax(value) for value in inputs)), "out")
 
-    wrong = next((run for run in compiled if run.mode.mode == verdict.backend), None)
-    reference, computed, actual = leaf(fp64), leaf(eager), leaf(wrong) if wrong else None
-    if reference is None or reference.values is None or computed is None or actual is None:
-        return verdict
-    finite = np.isfinite(reference.values)
-    if actual.values is None or np.shape(actual.values) != np.shape(reference.values):
-        return verdict
-    if not np.isfinite(actual.values[finite]).all():
-        return verdict
-    if verdict.rmse_compiled_vs_fp64 is None:
-        verdict.rmse_compiled_vs_fp64 = rounding.finite_rmse(actual.values, reference.values)
-        verdict.rmse_eager_vs_fp64 = rounding.finite_rmse(computed.values, reference.values)
-
-    def noisy() -> Any:
-        leaves = to_leaves(interpret(function, *(as_jax(value) for value in inputs)), "out")
-        found = [x for x in leaves if x.path == verdict.leaf]
-        return found[0].values if found else None
-
-    # The interpreter runs what jax.make_jaxpr traced, which is jit's path through the program.
-    return rounding.drop_if_traced_rounding_explains(
-        verdict, noisy, reference.values, computed.dtype, rounding_noise
-    )
+    return rounding.recheck_traced_rounding(verdict, eager, fp64, compiled, draws, traced, rounding_noise)
 
 
 def not_valid_jax(error: ExceptionInfo | None, phase: str | None) -> str | None:

@@ -64,7 +64,6 @@ from oracles.judge import (
     failed_compiled_run,
     judge,
     judge_draws,
-    judged_leaf,
 )
 from oracles.phases import PhaseLog
 from oracles.verdict import ExceptionInfo, ModeResult, Outcome, Symptom, Verdict
@@ -144,41 +143,21 @@ def _recheck_rounding(
     compiled: list[Run],
     verdict: Verdict,
 ) -> Verdict:
-    """Drop a compiled value whose error is within what rounding does to this computation
-    (:mod:`oracles.rounding`, noise by :mod:`oracles.tf.rounding_noise`), on the inputs (recorded,
-    or the ``drawn`` ones) the verdict was judged on.
-
-    A float64 program has a referee equal to eager, and a verdict without an rmse against it: its
-    compiled rmse is measured here, where both are finite; a compiled non-finite value where the
-    referee is finite is never rounding.  No estimate (the verdict stands) when the noiseless
-    graph does not give the referee's values."""
+    """:func:`oracles.rounding.recheck_traced_rounding`, the noise on the graph the program is
+    traced to (:mod:`oracles.tf.rounding_noise`), on the ``drawn`` inputs or the recorded ones."""
     import tensorflow as tf
 
     from oracles.tf.rounding_noise import evaluate, rounding_noise
 
-    wrong = next((run for run in compiled if run.mode.mode == verdict.backend), None)
-    draws = options.draws
-    reference, computed = judged_leaf(fp64, verdict, draws), judged_leaf(eager, verdict, draws)
-    actual = judged_leaf(wrong, verdict, draws) if wrong else None
-    if reference is None or reference.values is None or computed is None or actual is None:
-        return verdict
-    if actual.values is None or np.shape(actual.values) != np.shape(reference.values):
-        return verdict
-    if not np.isfinite(actual.values[np.isfinite(reference.values)]).all():
-        return verdict
-    if verdict.rmse_compiled_vs_fp64 is None:
-        verdict.rmse_compiled_vs_fp64 = rounding.finite_rmse(actual.values, reference.values)
-        verdict.rmse_eager_vs_fp64 = rounding.finite_rmse(computed.values, reference.values)
     arrays = drawn if drawn is not None else input_arrays(program, options.seed)
     inputs = tensors([widen(array) for array in arrays])
 
-    def noisy() -> Any:
+    def traced() -> list[Leaf]:
         tf.random.set_seed(options.seed)
-        found = [x for x in to_leaves(evaluate(program.fn, *inputs), "out") if x.path == verdict.leaf]
-        return found[0].values if found else None
+        return to_leaves(evaluate(program.fn, *inputs), "out")
 
-    return rounding.drop_if_traced_rounding_explains(
-        verdict, noisy, reference.values, computed.dtype, rounding_noise
+    return rounding.recheck_traced_rounding(
+        verdict, eager, fp64, compiled, options.draws, traced, rounding_noise
     )
 
 
