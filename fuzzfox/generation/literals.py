@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import ast
 import math
+from collections.abc import Iterable
+
+from fuzzfox.generation.ops.enums import Enums, alternatives
 
 
 def is_int(node: ast.AST) -> bool:
@@ -57,3 +60,31 @@ def is_float_literal(node: ast.AST) -> bool:
     if isinstance(node, ast.UnaryOp):
         return is_float_literal(node.operand)
     return isinstance(node, ast.Constant) and type(node.value) is float
+
+
+def bool_keywords(nodes: Iterable[ast.AST]) -> list[ast.keyword]:
+    """The keyword arguments among ``nodes`` given a literal True or False (``keepdim=True``)."""
+    return [
+        node
+        for node in nodes
+        if isinstance(node, ast.keyword)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, bool)
+    ]
+
+
+def enum_arguments(calls: Iterable[ast.Call], table: Enums) -> list[tuple[ast.Constant, list[str | None]]]:
+    """The text arguments of ``calls`` (keyword or positional; a keyword's ``None`` too) that a set
+    of ``table`` holds, each with the other values of its sets."""
+    found: list[tuple[ast.Constant, list[str | None]]] = []
+    for call in calls:
+        arguments: list[tuple[str | None, ast.expr]] = [(k.arg, k.value) for k in call.keywords if k.arg]
+        arguments += [
+            (None, a) for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)
+        ]
+        for name, node in arguments:
+            if not isinstance(node, ast.Constant) or not (node.value is None or isinstance(node.value, str)):
+                continue
+            if others := alternatives(table, name, node.value):
+                found.append((node, others))
+    return found

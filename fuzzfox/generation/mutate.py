@@ -28,7 +28,13 @@ import random
 from collections.abc import Callable, Collection, Iterator
 
 from fuzzfox.generation.literals import (
+    bool_keywords as _bool_keywords,
+)
+from fuzzfox.generation.literals import (
     elements_of as _elements_of,
+)
+from fuzzfox.generation.literals import (
+    enum_arguments as _enum_arguments,
 )
 from fuzzfox.generation.literals import (
     is_float_literal as _is_float_literal,
@@ -57,6 +63,7 @@ from fuzzfox.generation.literals import (
 from fuzzfox.generation.literals import (
     stored_names as _stored_names,
 )
+from fuzzfox.generation.ops import enums
 from fuzzfox.generation.ops import torch as torch_ops
 from fuzzfox.generation.ops.torch.binary import ARITHMETIC, BY_OPERATOR
 from fuzzfox.generation.ops.torch.dtypes import CAST_METHOD_DTYPE, FLOAT_DTYPES, INT_DTYPES
@@ -74,6 +81,7 @@ from fuzzfox.generation.ops.torch.op import (
     SOFTMAX,
     TORCH,
     UNARY,
+    Option,
     TorchOp,
 )
 from fuzzfox.generation.ops.torch.shapes import DIM_KEYWORDS, METADATA_METHODS
@@ -682,6 +690,58 @@ def _swappable_calls(program: ProgramAst) -> list[tuple[ast.expr, ast.expr]]:
     return pairs
 
 
+# -------------------------------------------------------------------------------------------- options
+
+
+def vary_option(program: ProgramAst, rng: random.Random) -> bool:
+    """One optional argument of a model call moved to another of its documented values: a bool
+    keyword flipped (``count_include_pad``, ``bias``, ``keepdim``, ``include_self``), a text enum
+    for another of its set (``reduction='mean'`` -> ``'sum'``, a pad mode, ``rounding_mode``), or a
+    registry op's option the call leaves at its default given (``F.gelu(x)`` ->
+    ``F.gelu(x, approximate='tanh')``, ``nn.Softplus()`` -> ``nn.Softplus(beta=2.0)``).
+
+    Decompositions and lowerings branch on these arguments, and programs written with the
+    defaults never take the other branch."""
+    flags = _bool_keywords(program.nodes(program.model_code))
+    texts = _enum_arguments(program.calls(program.model_code), enums.TORCH)
+    unset = _unset_options(program)
+    count = len(flags) + len(texts) + len(unset)
+    if not count:
+        return False
+    choice = rng.randrange(count)
+    if choice < len(flags):
+        flag = flags[choice]
+        flag.value = ast.Constant(not flag.value.value)  # type: ignore[attr-defined]
+    elif choice < len(flags) + len(texts):
+        node, others = texts[choice - len(flags)]
+        program.replace(node, ast.Constant(rng.choice(others)))
+    else:
+        call, options = unset[choice - len(flags) - len(texts)]
+        option = rng.choice(options)
+        value = ast.parse(rng.choice(option.values), mode="eval").body
+        call.keywords.append(ast.keyword(option.keyword, value))
+    return True
+
+
+def _unset_options(program: ProgramAst) -> list[tuple[ast.Call, list[Option]]]:
+    """Calls of registry ops (functional, torch or nn-module spelling) with options they do not give."""
+    calls: list[tuple[ast.Call, TorchOp]] = [
+        (site.node, torch_ops.lookup(site.name))
+        for site in program.call_sites(torch_ops.names(UNARY))
+        if site.form != "m"
+    ]
+    for call in _activation_modules(program):
+        module = program.torch_call(call, NN)
+        assert module is not None
+        calls.append((call, torch_ops.lookup(ACTIVATION_MODULES[module])))
+    found: list[tuple[ast.Call, list[Option]]] = []
+    for call, op in calls:
+        given = {keyword.arg for keyword in call.keywords}
+        if unset := [option for option in op.options if option.keyword not in given]:
+            found.append((call, unset))
+    return found
+
+
 # ------------------------------------------------------------------------------------------ op swaps
 
 
@@ -1066,6 +1126,7 @@ OPERATORS: dict[str, Operator] = {
     "insert_identity": insert_identity,
     "relayout_input": relayout_input,
     "data_dependent": make_data_dependent,
+    "options": vary_option,
 }
 
 

@@ -38,7 +38,13 @@ import random
 from collections.abc import Callable, Collection, Iterator
 
 from fuzzfox.generation.literals import (
+    bool_keywords as _bool_keywords,
+)
+from fuzzfox.generation.literals import (
     elements_of as _elements_of,
+)
+from fuzzfox.generation.literals import (
+    enum_arguments as _enum_arguments,
 )
 from fuzzfox.generation.literals import (
     int_value as _int_value,
@@ -60,6 +66,7 @@ from fuzzfox.generation.literals import (
 )
 from fuzzfox.generation.mutate import mutant_program
 from fuzzfox.generation.ops import array as ops
+from fuzzfox.generation.ops import enums
 from fuzzfox.generation.ops.array import ArrayOp
 from fuzzfox.program import Program
 from fuzzfox.program_ast import (
@@ -96,8 +103,6 @@ STRUCTURAL_KEYWORDS = frozenset(
 )
 # Elementwise ops that take complex arguments and keep them complex in both frameworks.
 COMPLEX_SAFE = frozenset({"sin", "cos", "tanh", "sinh", "cosh", "exp", "square", "negative"})
-FLAGS = frozenset({"keepdims", "reverse", "exclusive", "approximate"})
-DIRECTIONS = ("'ASCENDING'", "'DESCENDING'")
 # numpy / Generator draws in make_inputs: where their size argument is (position, keyword).
 SIZED_DRAWS: dict[str, tuple[int, str]] = {
     "standard_normal": (0, "size"), "random": (0, "size"), "zeros": (0, "shape"), "ones": (0, "shape"),
@@ -529,25 +534,20 @@ def _axis_values(node: ast.AST | None) -> list[int]:
 
 
 def toggle_flag(program: ArrayAst, rng: random.Random) -> bool:
-    """A boolean option flipped (keepdims, reverse, exclusive, approximate) or tf.sort's direction."""
-    sites: list[ast.keyword] = []
-    for node in program.fn_nodes():
-        if isinstance(node, ast.keyword) and node.arg in FLAGS and isinstance(node.value, ast.Constant):
-            if isinstance(node.value.value, bool):
-                sites.append(node)
-        elif isinstance(node, ast.keyword) and node.arg == "direction" and _is_text(node.value):
-            sites.append(node)
-    if not sites:
+    """One option of ``fn``'s calls moved to another of its documented values: a bool keyword
+    flipped (keepdims, reverse, exclusive, adjoint, unit_diagonal...) or a text enum swapped
+    within its set (tf.sort's direction, a pad mode, SAME/VALID padding): the non-default branch
+    of a gradient rule or lowering."""
+    flags = _bool_keywords(program.fn_nodes())
+    texts = _enum_arguments([n for n in program.fn_nodes() if isinstance(n, ast.Call)], enums.ARRAY)
+    if not flags and not texts:
         return False
-    keyword = rng.choice(sites)
-    value = keyword.value
-    assert isinstance(value, ast.Constant)
-    if isinstance(value.value, bool):
-        keyword.value = ast.Constant(not value.value)
+    choice = rng.randrange(len(flags) + len(texts))
+    if choice < len(flags):
+        flags[choice].value = ast.Constant(not flags[choice].value.value)  # type: ignore[attr-defined]
     else:
-        keyword.value = ast.Constant(
-            "ASCENDING" if str(value.value).upper() == "DESCENDING" else "DESCENDING"
-        )
+        node, others = texts[choice - len(flags)]
+        program.replace(node, ast.Constant(rng.choice(others)))
     return True
 
 

@@ -53,7 +53,7 @@ def test_the_registry_names_its_operators() -> None:
     assert list(OPERATORS) == [
         "shapes", "dtypes", "constants", "flip_sign", "swap_operands", "swap_unary", "swap_binary",
         "swap_reduction", "swap_softmax", "respell", "insert_permute", "insert_view", "insert_cast",
-        "insert_identity", "relayout_input", "data_dependent",
+        "insert_identity", "relayout_input", "data_dependent", "options",
     ]  # fmt: skip
 
 
@@ -228,6 +228,47 @@ def test_swap_operands_swaps_order_sensitive_operands_and_clamp_bounds() -> None
         "return torch.clamp(y - x, min=-0.5, max=2.0)",
         "return torch.clamp(x - y, min=2.0, max=-0.5)",
     }
+
+
+OPTIONS = (
+    "# target: torch-inductor\n# optimization: -\n# origin: test\n# parent: -\n"
+    "import torch\nimport torch.nn.functional as F\n\n\nclass Model(torch.nn.Module):\n"
+    "    def __init__(self):\n        super().__init__()\n        self.act = torch.nn.Softplus()\n\n"
+    "    def forward(self, x, y):\n"
+    "        loss = F.mse_loss(F.gelu(x), y, reduction='mean')\n"
+    "        return self.act(x).sum(dim=1, keepdim=True) + loss\n\n\n"
+    "def make_inputs():\n    return (torch.randn(4, 6), torch.randn(4, 6))\n"
+)
+
+
+def test_an_option_is_flipped_swapped_within_its_enum_or_set_where_the_call_left_its_default() -> None:
+    parent = parse_program(OPTIONS)
+    seen: set[str] = set()
+    for seed in range(40):
+        mutant = mutate(parent, random.Random(seed), operators=["options"])
+        assert mutant is not None and mutant.metadata["origin"] == "mutate:options"
+        changed = {
+            line for line in set(mutant.source.splitlines()) - set(parent.source.splitlines())
+            if not line.startswith("#")
+        }  # fmt: skip
+        assert len(changed) == 1
+        seen |= changed
+    assert seen == {
+        "        return self.act(x).sum(dim=1, keepdim=False) + loss",
+        "        loss = F.mse_loss(F.gelu(x), y, reduction='sum')",
+        "        loss = F.mse_loss(F.gelu(x), y, reduction='none')",
+        "        loss = F.mse_loss(F.gelu(x, approximate='tanh'), y, reduction='mean')",
+        "        self.act = torch.nn.Softplus(beta=2.0)",
+        "        self.act = torch.nn.Softplus(beta=0.5)",
+        "        self.act = torch.nn.Softplus(threshold=5.0)",
+        "        self.act = torch.nn.Softplus(threshold=1.0)",
+    }
+
+
+def test_a_text_argument_outside_every_enum_set_is_left_alone() -> None:
+    source = OPTIONS.replace("F.gelu(x)", "torch.einsum('ij->ij', x)").replace("reduction='mean'", "")
+    source = source.replace("torch.nn.Softplus()", "torch.nn.ReLU()").replace(", keepdim=True", "")
+    assert mutate(parse_program(source), random.Random(0), operators=["options"]) is None
 
 
 SINE = (

@@ -208,6 +208,36 @@ def test_operators_do_what_they_say_on_a_known_program() -> None:
         assert randn == size != [3, 4], (randn, size)
 
 
+def test_a_flag_is_flipped_or_a_text_option_swapped_within_its_documented_set() -> None:
+    source = textwrap.dedent(
+        """
+        # target: tf-xla
+        # optimization: -
+        import numpy as np
+        import tensorflow as tf
+
+
+        def fn(a, b):
+            x = tf.linalg.triangular_solve(a, b, adjoint=False)
+            return tf.pad(x, [[1, 0], [0, 2]], mode="REFLECT"), tf.einsum("ij->ji", x)
+
+
+        def make_inputs():
+            return (np.triu(np.random.randn(3, 3)) + 3 * np.eye(3), np.random.randn(3, 3))
+        """
+    )
+    parent = parse_program(source)
+    seen = set()
+    for seed in range(20):
+        mutant = mutate(parent, random.Random(seed), operators=["toggle_flag"])
+        assert mutant is not None
+        seen.add(ast.unparse(ast.parse(mutant.source).body[2].body[:2]))  # type: ignore[attr-defined]
+    assert seen == {
+        ast.unparse(ast.parse(source).body[2].body[:2]).replace(old, new)  # type: ignore[attr-defined]
+        for old, new in [("False", "True"), ("'REFLECT'", "'SYMMETRIC'"), ("'REFLECT'", "'CONSTANT'")]
+    }
+
+
 def test_tf_dtype_changes_are_program_wide() -> None:
     """TF does not promote float32 with float64: a dtype change reaches every float dtype."""
     for parent in SEEDS[array_ops.TF]:
