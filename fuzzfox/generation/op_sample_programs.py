@@ -10,12 +10,15 @@ recorded (indices stay in range).  A call whose OpInfo PyTorch does not gradchec
 ``oracle: values``.  Calling the overload itself reaches the table entry whatever Python API
 would spell it.
 
-The first program is the first recorded call; the others are the rest in an order drawn from the
-seed.  Nothing here imports a framework: the programs are text, written in the campaign process.
+The first program makes the lead call (:func:`lead_call`: drawn from the seed among the
+gradchecked calls that write the most arguments out); the others are the rest in an order drawn
+from the seed.  Nothing here imports a framework: the programs are text, written in the campaign
+process.
 """
 
 from __future__ import annotations
 
+import ast
 import random
 from collections.abc import Sequence
 from typing import Any
@@ -38,34 +41,73 @@ def can_write(optimization: Optimization) -> bool:
 
 
 def op_sample_programs(optimization: Optimization, seed: int, count: int) -> list[Program]:
-    """Up to ``count`` distinct programs, one recorded call each (the first recorded call first)."""
+    """Up to ``count`` distinct programs, one recorded call each (the lead call first)."""
     calls: list[dict[str, Any]] = (optimization.recipe or {}).get("calls") or []
-    rest = list(range(1, len(calls)))
-    random.Random(seed).shuffle(rest)
+    rng = random.Random(seed)
+    lead = calls.index(lead_call(calls, rng)) if calls else 0
+    rest = [index for index in range(len(calls)) if index != lead]
+    rng.shuffle(rest)
     written: dict[str, Program] = {}
-    for index in [0, *rest][: max(0, count)] if calls else []:
+    for index in [lead, *rest][: max(0, count)] if calls else []:
         program = _program(optimization, [calls[index]])
         if program is not None:
             written.setdefault(program.id, program)
     return list(written.values())
 
 
-def bundled_program(optimizations: Sequence[Optimization]) -> Program | None:
+def bundled_program(optimizations: Sequence[Optimization], seed: int) -> Program | None:
     """One program that makes a recorded call of each of ``optimizations`` and returns their
     results together, for the first of them (its header's optimization).
 
     A campaign's first visits of decompositions and lowerings bundle so: a call compiles in a
     fraction of a program's fixed cost (the sandbox, Dynamo, the oracles' runs), and the trigger
     probe credits every table entry the program reached, so one program's judging reaches
-    several.  Calls that PyTorch gradchecks come first for each entry."""
-    calls = [_gradient_tested_first((o.recipe or {}).get("calls") or []) for o in optimizations]
+    several.  Each entry makes its lead call (:func:`lead_call`), drawn from ``seed``."""
+    calls = [(o.recipe or {}).get("calls") or [] for o in optimizations]
     if not optimizations or not all(calls):
         return None
-    return _program(optimizations[0], [found[0] for found in calls], [o.id for o in optimizations])
+    rng = random.Random(seed)
+    leads = [lead_call(found, rng) for found in calls]
+    return _program(optimizations[0], leads, [o.id for o in optimizations])
 
 
-def _gradient_tested_first(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(calls, key=_not_gradchecked)
+def lead_call(calls: Sequence[dict[str, Any]], rng: random.Random) -> dict[str, Any]:
+    """The call a first visit makes: drawn from ``rng`` among those PyTorch gradchecks (all, where
+    it checks none) that write the most arguments out.  Any call reaches the entry; one that sets
+    ``beta=5.0`` or ``count_include_pad=False`` also takes a branch a call with the defaults never
+    takes, and a first visit is most of what a decomposition sees in a campaign."""
+    checked = [call for call in calls if not _not_gradchecked(call)] or list(calls)
+    most = max(len(_written_arguments(call)) for call in checked)
+    return rng.choice([call for call in checked if len(_written_arguments(call)) == most])
+
+
+def argument_values(call: dict[str, Any]) -> set[tuple[str, str]]:
+    """What a recorded call chooses: its overload, each tensor argument's dtype, and each argument
+    it writes out, by position or keyword, with its value."""
+    tree = _parsed(call)
+    values = {("overload", ast.unparse(tree.func))}
+    values |= {(f"dtype {number}", spec["dtype"]) for number, spec in enumerate(call["inputs"])}
+    return values | _written_arguments(call)
+
+
+def _written_arguments(call: dict[str, Any]) -> set[tuple[str, str]]:
+    """The arguments a call writes out (not its tensors), as (position or keyword, value)."""
+    tree = _parsed(call)
+    arguments = [(str(position), node) for position, node in enumerate(tree.args)]
+    arguments += [(keyword.arg or "**", keyword.value) for keyword in tree.keywords]
+    return {(name, ast.unparse(node)) for name, node in arguments if not _holds_a_tensor(node)}
+
+
+def _holds_a_tensor(node: ast.AST) -> bool:
+    """Whether an argument is, or lists, a tensor's place ``{0}`` (parsed as a one-element set)."""
+    return any(isinstance(inner, ast.Set) for inner in ast.walk(node))
+
+
+def _parsed(call: dict[str, Any]) -> ast.Call:
+    """The recorded call's expression (``torch.ops.aten.lerp.Scalar({0}, {1}, 0.4)``)."""
+    tree = ast.parse(call["call"], mode="eval").body
+    assert isinstance(tree, ast.Call)
+    return tree
 
 
 def _not_gradchecked(call: dict[str, Any]) -> bool:

@@ -71,7 +71,7 @@ def test_a_call_whose_opinfo_pytorch_does_not_gradcheck_is_judged_on_values_only
 def test_first_visits_bundle_into_one_program_of_several_calls_on_inputs_of_their_own() -> None:
     index = table_entry("decomposition.aten.index", [{**INDEX_CALL, "gradients": False}, INDEX_CALL])
     probability = table_entry("decomposition.aten.binary_cross_entropy", [PROBABILITY_CALL])
-    program = bundled_program([index, probability])
+    program = bundled_program([index, probability], seed=0)
     assert program is not None and program.optimization == "decomposition.aten.index"
     assert (
         "def fn(x0, x1, x2, x3):\n    return (torch.ops.aten.index.Tensor(x0, [x1, x1]), "
@@ -80,24 +80,31 @@ def test_first_visits_bundle_into_one_program_of_several_calls_on_inputs_of_thei
     assert "decomposition.aten.index, decomposition.aten.binary_cross_entropy handle them" in program.source
     assert "# oracle:" not in program.source  # the gradchecked call of the index entry was chosen
     only_unchecked = table_entry("decomposition.aten.index", [{**INDEX_CALL, "gradients": False}])
-    assert "# oracle: values\n" in bundled_program([only_unchecked, probability]).source
-    assert bundled_program([index, table_entry("decomposition.aten.none", [])]) is None
+    assert "# oracle: values\n" in bundled_program([only_unchecked, probability], seed=0).source
+    assert bundled_program([index, table_entry("decomposition.aten.none", [])], seed=0) is None
 
 
-def test_the_first_call_comes_first_and_the_others_follow_in_a_seeded_order() -> None:
-    calls = [
-        {
-            "call": f"torch.ops.aten.sum.dim_IntList({{0}}, [{dim}])",
+def test_the_lead_call_writes_the_most_arguments_out_and_the_others_follow_in_a_seeded_order() -> None:
+    def summed(arguments: str) -> dict:
+        return {
+            "call": f"torch.ops.aten.sum.dim_IntList({{0}}, {arguments})",
             "inputs": [{"shape": [2, 3], "dtype": "float32"}],
         }
-        for dim in range(2)
-    ] + [INDEX_CALL]
+
+    calls = [summed("[0]"), summed("[1]"), INDEX_CALL, summed("[1], True"), summed("[0], True")]
     entry = table_entry("decomposition.aten.sum", calls)
-    programs = op_sample_programs(entry, seed=3, count=5)
-    assert len(programs) == 3 and len({p.id for p in programs}) == 3
-    assert "[0])" in programs[0].source
+    leads = {
+        op_sample_programs(entry, seed=seed, count=1)[0].source.split("return ")[1].split("\n")[0]
+        for seed in range(8)
+    }
+    assert leads == {
+        "torch.ops.aten.sum.dim_IntList(x0, [1], True)",
+        "torch.ops.aten.sum.dim_IntList(x0, [0], True)",
+    }
+    programs = op_sample_programs(entry, seed=3, count=9)
+    assert len(programs) == 5 and len({p.id for p in programs}) == 5
     assert op_sample_programs(entry, seed=3, count=1)[0].id == programs[0].id
-    assert [p.id for p in op_sample_programs(entry, seed=3, count=3)] == [p.id for p in programs]
+    assert [p.id for p in op_sample_programs(entry, seed=3, count=3)] == [p.id for p in programs[:3]]
 
 
 def test_an_entry_without_recorded_calls_is_not_written_and_the_pattern_generator_delegates() -> None:

@@ -5,9 +5,9 @@ calls its op.  Which arguments an op accepts is what PyTorch's OpInfo database
 (``torch.testing._internal.common_methods_invocations.op_db``) knows best: each OpInfo gives
 sample inputs its own tests run.  Here the first samples of every OpInfo run once eagerly under
 a dispatch mode that sees the aten calls they make, and for each op of the tables a few distinct
-calls are kept as *recipes* (different argument lists first): the call's text with ``{0}``,
-``{1}``... where its tensor arguments go, and one spec per tensor (shape, dtype, and the values
-where they matter).
+calls are kept as *recipes* (those giving argument values no kept call gives first): the call's
+text with ``{0}``, ``{1}``... where its tensor arguments go, and one spec per tensor (shape,
+dtype, and the values where they matter).
 :mod:`~fuzzfox.generation.op_sample_programs` writes programs from them without importing torch.
 
 A call from an OpInfo whose gradcheck PyTorch skips or expects to fail is marked
@@ -27,8 +27,10 @@ import warnings
 from collections.abc import Iterable
 from typing import Any
 
+from fuzzfox.generation.op_sample_programs import argument_values
+
 SAMPLES_PER_OPINFO = 12  # of each dtype, in the OpInfo's own order (its simplest come first)
-CALLS_PER_OP = 3  # recorded calls kept per op, different argument lists first
+CALLS_PER_OP = 6  # recorded calls kept per op, those giving unseen argument values first
 SEEN_PER_OP = 24  # distinct calls looked at per op before choosing
 MAX_ELEMENTS = 4096  # per tensor argument, so a program stays quick
 MAX_LITERAL = 256  # integer and bool tensors up to this many elements are written out in full
@@ -65,13 +67,33 @@ def recorded_calls(wanted: set[str]) -> dict[str, list[dict[str, Any]]]:
 
 
 def _chosen(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Up to :data:`CALLS_PER_OP` of an op's calls: the first of each argument list (``repeat``
-    by ``[5]`` and by ``[2, 1, 3]``) before a second of one, in recorded order."""
-    firsts: dict[str, dict[str, Any]] = {}
+    """Up to :data:`CALLS_PER_OP` of an op's calls: the first recorded, then one at a time the call
+    that gives the most argument values no kept call gives (an overload, a dtype, ``beta=5.0``, a
+    ``reduction`` of 0, ``include_self=False``: :func:`argument_values`), ties in recorded order.
+
+    An OpInfo's first samples are its simplest, written with the defaults; decompositions and
+    lowerings branch on the other values (a ``beta`` that is not 1, a negative ``decimals``), so
+    the kept calls spread over them rather than repeat the defaults at other sizes."""
+    distinct: dict[tuple[str, ...], dict[str, Any]] = {}
     for call in calls:
-        firsts.setdefault(call["call"], call)
-    others = [call for call in calls if firsts[call["call"]] is not call]
-    return [*firsts.values(), *others][:CALLS_PER_OP]
+        distinct.setdefault(_signature(call), call)
+    candidates = list(distinct.values())
+    repeats = [call for call in calls if distinct[_signature(call)] is not call]
+    kept: list[dict[str, Any]] = []
+    covered: set[tuple[str, str]] = set()
+    while candidates and len(kept) < CALLS_PER_OP:
+        best = (
+            max(candidates, key=lambda call: len(argument_values(call) - covered)) if kept else candidates[0]
+        )
+        kept.append(best)
+        candidates.remove(best)
+        covered |= argument_values(best)
+    return [*kept, *repeats][:CALLS_PER_OP]
+
+
+def _signature(call: dict[str, Any]) -> tuple[str, ...]:
+    """A call's text and its inputs' dtypes: calls alike in these differ in sizes only."""
+    return (call["call"], *(spec["dtype"] for spec in call["inputs"]))
 
 
 def _samples(opinfo: Any) -> Iterable[Any]:

@@ -6,16 +6,19 @@ from fuzzfox.targets.torch.op_samples import CALLS_PER_OP, _chosen, _gradients_t
 from tests.conftest import requires_torch
 
 
-def call(text: str, size: int) -> dict:
-    return {"call": text, "inputs": [{"shape": [size], "dtype": "float32"}]}
+def call(text: str, size: int, dtype: str = "float32") -> dict:
+    return {"call": text, "inputs": [{"shape": [size], "dtype": dtype}] * 2}
 
 
-def test_different_argument_lists_come_before_a_second_call_of_one() -> None:
-    one_dim = [call("torch.ops.aten.repeat.default({0}, [5])", size) for size in (2, 3, 4)]
-    many = call("torch.ops.aten.repeat.default({0}, [2, 1, 3])", 5)
-    kept = _chosen([*one_dim, many])
-    assert len(kept) == CALLS_PER_OP == 3
-    assert kept[:2] == [one_dim[0], many] and kept[2] == one_dim[1]
+def test_calls_giving_argument_values_no_kept_call_gives_come_before_repeats() -> None:
+    loss = "torch.ops.aten.smooth_l1_loss.default({0}, {1}%s)"
+    defaults = [call(loss % "", size) for size in (2, 3)]
+    total, none = call(loss % ", 2", 4), call(loss % ", 0", 4)
+    beta = call(loss % ", 1, 5.0", 4)  # two values no other call gives
+    double = call(loss % "", 4, "float64")  # the two inputs' dtypes
+    kept = _chosen([*defaults, total, none, beta, double])
+    assert len(kept) == CALLS_PER_OP == 6
+    assert kept == [defaults[0], beta, double, total, none, defaults[1]]
 
 
 @requires_torch
