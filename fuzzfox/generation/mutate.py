@@ -37,6 +37,9 @@ from fuzzfox.generation.literals import (
     enum_arguments as _enum_arguments,
 )
 from fuzzfox.generation.literals import (
+    int_value as _int_value,
+)
+from fuzzfox.generation.literals import (
     is_float_literal as _is_float_literal,
 )
 from fuzzfox.generation.literals import (
@@ -927,6 +930,48 @@ def respell_call(program: ProgramAst, rng: random.Random) -> bool:
     return True
 
 
+# Dims counted against the operand's rank (``unsqueeze``, ``stack`` and ``diag_embed`` count
+# against the result's, one more: their dims are left alone).
+DIM_ARGUMENTS = frozenset({"dim", "dims", "dim0", "dim1", "dim2", "start_dim", "end_dim", "axis"})
+RESULT_RANK_DIMS = frozenset({"unsqueeze", "stack", "diag_embed"})
+
+
+def respell_dim(program: ProgramAst, rng: random.Random) -> bool:
+    """A dim written from the other end: ``x.sum(dim=1)`` -> ``x.sum(dim=-1)`` on a rank-2 ``x``,
+    and back (``d`` <-> ``d - rank``).  The same program to eager; to a compiler, another path
+    through every pass and decomposition that canonicalizes a dim, where a negative dim handled
+    like a non-negative one is a classic bug.  Only dim keywords of calls whose operand's rank
+    the static inference knows."""
+    entry = program.entry
+    if entry is None:
+        return False
+    facts = {id(node): fact for node, fact in TensorInference(program).sites()}
+    sites: list[tuple[ast.expr, int, int]] = []
+    for call in program.calls([entry]):
+        operand = _operand(program, call)
+        rank = facts[id(operand)].rank if operand is not None and id(operand) in facts else None
+        if not rank or _call_name(call) in RESULT_RANK_DIMS:
+            continue
+        for keyword in call.keywords:
+            if keyword.arg in DIM_ARGUMENTS:
+                for element in _elements_of(keyword.value):
+                    value = _int_value(element)
+                    if value is not None and -rank <= value < rank:
+                        sites.append((element, value, rank))  # type: ignore[arg-type]
+    if not sites:
+        return False
+    node, value, rank = rng.choice(sites)
+    program.replace(node, _number(value - rank if value >= 0 else value + rank))
+    return True
+
+
+def _operand(program: ProgramAst, call: ast.Call) -> ast.expr | None:
+    """The tensor a call works on: a method's receiver, a function's first argument."""
+    if isinstance(call.func, ast.Attribute) and program.dotted(call.func.value) is None:
+        return call.func.value
+    return call.args[0] if call.args else None
+
+
 def _spelling(
     program: ProgramAst,
     name: str,
@@ -1120,6 +1165,7 @@ OPERATORS: dict[str, Operator] = {
     "swap_reduction": swap_reduction,
     "swap_softmax": swap_softmax,
     "respell": respell_call,
+    "respell_dim": respell_dim,
     "insert_permute": insert_permute_pair,
     "insert_view": insert_view,
     "insert_cast": insert_cast_round_trip,
