@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -267,6 +268,7 @@ def _result(fault_id: str, found: bool, minutes: float | None, clusters: int, fa
 
 def test_report_totals(tmp_path, capsys):
     results = (_result("a", True, 2.0, 2, 0), _result("b", True, 6.0, 1, 1), _result("c", False, None, 0, 0))
+    results[1]["clusters"][0]["known"] = "corpus/regressions/torch-inductor/y.py"
     for result in results:
         (tmp_path / result["fault"]).mkdir()
         (tmp_path / result["fault"] / faults.RESULT).write_text(json.dumps(result))
@@ -276,6 +278,7 @@ def test_report_totals(tmp_path, capsys):
     assert "median minutes to first find: 4.0" in out
     assert "clusters: 3; unpatched-failing clusters" in out and "positives): 1" in out
     assert "faults found per CPU-hour: 2.00 (1.00 CPU-hours" in out
+    assert "(1 of 1 named by triage as a known real bug" in out and "b: c0 wrong_value [known: y.py]" in out
     assert (tmp_path / "report.md").exists()
 
 
@@ -306,3 +309,23 @@ def test_verify_one_torch_fault(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "1 of 1 witnesses discriminate" in out
     assert not (tmp_path / fault.id / "shadow").exists()
+
+
+def test_clusters_say_which_known_bug_triage_named_them(tmp_path):
+    from fuzzfox.store import Store
+    from fuzzfox.triage.clusters import SCHEMA
+
+    Store(tmp_path).close()
+    db = sqlite3.connect(tmp_path / faults.DATABASE)
+    db.executescript(SCHEMA)
+    signature = json.dumps({"symptom": "crash", "stage": "execution", "backend": "inductor"})
+    for cluster in ("known1", "fresh2"):
+        db.execute("INSERT INTO clusters VALUES (?, ?, 'p', 'k', '{}', 1, 1, 0.0)", (cluster, signature))
+    db.execute("INSERT INTO known_bugs VALUES ('known1', 'corpus/regressions/torch-inductor/x.py', 'd')")
+    db.commit()
+    known = {c["id"]: c["known"] for c in faults.clusters_of(tmp_path)}
+    assert known == {"known1": "corpus/regressions/torch-inductor/x.py", "fresh2": ""}
+    db.execute("DROP TABLE known_bugs")  # a store triaged before known bugs were named
+    db.commit()
+    db.close()
+    assert {c["known"] for c in faults.clusters_of(tmp_path)} == {""}

@@ -698,7 +698,8 @@ def signature_title(text: str) -> str:
 
 
 def clusters_of(campaign: Path) -> list[dict[str, Any]]:
-    """Every cluster in a triaged campaign: id, title, members, first member run time, reproduction."""
+    """Every cluster in a triaged campaign: id, title, members, first member run time, reproduction,
+    and the regression program of the known bug it holds (``""`` if none)."""
     database = campaign / DATABASE
     if not database.exists():
         return []
@@ -706,9 +707,11 @@ def clusters_of(campaign: Path) -> list[dict[str, Any]]:
     try:
         if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'clusters'").fetchone():
             return []
+        has_known = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'known_bugs'").fetchone()
+        known = "(SELECT path FROM known_bugs WHERE cluster_id = clusters.id)" if has_known else "''"
         rows = db.execute(
             "SELECT clusters.id, clusters.signature, clusters.reproduced, clusters.attempts, "
-            "COUNT(cluster_members.run_id), MIN(runs.finished) FROM clusters "
+            f"COUNT(cluster_members.run_id), MIN(runs.finished), {known} FROM clusters "
             "LEFT JOIN cluster_members ON cluster_members.cluster_id = clusters.id "
             "LEFT JOIN runs ON runs.id = cluster_members.run_id "
             "GROUP BY clusters.id ORDER BY MIN(runs.finished), clusters.id"
@@ -722,8 +725,9 @@ def clusters_of(campaign: Path) -> list[dict[str, Any]]:
             "reproduced": f"{reproduced}/{attempts}",
             "members": members,
             "first_seen": first,
+            "known": known_path or "",
         }
-        for cluster, signature, reproduced, attempts, members, first in rows
+        for cluster, signature, reproduced, attempts, members, first, known_path in rows
     ]
 
 
@@ -1155,9 +1159,18 @@ def render_report(out: Path) -> str:
         )
     failing = [(r["fault"], c) for r in results for c in r["clusters"] if c["unpatched_failing"]]
     if failing:
-        lines.append("\nclusters that fail without the fault too:")
-        lines += [f"  {fault}: {c['id']} {c['title'][:100]}" for fault, c in failing]
+        named = sum(bool(c.get("known")) for _, c in failing)
+        lines.append(
+            f"\nclusters that fail without the fault too ({named} of {len(failing)} named by triage as a "
+            "known real bug of corpus/regressions/):"
+        )
+        lines += [f"  {fault}: {c['id']} {c['title'][:100]}{_known_note(c)}" for fault, c in failing]
     return "\n".join(lines)
+
+
+def _known_note(cluster: dict[str, Any]) -> str:
+    known = cluster.get("known")
+    return f" [known: {Path(known).name}]" if known else ""
 
 
 def command_report(args: argparse.Namespace) -> int:
