@@ -87,6 +87,9 @@ class Expectation:
     match: str = ""  # text the verdict's explanation must contain; empty: any
     oracles: tuple[str, ...] = ()  # empty: the runner's
     issue: str = ""
+    # Rewrite rules that all hold this one bug (a pattern registered in several variants): a
+    # silent mismatch after any of them, with ``match`` in its verdict, is this bug.
+    family: tuple[str, ...] = ()
 
     @classmethod
     def from_metadata(cls, metadata: dict[str, str]) -> Expectation | None:
@@ -108,6 +111,7 @@ class Expectation:
             match=metadata.get("match", ""),
             oracles=oracles,
             issue="" if metadata.get("issue", "-") == "-" else metadata["issue"],
+            family=tuple(part.strip() for part in metadata.get("family", "").split(",") if part.strip()),
         )
 
 

@@ -444,11 +444,7 @@ def _shows(verdict: Verdict, expected: Expectation) -> bool:
         return False
     if verdict.symptom.value != expected.symptom:
         return False
-    if not expected.match:
-        return True
-    info = verdict.exception
-    text = verdict.explain() + (f"\n{info.type}: {info.message}" if info is not None else "")
-    return expected.match in text
+    return not expected.match or expected.match in verdict.searchable_text()
 
 
 def _framework_version(name: str) -> str:

@@ -118,6 +118,11 @@ class Verdict:
     def from_json(cls, text: str) -> Verdict:
         return cls.from_dict(json.loads(text))
 
+    def searchable_text(self) -> str:
+        """The explanation and the exception: where a regression program's ``match:`` is looked for."""
+        info = self.exception
+        return self.explain() + (f"\n{info.type}: {info.message}" if info is not None else "")
+
     def explain(self) -> str:
         """A few lines a person can read: what, where, how far off, and why we believe it."""
         lines = [f"{self.outcome.value}: {self.summary}"]

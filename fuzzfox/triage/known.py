@@ -6,8 +6,10 @@ recorded with, and each verdict that is still a bug gives the known bug's signat
 program's ops and the optimizations it triggered, which are what the bug needs since the program
 is minimal.  A cluster whose representative holds one (``signature.holds_known_bug``: a crash
 that is the same bug, or a silent mismatch at the same place whose program has every op and
-rewrite rule of the known one) is labelled with the regression's path and is not minimized:
-campaigns on torch 2.13 meet the quantized linear + add overwrite in most runs, and minimizing it
+rewrite rule of the known one, or, where the regression names a ``family:`` of rules that all
+hold its bug, one after any rule of it whose verdict shows the regression's ``match:``) is
+labelled with the regression's path and is not minimized: campaigns on torch 2.13 meet the
+quantized linear + add overwrite in most runs, and minimizing it
 again cost minutes each time.
 """
 
@@ -18,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fuzzfox.program import Program, ProgramError, load_program
+from fuzzfox.program import Expectation, Program, ProgramError, load_program
 from fuzzfox.triage.signature import Signature, holds_known_bug, signature_of
 from oracles.verdict import Verdict
 
@@ -34,6 +36,15 @@ class KnownBug:
     path: str  # the regression program, relative to the checkout when it lies in one
     description: str
     signature: Signature
+    match: str = ""  # the regression's ``match:``: text its verdict shows
+    family: tuple[str, ...] = ()  # the regression's ``family:``: rules that all hold the bug
+
+    def shown_by(self, observed: Signature, text: str) -> bool:
+        """Whether a program with signature ``observed`` and verdict ``text`` shows this bug (a
+        family match also needs the regression's ``match:`` text in the verdict)."""
+        if self.family and self.match not in text:
+            return False
+        return holds_known_bug(observed, self.signature, self.family)
 
 
 def regression_programs(target: str, root: Path = REGRESSIONS) -> list[Program]:
@@ -69,15 +80,25 @@ class KnownBugs:
                 self._note(f"judging {len(programs)} regression program(s) of {run.target}: the known bugs")
             verdicts = self._judge(run, programs) if programs else []
             self._by_settings[key] = [
-                KnownBug(_shown(p.path), p.metadata.get("description", ""), signature_of(v, p.source))
-                for p, v in zip(programs, verdicts, strict=True)
-                if v.is_bug
+                _known_bug(p, v) for p, v in zip(programs, verdicts, strict=True) if v.is_bug
             ]
         return self._by_settings[key]
 
-    def match(self, run: RunSettings, observed: Signature) -> KnownBug | None:
-        """The first known bug a program with signature ``observed`` shows, if any."""
-        return next((bug for bug in self.of(run) if holds_known_bug(observed, bug.signature)), None)
+    def match(self, run: RunSettings, observed: Signature, text: str) -> KnownBug | None:
+        """The first known bug a program with signature ``observed`` and verdict ``text``
+        (:meth:`~oracles.verdict.Verdict.searchable_text`) shows, if any."""
+        return next((bug for bug in self.of(run) if bug.shown_by(observed, text)), None)
+
+
+def _known_bug(program: Program, verdict: Verdict) -> KnownBug:
+    expectation = Expectation.from_metadata(program.metadata)
+    return KnownBug(
+        _shown(program.path),
+        program.metadata.get("description", ""),
+        signature_of(verdict, program.source),
+        expectation.match if expectation else "",
+        expectation.family if expectation else (),
+    )
 
 
 def _shown(path: str | None) -> str:

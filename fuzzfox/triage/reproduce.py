@@ -190,7 +190,7 @@ def _label_known_bug(store: ClusterStore, known: KnownBugs, cluster: Cluster, no
     """Label the cluster with the regression program whose bug its representative shows."""
     run = recorded_settings(store.db, store.config_key(cluster.id))
     observed = signature_of(cluster.verdict, store.program(cluster.representative).source)
-    found = known.match(run, observed)
+    found = known.match(run, observed, cluster.verdict.searchable_text())
     if found is None:
         return False
     holder = store.record_known_bug(cluster.id, KnownLabel(found.path, found.description))

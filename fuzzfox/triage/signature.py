@@ -50,6 +50,7 @@ import hashlib
 import json
 import re
 import signal
+from collections.abc import Collection
 from typing import Any
 
 from fuzzfox.program_ast import INPUTS_FUNCTION, dotted_name, import_aliases
@@ -326,17 +327,21 @@ def same_bug(first: Signature, second: Signature) -> bool:
     )
 
 
-def holds_known_bug(observed: Signature, known: Signature) -> bool:
+def holds_known_bug(observed: Signature, known: Signature, family: Collection[str] = ()) -> bool:
     """Whether a program whose signature is ``observed`` (not minimized: all its ops and
     optimizations) shows the bug of a minimized ``known`` one: a crash is the same bug by the
     rule above; a silent mismatch shows at the same place, with every op and rewrite rule the
-    known program needs among its own."""
+    known program needs among its own, or, where the known bug names the ``family`` of rules
+    that all hold it (one pattern registered in several variants, each with its own ops), after
+    any rule of the family."""
     if not is_silent(known):
         return same_bug(observed, known)
-    return (
-        _where(observed) == _where(known)
-        and _op_names(known.ops) <= _op_names(observed.ops)
-        and _rules(known.optimizations) <= _rules(observed.optimizations)
+    if _where(observed) != _where(known):
+        return False
+    if family:
+        return bool(_rules(observed.optimizations) & set(family))
+    return _op_names(known.ops) <= _op_names(observed.ops) and _rules(known.optimizations) <= _rules(
+        observed.optimizations
     )
 
 

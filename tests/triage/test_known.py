@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 
 from fuzzfox.triage.clusters import load_clusters
-from fuzzfox.triage.known import REGRESSIONS, regression_programs
+from fuzzfox.triage.known import REGRESSIONS, KnownBug, regression_programs
 from fuzzfox.triage.signature import Signature, holds_known_bug
 from tests.conftest import requires_tf, run_cli
 
@@ -36,6 +36,29 @@ def test_a_program_holds_a_known_silent_bug_when_it_has_every_op_and_rule_the_bu
     )
     assert holds_known_bug(crash, crash)
     assert not holds_known_bug(dataclasses.replace(crash, frames=("torch/b.py in g",)), crash)
+
+
+def test_a_silent_bug_of_a_rule_family_is_known_after_any_rule_of_it_showing_its_text() -> None:
+    """fuse_attention registers one pattern as _sfdp_pattern_7 to 10, with other ops each."""
+    family = ("fuse_attention._sfdp_pattern_7_inference", "fuse_attention._sfdp_pattern_10_training")
+    known = KnownBug(
+        "corpus/regressions/torch-inductor/half_cast.py", "d",
+        Signature(
+            "wrong_dtype", "verification", "", "", (), (family[0],), (".permute", ".to", "torch.softmax"),
+            "inductor", "output",
+        ),
+        match="dtype: eager float16 vs compiled float32", family=family,
+    )  # fmt: skip
+    other_variant = dataclasses.replace(
+        known.signature, optimizations=(family[1], "joint_graph.bmm_to_mm"), ops=(".transpose", ".to")
+    )
+    text = "values: inductor: wrong_dtype at verification: dtype: eager float16 vs compiled float32"
+    assert known.shown_by(other_variant, text)
+    assert not holds_known_bug(other_variant, known.signature)  # without the family: other ops and rule
+    assert not known.shown_by(other_variant, text.replace("float16", "bfloat16"))  # another dtype bug
+    outside = dataclasses.replace(other_variant, optimizations=("fuse_attention._sfdp_pattern_1_inference",))
+    assert not known.shown_by(outside, text)
+    assert not known.shown_by(dataclasses.replace(other_variant, symptom="wrong_value"), text)
 
 
 def test_the_regression_programs_of_a_target_load() -> None:

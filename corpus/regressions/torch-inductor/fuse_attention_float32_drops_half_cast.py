@@ -8,6 +8,7 @@
 # match: dtype: eager float16 vs compiled float32
 # confirmed: torch 2.13.0+cpu
 # issue: -
+# family: fuse_attention._sfdp_pattern_7_inference, fuse_attention._sfdp_pattern_7_training, fuse_attention._sfdp_pattern_8_training, fuse_attention._sfdp_pattern_9_inference, fuse_attention._sfdp_pattern_9_training, fuse_attention._sfdp_pattern_10_training
 # description: fuse_attention registers _sfdp_pattern_7 (and 8, 9, 10) for float32 inputs too, and its SDPA replacement drops the pattern's own .to(torch.float16): on float32 q, k, v eager returns float16, compiled float32 (found by the pattern-directed generator from the recipe of Inductor's own trace)
 import torch
 
