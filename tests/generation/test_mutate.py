@@ -212,22 +212,33 @@ def test_flip_sign_negates_one_constant_of_the_model() -> None:
 
 
 def test_swap_operands_swaps_order_sensitive_operands_and_clamp_bounds() -> None:
-    source = (
-        "# target: torch-inductor\n# optimization: -\n# origin: test\n# parent: -\n"
-        "import torch\n\n\ndef fn(x, y):\n"
-        "    return torch.clamp(x - y, min=-0.5, max=2.0)\n\n\n"
-        "def make_inputs():\n    return (torch.randn(4), torch.randn(4))\n"
+    source = program_of(
+        "x, y", "    return torch.clamp(x - y, min=-0.5, max=2.0)", "torch.randn(4), torch.randn(4)"
     )
-    parent = parse_program(source)
-    seen = set()
-    for seed in range(12):
-        mutant = mutate(parent, random.Random(seed), operators=["swap_operands"])
-        assert mutant is not None
-        seen.add(ast.unparse(ast.parse(mutant.source).body[1].body[0]))
-    assert seen == {
+    assert fn_bodies(source, "swap_operands", 12) == {
         "return torch.clamp(y - x, min=-0.5, max=2.0)",
         "return torch.clamp(x - y, min=2.0, max=-0.5)",
     }
+
+
+def program_of(parameters: str, body: str, inputs: str) -> str:
+    """A test program: ``fn(parameters)`` running ``body`` on ``make_inputs()``'s ``inputs``."""
+    return (
+        "# target: torch-inductor\n# optimization: -\n# origin: test\n# parent: -\n"
+        f"import torch\n\n\ndef fn({parameters}):\n{body}\n\n\n"
+        f"def make_inputs():\n    return ({inputs},)\n"
+    )
+
+
+def fn_bodies(source: str, operator: str, seeds: int) -> set[str]:
+    """The bodies of ``fn`` in the mutants ``operator`` makes of ``source`` with seeds 0..seeds-1."""
+    parent = parse_program(source)
+    bodies = set()
+    for seed in range(seeds):
+        mutant = mutate(parent, random.Random(seed), operators=[operator])
+        assert mutant is not None
+        bodies.add(ast.unparse(ast.parse(mutant.source).body[1].body))  # type: ignore[attr-defined]
+    return bodies
 
 
 OPTIONS = (
@@ -266,21 +277,14 @@ def test_an_option_is_flipped_swapped_within_its_enum_or_set_where_the_call_left
 
 
 def test_a_dim_is_written_from_the_other_end_of_its_operands_rank_but_not_unsqueezes() -> None:
-    source = (
-        "# target: torch-inductor\n# optimization: -\n# origin: test\n# parent: -\n"
-        "import torch\n\n\ndef fn(x):\n"
+    source = program_of(
+        "x",
         "    y = torch.softmax(x, dim=-1).unsqueeze(dim=1)\n"
-        "    return x.sum(dim=(0, 2)) + y.mean(dim=2).sum(dim=1)\n\n\n"
-        "def make_inputs():\n    return (torch.randn(2, 3, 4),)\n"
+        "    return x.sum(dim=(0, 2)) + y.mean(dim=2).sum(dim=1)",
+        "torch.randn(2, 3, 4)",
     )
-    parent = parse_program(source)
-    seen = set()
-    for seed in range(30):
-        mutant = mutate(parent, random.Random(seed), operators=["respell_dim"])
-        assert mutant is not None
-        seen.add(ast.unparse(ast.parse(mutant.source).body[1].body))  # type: ignore[attr-defined]
     body_of = ast.unparse(ast.parse(source).body[1].body)  # type: ignore[attr-defined]
-    assert seen == {
+    assert fn_bodies(source, "respell_dim", 30) == {
         body_of.replace(old, new)
         for old, new in [
             ("dim=-1)", "dim=2)"),  # softmax of a rank-3 x
