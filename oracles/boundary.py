@@ -30,6 +30,11 @@ DRAWS = ("zeros", "constants", "ties", "integers", "halves", "negative", "large"
 RESIZED = "resized"
 FALLBACK_CONSTANTS = (0.0, 1.0, -1.0, 0.5)
 LARGE_SCALE = 3.0e4
+# "large" stays large for the input's dtype: a product of two drawn values must still be finite
+# (float16's 3e4 * randn is inf past |x| = 2.2, an inf draw rather than a large one, where any
+# evaluation order's NaN is as right as another's), so the scale is at most sqrt(max) / 16:
+# 16 for float16, unchanged (LARGE_SCALE) for bfloat16, float32 and float64.
+LARGE_HEADROOM = 16.0
 CONSTANT_LIMIT = 16
 
 
@@ -47,7 +52,8 @@ def draw_inputs(inputs: Any, draw: str, seed: int, constants: tuple[float, ...] 
         )
     generator = np.random.default_rng([seed, DRAWS.index(draw)])
     if isinstance(inputs, np.ndarray) and np.issubdtype(inputs.dtype, np.floating):
-        return _rewrite(inputs.astype(np.float64), draw, generator, constants).astype(inputs.dtype)
+        scale = large_scale(float(np.finfo(inputs.dtype).max))
+        return _rewrite(inputs.astype(np.float64), draw, generator, constants, scale).astype(inputs.dtype)
     if type(inputs).__module__.startswith("torch") and getattr(inputs, "is_floating_point", bool)():
         return _draw_tensor(inputs, draw, generator, constants)
     return inputs
@@ -56,15 +62,21 @@ def draw_inputs(inputs: Any, draw: str, seed: int, constants: tuple[float, ...] 
 def _draw_tensor(tensor: Any, draw: str, generator: np.random.Generator, constants: tuple[float, ...]) -> Any:
     import torch
 
-    values = _rewrite(tensor.detach().cpu().to(torch.float64).numpy(), draw, generator, constants)
+    scale = large_scale(float(torch.finfo(tensor.dtype).max))
+    values = _rewrite(tensor.detach().cpu().to(torch.float64).numpy(), draw, generator, constants, scale)
     drawn = torch.from_numpy(values).to(dtype=tensor.dtype, device=tensor.device)
     if tensor.dim() == 4 and tensor.is_contiguous(memory_format=torch.channels_last):
         drawn = drawn.contiguous(memory_format=torch.channels_last)
     return drawn.requires_grad_(tensor.requires_grad)
 
 
+def large_scale(dtype_max: float) -> float:
+    """What the "large" draw multiplies by, for a dtype whose largest finite value is ``dtype_max``."""
+    return min(LARGE_SCALE, dtype_max**0.5 / LARGE_HEADROOM)
+
+
 def _rewrite(
-    x: np.ndarray, draw: str, generator: np.random.Generator, constants: tuple[float, ...]
+    x: np.ndarray, draw: str, generator: np.random.Generator, constants: tuple[float, ...], scale: float
 ) -> np.ndarray:
     half = generator.random(x.shape) < 0.5
     if draw == "zeros":
@@ -84,7 +96,7 @@ def _rewrite(
         return np.floor(x * 3.0) + 0.5
     if draw == "negative":
         return -np.abs(x)
-    return x * LARGE_SCALE  # "large"
+    return x * scale  # "large"
 
 
 def _constant_pool(constants: tuple[float, ...]) -> list[float]:

@@ -52,6 +52,19 @@ def test_each_draw_puts_values_where_bugs_hide() -> None:
     assert drawn("large").abs().max() > 1e4
 
 
+def test_large_values_stay_finite_in_a_narrow_dtype_products_included() -> None:
+    import numpy as np
+    import torch
+
+    x = recorded()[0].detach()
+    for dtype in (torch.float16, torch.bfloat16, torch.float32):
+        large = draw_inputs((x.to(dtype),), "large", seed=1)[0]
+        assert torch.isfinite(large).all() and torch.isfinite(large * large).all(), dtype
+        assert large.abs().max() > (30 if dtype == torch.float16 else 1e4), dtype  # still large
+    half = draw_inputs((x.numpy().astype(np.float16),), "large", seed=1)[0]
+    assert np.isfinite(half).all() and np.isfinite(half * half).all()
+
+
 def test_program_constants_are_the_literals_of_the_computation_not_of_make_inputs() -> None:
     source = (
         "import torch\n"
