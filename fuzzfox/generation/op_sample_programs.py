@@ -77,8 +77,8 @@ def lead_call(calls: Sequence[dict[str, Any]], rng: random.Random) -> dict[str, 
     ``beta=5.0`` or ``count_include_pad=False`` also takes a branch a call with the defaults never
     takes, and a first visit is most of what a decomposition sees in a campaign."""
     checked = [call for call in calls if not _not_gradchecked(call)] or list(calls)
-    most = max(len(_written_arguments(call)) for call in checked)
-    return rng.choice([call for call in checked if len(_written_arguments(call)) == most])
+    written = [len(_written_arguments(_parsed(call))) for call in checked]
+    return rng.choice([call for call, count in zip(checked, written, strict=True) if count == max(written)])
 
 
 def argument_values(call: dict[str, Any]) -> set[tuple[str, str]]:
@@ -87,12 +87,11 @@ def argument_values(call: dict[str, Any]) -> set[tuple[str, str]]:
     tree = _parsed(call)
     values = {("overload", ast.unparse(tree.func))}
     values |= {(f"dtype {number}", spec["dtype"]) for number, spec in enumerate(call["inputs"])}
-    return values | _written_arguments(call)
+    return values | _written_arguments(tree)
 
 
-def _written_arguments(call: dict[str, Any]) -> set[tuple[str, str]]:
-    """The arguments a call writes out (not its tensors), as (position or keyword, value)."""
-    tree = _parsed(call)
+def _written_arguments(tree: ast.Call) -> set[tuple[str, str]]:
+    """The arguments a parsed call writes out (not its tensors), as (position or keyword, value)."""
     arguments = [(str(position), node) for position, node in enumerate(tree.args)]
     arguments += [(keyword.arg or "**", keyword.value) for keyword in tree.keywords]
     return {(name, ast.unparse(node)) for name, node in arguments if not _holds_a_tensor(node)}

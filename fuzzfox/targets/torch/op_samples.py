@@ -79,15 +79,14 @@ def _chosen(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
         distinct.setdefault(_signature(call), call)
     candidates = list(distinct.values())
     repeats = [call for call in calls if distinct[_signature(call)] is not call]
+    values = {id(call): argument_values(call) for call in candidates}
     kept: list[dict[str, Any]] = []
     covered: set[tuple[str, str]] = set()
     while candidates and len(kept) < CALLS_PER_OP:
-        best = (
-            max(candidates, key=lambda call: len(argument_values(call) - covered)) if kept else candidates[0]
-        )
+        best = max(candidates, key=lambda call: len(values[id(call)] - covered)) if kept else candidates[0]
         kept.append(best)
         candidates.remove(best)
-        covered |= argument_values(best)
+        covered |= values[id(best)]
     return [*kept, *repeats][:CALLS_PER_OP]
 
 
