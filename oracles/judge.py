@@ -130,19 +130,74 @@ def judge(
     if not eager.ok:
         return _judge_eager_failure(eager, compiled, modes, layers)
 
-    stable = all(identical(eager.leaves or [], r.leaves or []) for r in reruns if r.ok)
+    unsteady = unsteady_paths(eager, reruns)
     reference = fp64.leaves if fp64 is not None and fp64.ok else None
-    findings = [f for f in (_finding(run, eager, reference, precision) for run in compiled) if f]
+    findings = _findings(compiled, eager, reference, precision, unsteady)
+    only_unsteady = not findings and bool(unsteady)
+    if only_unsteady:  # the steady outputs agree: what differs, if anything, eager does not reproduce
+        findings = _findings(compiled, eager, reference, precision, frozenset())
     if not findings:
         return Verdict(Outcome.PASS, "compiled agrees with eager", modes=modes)
     bugs = [f for f in findings if not f.dropped]
     primary = bugs[0] if bugs else findings[0]
     verdict = _verdict_from_finding(primary, modes, layers)
-    if primary.symptom is not Symptom.CRASH and not stable:
+    if only_unsteady:
         verdict.outcome = Outcome.DROPPED
         verdict.drop_rule = instability.NONDETERMINISTIC
         verdict.summary += " (but eager re-runs disagree with each other)"
+    elif unsteady and primary.symptom is not Symptom.CRASH:
+        verdict.summary += f" (judged on the outputs eager reproduces; {len(unsteady)} it does not)"
     return verdict
+
+
+EVERY_LEAF = "*"  # in unsteady_paths: the re-runs' outputs differ in structure, so none is steady
+
+
+def unsteady_paths(eager: Run, reruns: list[Run]) -> frozenset[str]:
+    """The outputs (leaf paths) on which some eager re-run disagrees with eager, bit for bit.
+
+    Only those are beyond judging: a program whose one output draws random numbers (a bundle of
+    OpInfo calls with a ``bernoulli`` among them) still has its other outputs judged, on the
+    recorded inputs and on every input draw.  :data:`EVERY_LEAF` when a re-run's outputs differ
+    in structure."""
+    leaves = eager.leaves or []
+    unsteady: set[str] = set()
+    for rerun in reruns:
+        if not rerun.ok:
+            continue
+        again = rerun.leaves or []
+        if [leaf.path for leaf in again] != [leaf.path for leaf in leaves]:
+            return frozenset({EVERY_LEAF})
+        unsteady |= {a.path for a, b in zip(leaves, again, strict=True) if not identical([a], [b])}
+    return frozenset(unsteady)
+
+
+def _findings(
+    compiled: list[Run],
+    eager: Run,
+    reference: list[Leaf] | None,
+    precision: str | None,
+    unsteady: frozenset[str],
+) -> list[_Finding]:
+    """What each compiled run shows against eager, leaving out the outputs in ``unsteady``."""
+    steady_reference = _steady_leaves(reference, unsteady)
+    found = (
+        _finding(_steady(run, unsteady), _steady(eager, unsteady), steady_reference, precision)
+        for run in compiled
+    )
+    return [finding for finding in found if finding]
+
+
+def _steady(run: Run, unsteady: frozenset[str]) -> Run:
+    if not unsteady or run.leaves is None:
+        return run
+    return dataclasses.replace(run, leaves=_steady_leaves(run.leaves, unsteady))
+
+
+def _steady_leaves(leaves: list[Leaf] | None, unsteady: frozenset[str]) -> list[Leaf] | None:
+    if leaves is None or not unsteady:
+        return leaves
+    return [] if EVERY_LEAF in unsteady else [leaf for leaf in leaves if leaf.path not in unsteady]
 
 
 def values_and_gradients(
@@ -183,17 +238,18 @@ def judge_draws(
     """The first input draw (``Run.draws``, in the order of ``draws``) on which a compiled backend
     is wrong, judged like the recorded inputs; None if none is.
 
-    A draw eager raises on left the program's domain and is skipped; nothing is judged when eager
-    disagrees with itself on the recorded inputs (a draw has no re-runs of its own)."""
-    if not all(identical(eager.leaves or [], r.leaves or []) for r in reruns if r.ok):
-        return None
+    A draw eager raises on left the program's domain and is skipped; the outputs eager does not
+    reproduce on the recorded inputs (:func:`unsteady_paths`) are not judged on any draw (a draw
+    has no re-runs of its own)."""
+    unsteady = unsteady_paths(eager, reruns)
     for index, draw in enumerate(draws):
         drawn_eager = eager.draws[index] if index < len(eager.draws) else None
         if drawn_eager is None or not drawn_eager.ok:
             continue
         reference = fp64.draws[index] if fp64 is not None and index < len(fp64.draws) else None
-        drawn = [run.draws[index] for run in compiled if index < len(run.draws)]
-        verdict = judge(drawn_eager, [], reference, drawn, precision, layers=layers)
+        drawn = [_steady(run.draws[index], unsteady) for run in compiled if index < len(run.draws)]
+        steady_reference = None if reference is None else _steady(reference, unsteady)
+        verdict = judge(_steady(drawn_eager, unsteady), [], steady_reference, drawn, precision, layers=layers)
         if verdict.outcome is Outcome.BUG:
             verdict.draw = draw
             verdict.summary += f" (on the {draw!r} input draw)"

@@ -9,7 +9,7 @@ import pytest
 
 from oracles import instability
 from oracles.compare import Leaf
-from oracles.judge import Run, judge, values_and_gradients, verdict_from_abnormal_exit
+from oracles.judge import Run, judge, judge_draws, values_and_gradients, verdict_from_abnormal_exit
 from oracles.phases import last_phase
 from oracles.torch import FRONTEND_LAYERS
 from oracles.verdict import ExceptionInfo, ModeResult, Outcome, Stage, Symptom, Verdict
@@ -90,6 +90,41 @@ def test_value_mismatch_with_unstable_eager_is_dropped() -> None:
     )
     assert stable.outcome is Outcome.BUG and stable.symptom is Symptom.WRONG_VALUE
     assert stable.stage is Stage.VERIFICATION
+
+
+def two(mode: str, first, second, draws: tuple[Run, ...] = ()) -> Run:
+    """A run with two outputs, ``out[0]`` and ``out[1]``."""
+    leaves = [
+        Leaf(f"out[{n}]", "float32", (1,), np.asarray([v], dtype=np.float64))
+        for n, v in enumerate((first, second))
+    ]
+    return Run(ModeResult(mode, True, 0.1), leaves, list(draws))
+
+
+def test_only_the_outputs_eager_does_not_reproduce_are_left_unjudged() -> None:
+    eager, rerun, fp64 = two("eager", 7.0, 1.0), two("eager-rerun", 9.0, 1.0), two("eager-fp64", 8.0, 1.0)
+    wrong_steady = judge(eager, [rerun], fp64, [two("inductor", 20.0, 3.0)])
+    assert (wrong_steady.outcome, wrong_steady.leaf) == (Outcome.BUG, "out[1]")
+    wrong_unsteady = judge(eager, [rerun], fp64, [two("inductor", 20.0, 1.0)])
+    assert wrong_unsteady.outcome is Outcome.DROPPED
+    assert wrong_unsteady.drop_rule == instability.NONDETERMINISTIC
+    assert judge(eager, [rerun], fp64, [two("inductor", 7.0, 1.0)]).outcome is Outcome.PASS
+    reshaped = ok("eager-rerun", [1.0])  # a re-run of another structure: no output is steady
+    assert judge(eager, [reshaped], fp64, [two("inductor", 20.0, 3.0)]).outcome is Outcome.DROPPED
+
+
+def test_input_draws_judge_the_outputs_eager_reproduces() -> None:
+    def runs(mode: str, steady_on_draw: float) -> Run:
+        return two(mode, 7.0, 1.0, draws=(two(mode, 0.5, 0.0), two(mode, 0.5, steady_on_draw)))
+
+    eager, rerun, fp64 = runs("eager", 2.0), two("eager-rerun", 9.0, 1.0), runs("eager-fp64", 2.0)
+    caught = judge_draws(("zeros", "large"), eager, [rerun], fp64, [runs("inductor", 4.0)])
+    assert caught is not None and (caught.outcome, caught.draw, caught.leaf) == (
+        Outcome.BUG,
+        "large",
+        "out[1]",
+    )
+    assert judge_draws(("zeros", "large"), eager, [rerun], fp64, [runs("inductor", 2.0)]) is None
 
 
 def test_abnormal_exits_are_attributed_by_phase() -> None:

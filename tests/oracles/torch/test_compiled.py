@@ -115,6 +115,15 @@ def test_eager_failure_is_invalid(oracle) -> None:
     assert verdict.exception is not None and "mat1 and mat2" in verdict.exception.message
 
 
+def test_an_output_eager_does_not_reproduce_leaves_the_others_judged(oracle) -> None:
+    name = "unreproducible_output_beside_sigmoid.py"
+    faulty = judge(oracle, name, backends=("aot_eager", "faulty_sigmoid"))
+    assert (faulty.outcome.value, faulty.symptom.value, faulty.leaf) == ("bug", "wrong_value", "out[1]")
+    assert faulty.backend == "faulty_sigmoid" and "outputs eager reproduces" in faulty.summary
+    correct = judge(oracle, name, backends=("aot_eager",))
+    assert correct.outcome.value in ("pass", "dropped"), correct.explain()
+
+
 def test_a_fault_at_exact_zeros_is_caught_only_by_the_zeros_input_draw(oracle) -> None:
     from oracles.boundary import DRAWS
 
