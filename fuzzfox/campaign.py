@@ -521,10 +521,26 @@ class Campaign:
                 return None
             if "llm" in usable and name != "llm":
                 self._llm_rests_until = time.monotonic() + self._llm_rest  # it lost its draw
-            optimization = self.feedback.choose_optimization(eligible.pop(name), rng)
+            kin = self._visited_kin() if name == "pattern" else None
+            optimization = self.feedback.choose_optimization(eligible.pop(name), rng, visited_kin=kin)
             if optimization is not None:
                 return optimization, name
         return None
+
+    def _visited_kin(self) -> dict[str, int]:
+        """For each optimization, how many others handled by the same code (its source hash) were
+        visited already (reached, aimed at or bundled).
+
+        One function registers many optimizations: 54 variants of quantization's
+        qlinear_post_op_fusion, sfdp pattern 7 in float and half, inference and training; 405
+        pattern optimizations of torch's catalog share 92 sources, while each of its 350 table
+        entries has its own.  A first visit's worth is the code it reaches first, so the first
+        visits weigh an optimization down by its visited kin (:meth:`Feedback.choose_optimization`):
+        each handler's first variant comes early, its others after the unvisited handlers."""
+        visited = set(self.feedback.pool_sizes()) | self.feedback.aimed_at() | self._bundled
+        per_source = collections.Counter(self.catalog[o].source_hash for o in visited if o in self.catalog)
+        kin = {o: per_source[opt.source_hash] - (o in visited) for o, opt in self.catalog.items()}
+        return {o: count for o, count in kin.items() if count}
 
     def _request(self, optimization: str, rng: random.Random) -> GenerationRequest:
         """A batch request for ``optimization`` with examples drawn from its pool."""

@@ -28,7 +28,7 @@ import math
 import random
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from fuzzfox.generation.shape import program_shape
 from fuzzfox.program import Program
@@ -277,15 +277,24 @@ class Feedback:
         return {row[0] for row in self.db.execute("SELECT DISTINCT optimization FROM batches")}
 
     def choose_optimization(
-        self, candidates: Sequence[str], rng: random.Random, exclude: Iterable[str] = ()
+        self,
+        candidates: Sequence[str],
+        rng: random.Random,
+        exclude: Iterable[str] = (),
+        visited_kin: Mapping[str, int] | None = None,
     ) -> str | None:
-        """Rare and untried first: weight 1/sqrt(1 + pool size)/(1 + fruitless streak); None when
-        every candidate not in ``exclude`` is retired."""
+        """Rare and untried first: weight 1/sqrt(1 + pool size)/(1 + fruitless streak), divided by
+        1 + the candidate's ``visited_kin`` (how many optimizations sharing its code were visited
+        already); None when every candidate not in ``exclude`` is retired."""
         streaks = self._fruitless_streaks()
         excluded = set(exclude)
         active = [o for o in candidates if o not in excluded and streaks.get(o, 0) < self.patience]
         if not active:
             return None
         sizes = self.pool_sizes()
-        weights = [1.0 / math.sqrt(1 + sizes.get(o, 0)) / (1 + streaks.get(o, 0)) for o in active]
+        kin = visited_kin or {}
+        weights = [
+            1.0 / math.sqrt(1 + sizes.get(o, 0)) / (1 + streaks.get(o, 0)) / (1 + kin.get(o, 0))
+            for o in active
+        ]
         return rng.choices(active, weights=weights, k=1)[0]

@@ -420,6 +420,39 @@ def test_the_model_repairs_the_newest_miss_of_an_optimization_still_unreached(
         campaign.close()
 
 
+def test_first_visits_go_to_code_no_visit_reached_before_more_variants_of_visited_code(
+    tmp_path: Path, seeds: Path
+) -> None:
+    """Optimizations one function registers share its code: once one variant is visited, an
+    unvisited variant weighs half as much as an optimization of code nothing visited yet."""
+    import random
+    from collections import Counter
+
+    from fuzzfox.campaign import Campaign
+    from fuzzfox.config import CampaignOptions
+    from fuzzfox.generation.generators import PatternGenerator
+
+    campaign = Campaign(tmp_path / "c", CampaignOptions(llm="none", seeds=[str(seeds)]))
+    try:
+        pattern = PatternGenerator(campaign.catalog)
+        by_source: dict[str, list[str]] = {}
+        for ident in sorted(pattern.writable - pattern.bundlable):
+            by_source.setdefault(campaign.catalog[ident].source_hash, []).append(ident)
+        visited, variant = next(group for group in by_source.values() if len(group) >= 2)[:2]
+        alone = "decomposition.aten.lerp"
+        campaign.options.optimizations = [visited, variant, alone]
+        campaign.options.generators = {"pattern": 1.0}
+        campaign.generators = {"pattern": pattern}
+        assert campaign._visited_kin() == {}
+        batch = campaign.feedback.open_batch(0, visited, "pattern", [], [], [("no code", "none", "")])
+        campaign.feedback.close_batch(batch, [])  # a first visit that reached nothing
+        assert campaign._visited_kin()[variant] == 1 and visited not in campaign._visited_kin()
+        picks = Counter(campaign.draw(random.Random(n))[0] for n in range(900))  # type: ignore[index]
+        assert 1.6 < picks[alone] / picks[variant] < 2.5, picks  # weights 1 vs 1/(1 + 1 visited kin)
+    finally:
+        campaign.close()
+
+
 def test_a_shipped_requirement_for_the_current_source_spares_the_model_an_analysis(
     tmp_path: Path, seeds: Path
 ) -> None:
