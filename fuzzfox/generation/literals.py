@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+import functools
 import math
-from collections.abc import Iterable
+import random
+from collections.abc import Callable, Iterable
 
 from fuzzfox.generation.ops.enums import Enums, alternatives
 
@@ -60,6 +62,38 @@ def is_float_literal(node: ast.AST) -> bool:
     if isinstance(node, ast.UnaryOp):
         return is_float_literal(node.operand)
     return isinstance(node, ast.Constant) and type(node.value) is float
+
+
+Edit = Callable[[random.Random], None]
+
+
+def option_edits(
+    nodes: Iterable[ast.AST], table: Enums, replace: Callable[[ast.AST, ast.AST], None]
+) -> list[Edit]:
+    """Each way to move one option among ``nodes`` to another of its documented values, to apply
+    with an rng: a bool keyword given a literal flipped (:func:`bool_keywords`), or a text enum
+    swapped within its set of ``table`` (:func:`enum_arguments`; ``replace`` puts a node in
+    another's place)."""
+    listed = list(nodes)
+    edits: list[Edit] = [functools.partial(_flip, keyword) for keyword in bool_keywords(listed)]
+    calls = [node for node in listed if isinstance(node, ast.Call)]
+    edits += [
+        functools.partial(_swap, replace, node, others) for node, others in enum_arguments(calls, table)
+    ]
+    return edits
+
+
+def _flip(keyword: ast.keyword, rng: random.Random) -> None:
+    keyword.value = ast.Constant(not keyword.value.value)  # type: ignore[attr-defined]
+
+
+def _swap(
+    replace: Callable[[ast.AST, ast.AST], None],
+    node: ast.Constant,
+    others: list[str | None],
+    rng: random.Random,
+) -> None:
+    replace(node, ast.Constant(rng.choice(others)))
 
 
 def bool_keywords(nodes: Iterable[ast.AST]) -> list[ast.keyword]:

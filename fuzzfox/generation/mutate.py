@@ -23,18 +23,13 @@ from __future__ import annotations
 import ast
 import copy
 import dataclasses
+import functools
 import math
 import random
 from collections.abc import Callable, Collection, Iterator
 
 from fuzzfox.generation.literals import (
-    bool_keywords as _bool_keywords,
-)
-from fuzzfox.generation.literals import (
     elements_of as _elements_of,
-)
-from fuzzfox.generation.literals import (
-    enum_arguments as _enum_arguments,
 )
 from fuzzfox.generation.literals import (
     int_value as _int_value,
@@ -62,6 +57,9 @@ from fuzzfox.generation.literals import (
 )
 from fuzzfox.generation.literals import (
     number as _number,
+)
+from fuzzfox.generation.literals import (
+    option_edits as _option_edits,
 )
 from fuzzfox.generation.literals import (
     stored_names as _stored_names,
@@ -705,25 +703,17 @@ def vary_option(program: ProgramAst, rng: random.Random) -> bool:
 
     Decompositions and lowerings branch on these arguments, and programs written with the
     defaults never take the other branch."""
-    flags = _bool_keywords(program.nodes(program.model_code))
-    texts = _enum_arguments(program.calls(program.model_code), enums.TORCH)
-    unset = _unset_options(program)
-    count = len(flags) + len(texts) + len(unset)
-    if not count:
+    edits = _option_edits(program.nodes(program.model_code), enums.TORCH, program.replace)
+    edits += [functools.partial(_give_option, call, options) for call, options in _unset_options(program)]
+    if not edits:
         return False
-    choice = rng.randrange(count)
-    if choice < len(flags):
-        flag = flags[choice]
-        flag.value = ast.Constant(not flag.value.value)  # type: ignore[attr-defined]
-    elif choice < len(flags) + len(texts):
-        node, others = texts[choice - len(flags)]
-        program.replace(node, ast.Constant(rng.choice(others)))
-    else:
-        call, options = unset[choice - len(flags) - len(texts)]
-        option = rng.choice(options)
-        value = ast.parse(rng.choice(option.values), mode="eval").body
-        call.keywords.append(ast.keyword(option.keyword, value))
+    rng.choice(edits)(rng)
     return True
+
+
+def _give_option(call: ast.Call, options: list[Option], rng: random.Random) -> None:
+    option = rng.choice(options)
+    call.keywords.append(ast.keyword(option.keyword, ast.parse(rng.choice(option.values), mode="eval").body))
 
 
 def _unset_options(program: ProgramAst) -> list[tuple[ast.Call, list[Option]]]:

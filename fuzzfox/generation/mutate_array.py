@@ -38,13 +38,7 @@ import random
 from collections.abc import Callable, Collection, Iterator
 
 from fuzzfox.generation.literals import (
-    bool_keywords as _bool_keywords,
-)
-from fuzzfox.generation.literals import (
     elements_of as _elements_of,
-)
-from fuzzfox.generation.literals import (
-    enum_arguments as _enum_arguments,
 )
 from fuzzfox.generation.literals import (
     int_value as _int_value,
@@ -60,6 +54,9 @@ from fuzzfox.generation.literals import (
 )
 from fuzzfox.generation.literals import (
     number as _number,
+)
+from fuzzfox.generation.literals import (
+    option_edits as _option_edits,
 )
 from fuzzfox.generation.literals import (
     stored_names as _stored_names,
@@ -538,16 +535,10 @@ def toggle_flag(program: ArrayAst, rng: random.Random) -> bool:
     flipped (keepdims, reverse, exclusive, adjoint, unit_diagonal...) or a text enum swapped
     within its set (tf.sort's direction, a pad mode, SAME/VALID padding): the non-default branch
     of a gradient rule or lowering."""
-    flags = _bool_keywords(program.fn_nodes())
-    texts = _enum_arguments([n for n in program.fn_nodes() if isinstance(n, ast.Call)], enums.ARRAY)
-    if not flags and not texts:
+    edits = _option_edits(program.fn_nodes(), enums.ARRAY, program.replace)
+    if not edits:
         return False
-    choice = rng.randrange(len(flags) + len(texts))
-    if choice < len(flags):
-        flags[choice].value = ast.Constant(not flags[choice].value.value)  # type: ignore[attr-defined]
-    else:
-        node, others = texts[choice - len(flags)]
-        program.replace(node, ast.Constant(rng.choice(others)))
+    rng.choice(edits)(rng)
     return True
 
 
