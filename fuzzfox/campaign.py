@@ -49,6 +49,7 @@ from fuzzfox.compile_bandit import TARGETS as BANDIT_TARGETS
 from fuzzfox.compile_bandit import CompileBandit, Novelty
 from fuzzfox.config import FIXED_ON_RESUME, NO_LLM, CampaignOptions, ConfigError, from_json, merge
 from fuzzfox.feedback import Batch, Feedback
+from fuzzfox.generation import op_sample_programs
 from fuzzfox.generation.answers import Candidate, reason_category
 from fuzzfox.generation.generators import (
     GenerationRequest,
@@ -717,13 +718,21 @@ class Campaign:
         """Other decompositions and lowerings never visited, whose OpInfo calls the pattern
         generator makes in the same program as ``optimization``'s (:attr:`PatternGenerator.bundle`
         in all), drawn from ``rng``.  Each is bundled once at most: one whose call fails eagerly
-        spoils that one program, and is then visited on its own draw."""
+        spoils that one program, and is then visited on its own draw.  Companions are judged as
+        ``optimization`` is, with gradients or on values only (a program with one call PyTorch
+        does not gradcheck is judged on values only: one such companion would leave the others'
+        gradients unjudged)."""
         pattern = self.generators.get("pattern")
         if not isinstance(pattern, PatternGenerator) or optimization not in pattern.bundlable:
             return ()
         visited = set(self.feedback.pool_sizes()) | self.feedback.aimed_at() | self._bundled
         wanted = set(self.options.optimizations) or set(self.catalog)
-        unvisited = sorted(pattern.bundlable - visited - {optimization} & wanted)
+        judged_alike = op_sample_programs.gradients_checked(self.catalog[optimization])
+        unvisited = sorted(
+            o
+            for o in pattern.bundlable - visited - {optimization} & wanted
+            if op_sample_programs.gradients_checked(self.catalog[o]) == judged_alike
+        )
         chosen = tuple(rng.sample(unvisited, min(len(unvisited), pattern.bundle - 1)))
         self._bundled.update(chosen)
         return chosen

@@ -453,6 +453,31 @@ def test_first_visits_go_to_code_no_visit_reached_before_more_variants_of_visite
         campaign.close()
 
 
+def test_a_bundle_holds_calls_judged_alike_with_gradients_or_on_values_only(
+    tmp_path: Path, seeds: Path
+) -> None:
+    """One call PyTorch does not gradcheck makes its program values-only: it is bundled with the
+    likes of it, and a gradchecked first visit with gradchecked companions only."""
+    import random
+
+    from fuzzfox.campaign import Campaign
+    from fuzzfox.config import CampaignOptions
+    from fuzzfox.generation.generators import PatternGenerator
+    from fuzzfox.generation.op_sample_programs import gradients_checked
+
+    campaign = Campaign(tmp_path / "c", CampaignOptions(llm="none", seeds=[str(seeds)]))
+    try:
+        campaign.generators = {"pattern": PatternGenerator(campaign.catalog)}
+        values_only = "lowering.aten.fmod"
+        assert not gradients_checked(campaign.catalog[values_only])
+        companions = campaign._bundle_companions(values_only, random.Random(0))
+        assert companions and not any(gradients_checked(campaign.catalog[o]) for o in companions)
+        companions = campaign._bundle_companions("decomposition.aten.lerp", random.Random(0))
+        assert len(companions) == 5 and all(gradients_checked(campaign.catalog[o]) for o in companions)
+    finally:
+        campaign.close()
+
+
 def test_a_shipped_requirement_for_the_current_source_spares_the_model_an_analysis(
     tmp_path: Path, seeds: Path
 ) -> None:

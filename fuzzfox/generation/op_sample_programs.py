@@ -71,6 +71,12 @@ def bundled_program(optimizations: Sequence[Optimization], seed: int) -> Program
     return _program(optimizations[0], leads, [o.id for o in optimizations])
 
 
+def gradients_checked(optimization: Optimization) -> bool:
+    """Whether its lead call is judged with gradients too: some recorded call of it is one
+    PyTorch gradchecks (7 of torch 2.13's 350 table entries with calls have none)."""
+    return any(not _not_gradchecked(call) for call in (optimization.recipe or {}).get("calls") or [])
+
+
 def lead_call(calls: Sequence[dict[str, Any]], rng: random.Random) -> dict[str, Any]:
     """The call a first visit makes: drawn from ``rng`` among those PyTorch gradchecks (all, where
     it checks none) that write the most arguments out.  Any call reaches the entry; one that sets
