@@ -10,8 +10,8 @@ text with ``{0}``, ``{1}``... where its tensor arguments go, and one spec per te
 dtype, and the values where they matter).
 :mod:`~fuzzfox.generation.op_sample_programs` writes programs from them without importing torch.
 
-A call from an OpInfo whose gradcheck PyTorch skips or expects to fail is marked
-``"gradients": False``: its programs are judged on values only.
+A call from an OpInfo whose gradcheck PyTorch skips, expects to fail, or never runs (the OpInfo
+supports no autograd) is marked ``"gradients": False``: its programs are judged on values only.
 
 Left out: backward ops (see :func:`recorded_calls`), random ops (``nondeterministic_seeded``:
 eager and compiled draw differently), calls whose arguments are not plain CPU tensors of a real
@@ -115,9 +115,13 @@ def _gradients_tested(opinfo: Any) -> bool:
     """Whether PyTorch's own gradcheck runs this OpInfo's samples and expects them to pass.  An
     OpInfo that skips it or expects it to fail says its samples' gradients are no test: indices
     that repeat (``max_unpool``'s samples come from overlapping pools), statistics outputs that
-    autograd does not carry, formulas known wrong (``as_strided_scatter``)."""
+    autograd does not carry, formulas known wrong (``as_strided_scatter``).  An OpInfo that says
+    it does not support autograd (``heaviside``, ``igamma``, the Bessel functions) has no
+    gradcheck at all: a program calling it has no reverse mode."""
     import torch
 
+    if not getattr(opinfo, "supports_autograd", True):
+        return False
     return not any(
         decorator.is_active(cls_name, test_name, "cpu", torch.float64, {})
         for decorator in getattr(opinfo, "decorators", ())

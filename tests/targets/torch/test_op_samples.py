@@ -32,6 +32,7 @@ def test_opinfos_whose_gradcheck_pytorch_skips_or_expects_to_fail_are_told_apart
     assert _gradients_tested(by_name["nn.functional.max_unpool3d", "grad"])
     assert not _gradients_tested(by_name["as_strided_scatter", ""])  # expectedFailure
     assert _gradients_tested(by_name["lerp", ""])
+    assert not _gradients_tested(by_name["heaviside", ""])  # supports no autograd: no gradcheck
 
 
 @requires_torch
