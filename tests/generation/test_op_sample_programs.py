@@ -136,7 +136,7 @@ def test_a_campaign_bundles_first_visits_of_decompositions_and_lowerings(tmp_pat
     never visited, each of which its call reaches and its pool then holds."""
     idents = (
         "decomposition.aten.lerp",
-        "lowering.aten.bitwise_and",
+        "lowering.aten.atan2",
         "decomposition.aten.hardswish",
         "lowering.aten.clamp_min",
     )
