@@ -528,6 +528,10 @@ class Campaign:
                 return optimization, name
         return None
 
+    def _visited(self) -> set[str]:
+        """Optimizations a program reached, a batch aimed at, or a bundle made a call of."""
+        return set(self.feedback.pool_sizes()) | self.feedback.aimed_at() | self._bundled
+
     def _visited_kin(self) -> dict[str, int]:
         """For each optimization, how many others handled by the same code (its source hash) were
         visited already (reached, aimed at or bundled).
@@ -538,7 +542,7 @@ class Campaign:
         entries has its own.  A first visit's worth is the code it reaches first, so the first
         visits weigh an optimization down by its visited kin (:meth:`Feedback.choose_optimization`):
         each handler's first variant comes early, its others after the unvisited handlers."""
-        visited = set(self.feedback.pool_sizes()) | self.feedback.aimed_at() | self._bundled
+        visited = self._visited()
         per_source = collections.Counter(self.catalog[o].source_hash for o in visited if o in self.catalog)
         kin = {o: per_source[opt.source_hash] - (o in visited) for o, opt in self.catalog.items()}
         return {o: count for o, count in kin.items() if count}
@@ -725,7 +729,7 @@ class Campaign:
         pattern = self.generators.get("pattern")
         if not isinstance(pattern, PatternGenerator) or optimization not in pattern.bundlable:
             return ()
-        visited = set(self.feedback.pool_sizes()) | self.feedback.aimed_at() | self._bundled
+        visited = self._visited()
         wanted = set(self.options.optimizations) or set(self.catalog)
         judged_alike = op_sample_programs.gradients_checked(self.catalog[optimization])
         unvisited = sorted(

@@ -156,8 +156,8 @@ EVERY_LEAF = "*"  # in unsteady_paths: the re-runs' outputs differ in structure,
 def unsteady_paths(eager: Run, reruns: list[Run]) -> frozenset[str]:
     """The outputs (leaf paths) on which some eager re-run disagrees with eager, bit for bit.
 
-    Only those are beyond judging: a program whose one output draws random numbers (a bundle of
-    OpInfo calls with a ``bernoulli`` among them) still has its other outputs judged, on the
+    Only those are beyond judging: a program whose one output reads uninitialized memory (a
+    bundle of OpInfo calls with an ``empty_like`` among them) still has its other outputs judged, on the
     recorded inputs and on every input draw.  :data:`EVERY_LEAF` when a re-run's outputs differ
     in structure."""
     leaves = eager.leaves or []
