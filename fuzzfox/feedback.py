@@ -272,9 +272,12 @@ class Feedback:
         """Optimizations whose last ``patience`` finished batches added nothing to their pool."""
         return {o for o, streak in self._fruitless_streaks().items() if streak >= self.patience}
 
-    def aimed_at(self) -> set[str]:
-        """Optimizations some batch (finished or not) was generated for."""
-        return {row[0] for row in self.db.execute("SELECT DISTINCT optimization FROM batches")}
+    def aimed_at(self, generator: str | None = None) -> set[str]:
+        """Optimizations some batch (finished or not) was generated for, by ``generator`` if named."""
+        if generator is None:
+            return {row[0] for row in self.db.execute("SELECT DISTINCT optimization FROM batches")}
+        query = "SELECT DISTINCT optimization FROM batches WHERE generator = ?"
+        return {row[0] for row in self.db.execute(query, (generator,))}
 
     def choose_optimization(
         self,

@@ -520,3 +520,44 @@ def test_the_default_oracles_catch_a_wrong_compiled_gradient(tmp_path: Path) -> 
         found[oracles] = query(directory, "SELECT outcome, symptom FROM runs")
     assert found["default"] == [("bug", "wrong_gradient")]
     assert [outcome for outcome, _ in found["values"]] == ["pass"]
+
+
+def test_an_entry_other_programs_reached_is_still_owed_its_own_opinfo_call(
+    tmp_path: Path, seeds: Path
+) -> None:
+    """A decomposition a seed reached with its defaults (gelu without approximate='tanh') has not
+    had the call whose arguments take its other branches: it is bundled after the entries nothing
+    reached, and with nothing else left the pattern writer still visits it first."""
+    import random
+
+    from fuzzfox.campaign import Campaign
+    from fuzzfox.config import CampaignOptions
+    from fuzzfox.generation.generators import PatternGenerator
+    from fuzzfox.program import parse_program
+
+    campaign = Campaign(tmp_path / "c", CampaignOptions(llm="none", seeds=[str(seeds)]))
+    try:
+        campaign.generators = {"pattern": PatternGenerator(campaign.catalog)}
+        campaign.options.generators = {"pattern": 1.0}
+        lead, unreached = "decomposition.aten.lerp", ["decomposition.aten.gelu", "decomposition.aten.celu"]
+        reached = ["decomposition.aten.softplus", "decomposition.aten.mish", "decomposition.aten.silu",
+                   "decomposition.aten.hardswish", "decomposition.aten.logit"]  # fmt: skip
+        program = parse_program(
+            "# target: torch-inductor\n# optimization: decomposition.aten.mm\n# origin: synth\n"
+            + SCRIPTED_BROKEN.format(columns=2)
+        )
+        campaign.store.add_programs([program])
+        batch = campaign.feedback.open_batch(0, program.optimization, "synth", [], [program], [])
+        campaign.feedback.close_batch(batch, [(program, reached)])
+        campaign.options.optimizations = [lead, *unreached, *reached]
+
+        companions = campaign._bundle_companions(lead, random.Random(0))
+        assert set(companions[:2]) == set(unreached) and set(companions[2:]) < set(reached), companions
+        assert len(companions) == 5
+        owed = (set(reached) - set(companions)).pop()
+        campaign.options.optimizations = [owed]
+        assert campaign.draw(random.Random(0)) == (owed, "pattern")
+        campaign._bundled.add(owed)
+        assert campaign.draw(random.Random(0)) is None
+    finally:
+        campaign.close()
