@@ -5,10 +5,12 @@ a cluster into the cluster whose signature is the same bug (``signature.same_bug
 new one.  It is incremental: run it again after more fuzzing and only the new candidates move.
 
 A cluster keeps the signature it was founded with, except that a silent mismatch's ops and
-optimizations are unknown (empty) until its representative is minimized: then they become what
-survived minimization, and members that no longer fit (``detach_strays``) go back to the
-unassigned pool for the next ``assign``.  Until a cluster is first re-run, a smaller candidate
-that joins it becomes its representative (a smaller reproducer is cheaper to minimize and read).
+optimizations are unknown (empty) until its representative is minimized, or named as a known
+bug (its regression program's, :meth:`ClusterStore.record_known_bug`): then they become what
+survived minimization, or what the regression program needs, and members that no longer fit
+(``detach_strays``) go back to the unassigned pool for the next ``assign``.  Until a cluster is
+first re-run, a smaller candidate that joins it becomes its representative (a smaller reproducer
+is cheaper to minimize and read).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import dataclasses
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -244,8 +247,9 @@ class ClusterStore:
         )
         return _Known(cluster_id, founding, len(source), True)
 
-    def detach_strays(self, cluster_id: str) -> int:
-        """Take members that no longer fit the cluster's (refined) signature out; returns how many."""
+    def detach_strays(self, cluster_id: str, fits: Callable[[Signature, Verdict], bool] | None = None) -> int:
+        """Take members that no longer fit the cluster's (refined) signature, or that ``fits`` (a
+        member's signature and verdict) rejects, out; returns how many."""
         signature, representative = self._signature_and_representative(cluster_id)
         rows = self.db.execute(
             "SELECT runs.id, runs.program_id, verdicts.verdict, programs.source FROM cluster_members "
@@ -253,11 +257,15 @@ class ClusterStore:
             "JOIN programs ON programs.id = runs.program_id WHERE cluster_members.cluster_id = ?",
             (cluster_id,),
         ).fetchall()
+
+        def fitting(verdict: Verdict, source: str) -> bool:
+            observed = signature_of(verdict, source)
+            return fits(observed, verdict) if fits is not None else same_bug(observed, signature)
+
         strays = [
             (run_id,)
             for run_id, program_id, verdict_json, source in rows
-            if program_id != representative
-            and not same_bug(signature_of(Verdict.from_json(verdict_json), source), signature)
+            if program_id != representative and not fitting(Verdict.from_json(verdict_json), source)
         ]
         with self.db:
             self.db.executemany("DELETE FROM cluster_members WHERE run_id = ?", strays)
@@ -295,9 +303,13 @@ class ClusterStore:
             self.db.execute(f"DELETE FROM {table} WHERE cluster_id = ?", (cluster_id,))
         self.db.execute("DELETE FROM clusters WHERE id = ?", (cluster_id,))
 
-    def record_known_bug(self, cluster_id: str, label: KnownLabel) -> str:
+    def record_known_bug(self, cluster_id: str, label: KnownLabel, known: Signature) -> str:
         """Label the cluster with the known bug it shows; a cluster already labelled with it (the
-        oldest) takes its members instead.  Returns the cluster that now holds them."""
+        oldest) takes its members instead.  Returns the cluster that now holds them.
+
+        A silent mismatch's cluster takes the ops and optimizations of ``known`` (the regression
+        program's signature) as minimization would have given it: left unknown (empty), the
+        cluster would go on taking every wrong value at the same place, other bugs too."""
         row = self.db.execute(
             "SELECT known_bugs.cluster_id FROM known_bugs "
             "JOIN clusters ON clusters.id = known_bugs.cluster_id "
@@ -312,6 +324,11 @@ class ClusterStore:
                 "INSERT OR REPLACE INTO known_bugs VALUES (?, ?, ?)",
                 (cluster_id, label.path, label.description),
             )
+            signature, _ = self._signature_and_representative(cluster_id)
+            if is_silent(signature):
+                refined = dataclasses.replace(signature, ops=known.ops, optimizations=known.optimizations)
+                text = json.dumps(refined.to_dict())
+                self.db.execute("UPDATE clusters SET signature = ? WHERE id = ?", (text, cluster_id))
         return cluster_id
 
     def _signature_and_representative(self, cluster_id: str) -> tuple[Signature, str]:

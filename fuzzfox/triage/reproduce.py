@@ -157,7 +157,9 @@ def triage(campaign: Path, options: TriageOptions, note: Note) -> list[Cluster]:
             for cluster in store.clusters():
                 if cluster.minimized is not None or cluster.reproduced == 0 or cluster.known_bug:
                     continue
-                if options.known_bugs and _label_known_bug(store, known, cluster, note):
+                strays = _label_known_bug(store, known, cluster, note) if options.known_bugs else None
+                if strays is not None:
+                    detached += strays
                     continue
                 detached += _minimize(store, pools, cluster, options, note)
             if merged := store.merge_same_bugs():
@@ -186,17 +188,28 @@ def _reproduce(store: ClusterStore, pools: Pools, clusters: list[Cluster], rerun
             note(f"cluster {cluster.id}: reproduced {shown}/{reruns} ({cluster.signature.title()[:80]})")
 
 
-def _label_known_bug(store: ClusterStore, known: KnownBugs, cluster: Cluster, note: Note) -> bool:
-    """Label the cluster with the regression program whose bug its representative shows."""
+def _label_known_bug(store: ClusterStore, known: KnownBugs, cluster: Cluster, note: Note) -> int | None:
+    """Label the cluster with the regression program whose bug its representative shows and
+    detach the members that do not show it (an unminimized silent cluster took every wrong value
+    at its place: in a fault campaign, a bundle of OpInfo calls holding the injected avg_pool
+    fault sat in the cluster of pattern 20's known masked_fill bug).  Returns how many members
+    were detached, None if the cluster shows no known bug."""
     run = recorded_settings(store.db, store.config_key(cluster.id))
     observed = signature_of(cluster.verdict, store.program(cluster.representative).source)
     found = known.match(run, observed, cluster.verdict.searchable_text())
     if found is None:
-        return False
-    holder = store.record_known_bug(cluster.id, KnownLabel(found.path, found.description))
+        return None
+    holder = store.record_known_bug(cluster.id, KnownLabel(found.path, found.description), found.signature)
+    bug = found
+
+    def shows_it(member: Signature, verdict: Verdict) -> bool:
+        return bug.shown_by(member, verdict.searchable_text())
+
+    strays = store.detach_strays(holder, shows_it)
     folded = f", folded into cluster {holder}" if holder != cluster.id else ""
-    note(f"cluster {cluster.id}: the known bug {found.path}: not minimized{folded}")
-    return True
+    detached = f"; {strays} member(s) that do not show it detached" if strays else ""
+    note(f"cluster {cluster.id}: the known bug {found.path}: not minimized{folded}{detached}")
+    return strays
 
 
 def _minimize(

@@ -8,10 +8,12 @@ import re
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from fuzzfox.triage.clusters import load_clusters
 from fuzzfox.triage.known import REGRESSIONS, KnownBug, regression_programs
 from fuzzfox.triage.signature import Signature, holds_known_bug
-from tests.conftest import requires_tf, run_cli
+from tests.conftest import requires_tf, requires_torch, run_cli
 
 TF_BUG = "tensor_scatter_add_forward_over_reverse.py"
 
@@ -93,3 +95,31 @@ def test_triage_names_a_cluster_of_a_known_bug_and_does_not_minimize_it(tmp_path
     assert TF_BUG in triaged.stdout  # the table's known column
     db = sqlite3.connect(campaign / "fuzzfox.sqlite")
     assert db.execute("SELECT COUNT(*) FROM minimized").fetchone()[0] == 0
+
+
+@requires_torch
+@pytest.mark.slow  # triage judges every torch regression program: ~2 min on 2 cores
+def test_two_known_bugs_at_one_place_are_two_clusters_each_named_after_its_own(tmp_path: Path) -> None:
+    """Two silent wrong values of Inductor (pattern 15's mask == 1, pattern 18's where fill) are
+    one cluster until one is named: the named cluster takes its regression's ops and lets the
+    other bug go, which founds its own cluster and is named after its own regression."""
+    names = ["fuse_attention_mask_equals_one.py", "fuse_attention_where_fill_ignored.py"]
+    for name in names:
+        source = (REGRESSIONS / "torch-inductor" / name).read_text()
+        kept = [
+            line
+            for line in source.splitlines()
+            if not re.match(r"# (expect|symptom|match|confirmed|issue|family|oracle):", line)
+        ]
+        (tmp_path / name).write_text("\n".join(kept) + "\n")
+    campaign = tmp_path / "c"
+    found = run_cli(
+        "run", *(str(tmp_path / name) for name in names), "--campaign", str(campaign), "--oracle", "values"
+    )
+    assert found.returncode == 1, found.stdout[-2000:] + found.stderr[-2000:]
+    triaged = run_cli("triage", str(campaign), "--reruns", "1", "--jobs", "2")
+    assert triaged.returncode == 0, triaged.stderr[-2000:]
+    assert "1 member(s) that do not show it detached" in triaged.stderr, triaged.stderr[-3000:]
+    clusters = load_clusters(campaign)
+    named = sorted(Path(c.known_bug.path).name for c in clusters if c.known_bug is not None)
+    assert len(clusters) == 2 and named == names, [(c.id, c.known_bug, len(c.members)) for c in clusters]

@@ -20,9 +20,9 @@ from fuzzfox.program import Program, parse_program
 from fuzzfox.runner import RunOptions, replay, run_description
 from fuzzfox.sandbox.isolation import Limits
 from fuzzfox.store import Store, config_key
-from fuzzfox.triage.clusters import ClusterStore, Minimized, assign, load_clusters
+from fuzzfox.triage.clusters import ClusterStore, KnownLabel, Minimized, assign, load_clusters
 from fuzzfox.triage.reproduce import classify, recorded_settings, refined_signature, reproducer
-from fuzzfox.triage.signature import signature_of
+from fuzzfox.triage.signature import holds_known_bug, signature_of
 from oracles.verdict import Outcome, Stage, Symptom, Verdict
 from tests.conftest import requires_torch, run_cli
 
@@ -227,6 +227,35 @@ def test_clusters_whose_minimized_signatures_differ_stay_apart(tmp_path: Path) -
         store.record_minimized(second.id, Minimized(tanh.source, 1, 1, 9, 9, True, 0.5), other)
         assert store.merge_same_bugs() == 0
         assert len(store.clusters()) == 2
+
+
+def test_a_cluster_named_as_a_known_bug_takes_its_ops_and_lets_other_bugs_go(tmp_path: Path) -> None:
+    """A silent cluster named after a regression program is not minimized: it takes the known
+    bug's ops and rules, and a member without them (another bug that joined while the ops were
+    unknown) founds a cluster of its own instead of hiding in the known one."""
+    sigmoids = programs_of(SIGMOID_BODIES, 2, "sigmoid")
+    tanh_only = make_program("return torch.tanh(x) * y + 1.0", "3, 3", "tanh")
+    campaign = recorded_store(
+        tmp_path, [(p, wrong_value(triggers=("fusion",))) for p in [*sigmoids, tanh_only]]
+    )
+    known = dataclasses.replace(
+        signature_of(wrong_value(triggers=("fusion",))), ops=("torch.sigmoid",), optimizations=("fusion",)
+    )
+    with ClusterStore(campaign) as store:
+        store.assign()
+        (founded,) = store.clusters()  # ops unknown: the tanh program joined the sigmoid bug
+        assert len(founded.members) == 3
+        holder = store.record_known_bug(founded.id, KnownLabel("sigmoid.py", "the sigmoid bug"), known)
+        assert holder == founded.id
+        assert store.detach_strays(holder, lambda member, _: holds_known_bug(member, known)) == 1
+        again = store.assign()
+        assert (again.assigned, again.new_clusters) == (1, 1)  # not back into the known cluster
+        by_id = {c.id: c for c in store.clusters()}
+    assert by_id[founded.id].signature.ops == ("torch.sigmoid",)
+    assert by_id[founded.id].known_bug is not None and by_id[founded.id].minimized is None
+    assert {m.program_id for m in by_id[founded.id].members} == {p.id for p in sigmoids}
+    (newcomer,) = (c for c in by_id.values() if c.id != founded.id)
+    assert [m.program_id for m in newcomer.members] == [tanh_only.id]
 
 
 def test_recorded_settings_come_from_the_store_and_the_campaign_limits(tmp_path: Path) -> None:
