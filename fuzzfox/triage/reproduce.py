@@ -3,8 +3,13 @@
 ``triage`` clusters the campaign's bug candidates, re-runs each new cluster's representative
 ``reruns`` times (each run a fresh forked sandbox child, under the settings its verdict was
 recorded with), minimizes the ones that reproduced, and records everything in the store.
-Minimizing a silent mismatch tells which ops the bug needs; members without them are detached
-and clustered again, so this repeats (at most ``MAX_ROUNDS`` times) until nothing moves.
+Minimizing a silent mismatch, or naming it after a known bug, tells which ops the bug needs;
+members without them are detached and clustered again, so this repeats until nothing moves.
+Each round peels one bug off a chain: members detached together found one cluster whose ops are
+unknown again (a fault campaign's wrong values at one place held four bugs, and the injected one
+was detached in the third round, left in no cluster when triage stopped there).  A round that
+goes on has detached a member, which joins a cluster whose ops are known or founds one, so the
+rounds are bounded by the candidates.
 
 ``recheck`` re-runs every cluster's reproducer (minimized if there is one) on the installed
 framework and records whether the bug is fixed, still failing, or changed into another one.
@@ -32,7 +37,6 @@ from fuzzfox.triage.minimize import minimize
 from fuzzfox.triage.signature import Signature, is_silent, program_ops, reproduces, signature_of
 from oracles.verdict import Outcome, Verdict
 
-MAX_ROUNDS = 3
 PROGRESS_EVERY_S = 10.0
 FIXED, STILL_FAILING, CHANGED = "fixed", "still failing", "changed"
 
@@ -143,7 +147,7 @@ def triage(campaign: Path, options: TriageOptions, note: Note) -> list[Cluster]:
                     "(`fuzzfox report` lists them)"
                 )
             raise UsageError(f"no bug candidates recorded in {campaign} ({store.run_count()} runs)")
-        for _ in range(MAX_ROUNDS):
+        for _ in range(store.bug_runs() + 1):
             result = store.assign()
             note(
                 f"{result.assigned} new candidates clustered ({result.new_clusters} new clusters, "
