@@ -29,7 +29,8 @@ Grouping rule (``same_bug``; symmetric):
   ...``), and messages that are equal after normalization or whose token sets have a Jaccard
   index of at least ``MESSAGE_JACCARD``;
 - a silent mismatch: of the two op sets one contains the other (ops compared by their last
-  name, so ``x.sigmoid()``, ``torch.sigmoid`` and ``F.sigmoid`` are one op), and of the two
+  name, so ``x.sigmoid()``, ``torch.sigmoid`` and ``F.sigmoid`` are one op; an ATen overload
+  ``torch.ops.aten.sigmoid.default`` by its op's name), and of the two
   sets of rewrite rules triggered one contains the other (a rule's registered variants,
   ``name#hash``, are the rule; the per-op decomposition and lowering entries repeat the ops).
   An empty set contains nothing and is contained in everything: a cluster whose representative
@@ -57,6 +58,7 @@ from fuzzfox.program_ast import INPUTS_FUNCTION, dotted_name, import_aliases
 from oracles.verdict import Verdict
 
 MESSAGE_JACCARD = 0.8
+ATEN_NAMESPACE_PREFIX = "torch.ops."  # torch.ops.<namespace>.<op>.<overload>: the op is the fourth name
 TABLE_ENTRY_PREFIXES = ("decomposition.", "lowering.")  # the catalog's per-op entries
 TOP_FRAMES = 3
 MESSAGE_CHARS = 500
@@ -292,8 +294,18 @@ def _nested(first: set[str], second: set[str]) -> bool:
 
 
 def _op_names(ops: tuple[str, ...]) -> set[str]:
-    """``torch.sigmoid``, ``.sigmoid`` and ``torch.nn.functional.sigmoid`` are one op: ``sigmoid``."""
-    return {op.rsplit(".", 1)[-1] for op in ops}
+    """``torch.sigmoid``, ``.sigmoid``, ``torch.nn.functional.sigmoid`` and the ATen overload
+    ``torch.ops.aten.sigmoid.default`` are one op: ``sigmoid``.  An overload's last name is not
+    the op: taken so, every OpInfo call and pattern-graph node was the op ``default`` (or
+    ``Tensor``), and a minimized ``avg_pool2d.default`` bundle was the same bug as any other."""
+    return {_op_name_of(op) for op in ops}
+
+
+def _op_name_of(op: str) -> str:
+    parts = op.split(".")
+    if op.startswith(ATEN_NAMESPACE_PREFIX) and len(parts) >= 4:
+        return parts[3]  # torch.ops.<namespace>.<op>[.<overload>]
+    return parts[-1]
 
 
 def _rules(optimizations: tuple[str, ...]) -> set[str]:

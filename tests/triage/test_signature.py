@@ -189,6 +189,11 @@ def test_wrong_values_group_when_one_op_set_contains_the_other() -> None:
     assert same_bug(unknown, bigger)  # not minimized yet: symptom, stage and backend decide
     method_form = dataclasses.replace(bigger, ops=(".sigmoid", ".tanh"))
     assert same_bug(core, method_form)  # x.sigmoid() is torch.sigmoid
+    overloads = dataclasses.replace(bigger, ops=("torch.ops.aten.sigmoid.default", "torch.ops.aten.tanh"))
+    assert same_bug(core, overloads)  # so is the ATen overload
+    avg_pool = dataclasses.replace(core, ops=("torch.ops.aten.avg_pool2d.default",))
+    other_calls = dataclasses.replace(core, ops=("torch.ops.aten.le.Tensor", "torch.ops.aten.erfinv.default"))
+    assert not same_bug(avg_pool, other_calls)  # two OpInfo calls' bugs: the overload is not the op
     assert not same_bug(core, disjoint_ops)
     assert not same_bug(core, disjoint_opts)
     assert not same_bug(core, dataclasses.replace(bigger, backend="inductor"))
