@@ -58,7 +58,7 @@ from fuzzfox.program_ast import INPUTS_FUNCTION, dotted_name, import_aliases
 from oracles.verdict import Verdict
 
 MESSAGE_JACCARD = 0.8
-ATEN_NAMESPACE_PREFIX = "torch.ops."  # torch.ops.<namespace>.<op>.<overload>: the op is the fourth name
+TORCH_OPS_PREFIX = "torch.ops."  # torch.ops.<namespace>.<op>.<overload>: the op is the fourth name
 TABLE_ENTRY_PREFIXES = ("decomposition.", "lowering.")  # the catalog's per-op entries
 TOP_FRAMES = 3
 MESSAGE_CHARS = 500
@@ -303,7 +303,7 @@ def _op_names(ops: tuple[str, ...]) -> set[str]:
 
 def _op_name_of(op: str) -> str:
     parts = op.split(".")
-    if op.startswith(ATEN_NAMESPACE_PREFIX) and len(parts) >= 4:
+    if op.startswith(TORCH_OPS_PREFIX) and len(parts) >= 4:
         return parts[3]  # torch.ops.<namespace>.<op>[.<overload>]
     return parts[-1]
 
