@@ -263,12 +263,14 @@ def _result(fault_id: str, found: bool, minutes: float | None, clusters: int, fa
         "campaign_wall_s": 600.0,
         "cpu_seconds": 1200.0,
         "campaign_oracles": "values",
+        "fuzzfox_commit": "1234567890ab",
     }
 
 
 def test_report_totals(tmp_path, capsys):
     results = (_result("a", True, 2.0, 2, 0), _result("b", True, 6.0, 1, 1), _result("c", False, None, 0, 0))
     results[1]["clusters"][0]["known"] = "corpus/regressions/torch-inductor/y.py"
+    results[2]["fuzzfox_commit"] = "ba0987654321"
     for result in results:
         (tmp_path / result["fault"]).mkdir()
         (tmp_path / result["fault"] / faults.RESULT).write_text(json.dumps(result))
@@ -279,6 +281,9 @@ def test_report_totals(tmp_path, capsys):
     assert "clusters: 3; unpatched-failing clusters" in out and "positives): 1" in out
     assert "faults found per CPU-hour: 2.00 (1.00 CPU-hours" in out
     assert "(1 of 1 named by triage as a known real bug" in out and "b: c0 wrong_value [known: y.py]" in out
+    assert "fuzzfox commits (results from several checkouts): 1234567890ab 2, ba0987654321 1" in out
+    every_fault = len(faults.load_faults())
+    assert f"not run here: {every_fault} of the {every_fault} faults: " in out
     assert (tmp_path / "report.md").exists()
 
 

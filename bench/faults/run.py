@@ -15,6 +15,7 @@ unpatched framework: its clusters are the false-positive floor).
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import dataclasses
 import hashlib
@@ -1104,6 +1105,7 @@ def render_report(out: Path) -> str:
                 r.get("programs_run", "-"),
                 f"{r.get('campaign_wall_s', 0) / 60:.1f}",
                 f"{r['cpu_seconds'] / 60:.1f}",
+                r.get("fuzzfox_commit", "-"),
             ]
         )
     found = [r for r in results if r["found"]]
@@ -1121,6 +1123,7 @@ def render_report(out: Path) -> str:
                 "runs",
                 "min",
                 "cpu-min",
+                "fuzzfox",
             ],
             rows,
         ),
@@ -1136,6 +1139,16 @@ def render_report(out: Path) -> str:
         if cpu_hours
         else "faults found per CPU-hour: -",
     ]
+    commits = collections.Counter(r.get("fuzzfox_commit", "-") for r in results)
+    if len(commits) > 1:
+        lines.append(
+            "fuzzfox commits (results from several checkouts): "
+            + ", ".join(f"{commit} {n}" for commit, n in sorted(commits.items()))
+        )
+    every_fault = {fault.id for fault in load_faults()}
+    unrun = sorted(every_fault - {r["fault"] for r in results})
+    if unrun:
+        lines.append(f"not run here: {len(unrun)} of the {len(every_fault)} faults: {', '.join(unrun)}")
     kinds = sorted({r["kind"] for r in results})
     lines.append(
         "by kind: "
