@@ -59,6 +59,8 @@ from fuzzfox.generation.generators import (
     PatternGenerator,
     SynthGenerator,
 )
+from fuzzfox.generation.ops.array import TARGETS as ARRAY_TARGETS
+from fuzzfox.generation.ops.array import aimable_units
 from fuzzfox.generation.repair import (
     LLMRepairer,
     RepairTicket,
@@ -447,8 +449,9 @@ class Campaign:
         return [p for p in programs if p.target == self.options.target]
 
     def candidates(self) -> list[str]:
-        """Optimizations worth a round: with a pool example, a requirement to go on, or a pattern
-        the pattern-directed generator can write a program from."""
+        """Optimizations worth a round: with a pool example, a requirement to go on, a pattern
+        the pattern-directed generator can write a program from, or (jax-xla, tf-xla) a rule an op
+        of the array registry reaches, which op-graph synthesis can aim at."""
         pooled = set(self.feedback.pool_sizes())
         with_requirement = set(self.shipped) | {
             row[0] for row in self.store.db.execute("SELECT DISTINCT optimization FROM requirements")
@@ -457,6 +460,7 @@ class Campaign:
             with_requirement = set()  # only the LLM works from a requirement without pool examples
         pattern = self.generators.get("pattern")
         writable = pattern.writable if isinstance(pattern, PatternGenerator) else set()
+        writable = writable | self._synth_aimable()
         wanted = set(self.options.optimizations) or set(self.catalog)
         return sorted(o for o in (pooled | with_requirement | writable) if o in self.catalog and o in wanted)
 
@@ -499,6 +503,7 @@ class Campaign:
         writable = pattern.writable if isinstance(pattern, PatternGenerator) else set()
         owed = self._owed_calls()  # reached by other programs, their own call not made
         first_visits = {o for o in candidates if o in writable and (o not in pooled or o in owed)}
+        synth_first = self._synth_first_visits() & set(candidates)
         eligible = {}
         for name, weight in self.options.generators.items():
             if weight <= 0 or name not in self.generators:
@@ -513,6 +518,8 @@ class Campaign:
                 # What no other generator reached comes first: the model's seconds are the dearest.
                 unreached = [o for o in candidates if o not in pooled and o not in first_visits]
                 eligible[name] = unreached or [o for o in candidates if o not in first_visits]
+            elif name == "synth" and synth_first:
+                eligible[name] = sorted(synth_first)  # the rules it never aimed at come first
             else:
                 eligible[name] = [o for o in candidates if o not in first_visits]
         while eligible:
@@ -546,6 +553,24 @@ class Campaign:
         if not isinstance(pattern, PatternGenerator):
             return set()
         return pattern.bundlable - self.feedback.aimed_at("pattern") - self._bundled
+
+    def _synth_first_visits(self) -> set[str]:
+        """Rules of an array target (jax-xla, tf-xla) that op-graph synthesis can aim at and has
+        not aimed at yet, reached by other programs or not: there it is the writer of first visits
+        (what the pattern generator is for torch), one program each (:meth:`generate`).
+
+        A rule a seed reached was reached with the seed's arguments (``fmod`` by a constant, so no
+        gradient with respect to the divisor), not by a program built around it.  A 10-minute
+        jax-xla campaign whose candidates were the rules something reached, each visit a batch of
+        4 programs, aimed at 25 of the 104 rules synthesis can aim at; each first visit is one
+        program now, and the round is filled with other first visits (:meth:`_companions`)."""
+        return self._synth_aimable() - self.feedback.aimed_at("synth")
+
+    def _synth_aimable(self) -> set[str]:
+        """The array target's rules op-graph synthesis can aim at (none for torch, or without it)."""
+        if self.options.target not in ARRAY_TARGETS or "synth" not in self.generators:
+            return set()
+        return set(aimable_units(self.options.target)) & set(self.catalog)
 
     def _visited_kin(self) -> dict[str, int]:
         """For each optimization, how many others handled by the same code (its source hash) were
@@ -590,6 +615,8 @@ class Campaign:
         if first_visit:  # the canonical program, with other first visits' calls where it is one
             companions = self._bundle_companions(optimization, rng)
             request = dataclasses.replace(request, count=1, companions=companions)
+        elif generator is self.generators.get("synth") and optimization in self._synth_first_visits():
+            request = dataclasses.replace(request, count=1)
         self.publish(f"round {round_number}: {generator.name} for {optimization}")
         candidates = generator.generate(request)
         examples = [p.id for p in request.examples]

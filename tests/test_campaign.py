@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, PROGRAMS, ROOT, requires_llama, requires_torch, run_cli
+from tests.conftest import CORPUS, PROGRAMS, ROOT, requires_jax, requires_llama, requires_torch, run_cli
 
 pytestmark = requires_torch
 SEEDS = ("pointless_permute_pair.py", "addmm_mm_bias_fusion.py")
@@ -559,5 +559,43 @@ def test_an_entry_other_programs_reached_is_still_owed_its_own_opinfo_call(
         assert campaign.draw(random.Random(0)) == (owed, "pattern")
         campaign._bundled.add(owed)
         assert campaign.draw(random.Random(0)) is None
+    finally:
+        campaign.close()
+
+
+@requires_jax
+def test_an_array_rule_synthesis_never_aimed_at_is_a_first_visit_of_one_program_even_when_reached(
+    tmp_path: Path,
+) -> None:
+    """jax-xla: a rule a seed reached with its own arguments (``lax.rem.jvp`` through ``fmod`` by a
+    constant) has not had a program built around it: op-graph synthesis visits it first with one
+    program, then writes batches for it, and draws rules it never aimed at before it."""
+    import random
+
+    from fuzzfox.campaign import Campaign
+    from fuzzfox.config import CampaignOptions
+    from fuzzfox.generation.generators import SynthGenerator
+    from fuzzfox.program import parse_program
+
+    campaign = Campaign(tmp_path / "c", CampaignOptions(target="jax-xla", llm="none"))
+    try:
+        campaign.generators = {"synth": SynthGenerator(campaign.catalog)}
+        campaign.options.generators = {"synth": 1.0}
+        reached, other = "lax.rem.jvp", "lax.sort.jvp"
+        seed = parse_program(
+            "# target: jax-xla\n# optimization: lax.rem.jvp\n# origin: seed\n"
+            "import jax.numpy as jnp\nimport numpy as np\n\n\ndef fn(x):\n    return jnp.fmod(x, 0.7)\n\n\n"
+            "def make_inputs():\n    return (np.random.standard_normal((3,)).astype(np.float32),)\n"
+        )
+        campaign.store.add_programs([seed])
+        batch = campaign.feedback.open_batch(0, reached, "mutate", [], [seed], [])
+        campaign.feedback.close_batch(batch, [(seed, [reached])])
+
+        first = campaign.generate(1, reached, "synth", random.Random(0))
+        assert first is not None and len(first.program_ids) == 1
+        campaign.options.optimizations = [reached, other]
+        assert {campaign.draw(random.Random(n)) for n in range(20)} == {(other, "synth")}
+        again = campaign.generate(2, reached, "synth", random.Random(1))
+        assert again is not None and len(again.program_ids) == campaign.options.batch
     finally:
         campaign.close()
