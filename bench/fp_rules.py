@@ -1,4 +1,4 @@
-"""Before/after for five false-positive rules of the gradient and JAX oracles.
+"""Before/after for six false-positive rules of the gradient and JAX oracles.
 
 Runs each program below through ``python -m fuzzfox run FILE --oracle values,grads`` with the
 code of a checkout (default: this one) and prints its verdict: outcome, drop rule and summary.
@@ -44,6 +44,10 @@ CASES = [
     # rounding per op overflows a finite fp64 value
     ("fp", "fp_rules/jax_cholesky_near_overflow.py"),
     ("fp", "fp_rules/torch_saturated_attention.py"),
+    # rule 6: a one-sided NaN gradient through an intermediate at a singular point of its op (JAX);
+    # its fault side (sin's JVP 0/0 at zeros, reverse mode right) is an injected rule fault:
+    # tests/targets/jax/test_target.py, as a program cannot break one mode of a JAX rule alone
+    ("fp", "fp_rules/jax_std_of_where_constant.py"),
 ]
 
 

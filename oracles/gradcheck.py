@@ -51,6 +51,13 @@ The instability filter (rules in :data:`oracles.instability.RULES`):
   The compiled gradient's NaN/Inf where eager's is finite is dropped by the same rule only when
   ``L(x)`` itself is NaN/Inf (in the program's dtypes or in float64) and the mismatch is
   nowhere else.
+- ``grad_singular_intermediate``: one autodiff mode is NaN/Inf where the other (or the central
+  difference) is finite and ``L`` is finite around ``x``, and the framework names intermediates
+  of ``L`` at ``x`` that sit where their own derivative is infinite or undefined (``sqrt`` of 0,
+  a division by 0) or are NaN/Inf (a ``where``'s untaken branch): the chain rule multiplies 0 by
+  infinity there, and which mode meets the product first is a convention (``jnp.std`` of a
+  constant: forward NaN, reverse 0), not a wrong rule.  Without such an intermediate (a rule's own
+  0/0) it stays a bug.
 - ``grad_precision``: a method evaluated with ``fp64=True`` raises :class:`PrecisionLimited`
   when the program casts below its inputs' precision; float64 differences are then unfair.
 - ``grad_nondifferentiable``: a mismatch against the central difference is dropped when, at
@@ -125,6 +132,10 @@ class GradientFunctions(Protocol):
     Every method takes and returns float64 numpy arrays (one per differentiable input); `fp64=True`
     evaluates the program in float64 (inputs and parameters cast), `fp64=False` in the program's own dtypes.
     A method may raise; the core turns that into evidence.
+
+    Optional method ``singular_intermediates(x) -> list[str]``: evidence that intermediates of
+    ``L`` at ``x`` sit where their own derivative is infinite or undefined, or are NaN/Inf (none
+    when absent).
 
     Optional attributes, read with defaults when absent: ``input_dtypes: list[str]`` (the
     program dtype of each input, e.g. ``"float32"``; picks the compiled comparison's tolerances;
@@ -426,6 +437,7 @@ class _Eager:
         self.skipped = skipped or {}
         self.rng = np.random.default_rng(options.seed)
         self.failed_modes: set[str] = set()  # a mode that raised once is not called again
+        self._singular_found: list[str] | None = None  # singular_intermediates(x), asked once
 
     def check(self) -> list[_Finding]:
         findings: list[_Finding] = []
@@ -542,6 +554,9 @@ class _Eager:
                 if undefined:
                     rule = instability.GRAD_NONFINITE_LOSS
                     return [_Finding(pair, f"{detail}; {undefined}", drop_rule=rule)]
+                if singular := self._singular():
+                    rule = instability.GRAD_SINGULAR_INTERMEDIATE
+                    return [_Finding(pair, f"{detail}; {singular}", drop_rule=rule)]
                 return [self._mismatch(pair, detail, a, b)]
             if not _close(a, b, d.scale, AUTODIFF_RTOL, AUTODIFF_ATOL):
                 if "numeric" in self.skipped:  # no central difference to say which one is off
@@ -591,6 +606,9 @@ class _Eager:
         if explained:
             rule, why = explained
             return _Finding(comparison, f"{detail}; {why}", drop_rule=rule)
+        if not all(_finite(d.modes[name]) for name in wrong) and (singular := self._singular()):
+            rule = instability.GRAD_SINGULAR_INTERMEDIATE
+            return _Finding(comparison, f"{detail}; {singular}", drop_rule=rule)
         finding = self._mismatch(comparison, detail, d.modes[wrong[0]], numeric)
         if len(wrong) > 1:
             finding.detail += f" (also failed: {', '.join(f'{w}-vs-numeric' for w in wrong[1:])})"
@@ -656,6 +674,20 @@ class _Eager:
                     "step leaves its domain"
                 )
         return None
+
+    def _singular(self) -> str | None:
+        """The framework's evidence that intermediates of ``L`` at ``x`` sit on a singular point
+        of their op (``singular_intermediates``), as one line, or None."""
+        if self._singular_found is None:
+            find = getattr(self.functions, "singular_intermediates", None)
+            self._singular_found = list(find(self.x)) if find is not None else []
+        found = self._singular_found
+        if not found:
+            return None
+        return (
+            f"intermediates at a singular point of their op ({', '.join(found[:3])}): the chain "
+            "rule meets 0 x infinity there"
+        )
 
     def _nonsmooth(self, d: _Directional) -> str | None:
         """Evidence that ``x`` is a non-differentiable point of ``d.function``, or None (called

@@ -16,6 +16,7 @@ NONFINITE_EAGER_ONLY = "nonfinite_eager_only"
 PRECISION_CAST = "precision_cast"
 EAGER_OUT_OF_MEMORY = "eager_out_of_memory"
 GRAD_NONFINITE = "grad_nonfinite"
+GRAD_SINGULAR_INTERMEDIATE = "grad_singular_intermediate"
 GRAD_PRECISION = "grad_precision"
 GRAD_NONDIFFERENTIABLE = "grad_nondifferentiable"
 GRAD_MODE_NOT_IMPLEMENTED = "grad_mode_not_implemented"
@@ -36,6 +37,9 @@ RULES: dict[str, str] = {
     EAGER_OUT_OF_MEMORY: "eager ran out of memory and compiled did not: compiled code may "
     "legitimately never materialize a tensor eager allocates",
     GRAD_NONFINITE: "both gradients compared are NaN/Inf: the derivative is undefined at the point",
+    GRAD_SINGULAR_INTERMEDIATE: "one autodiff mode is NaN/Inf where another or the central difference "
+    "is finite, and an intermediate sits where its op's derivative is infinite or undefined (sqrt of 0, "
+    "a division by 0) or is NaN/Inf (a where's untaken branch): the chain rule meets 0 x infinity there",
     GRAD_PRECISION: "the program casts below its inputs' precision, so float64 finite differences "
     "are not a fair reference",
     GRAD_NONDIFFERENTIABLE: "the value or its numeric derivative jumps between random points within "

@@ -98,6 +98,20 @@ def _sin_jvp_negated() -> None:
     ad.defjvp(lax_internal.sin_p, lambda g, x, accuracy: lax.mul(g, lax.neg(lax.cos(x, accuracy=accuracy))))
 
 
+def _sin_jvp_nan_at_zero() -> None:
+    """sin's JVP as ``g * cos(x) * (x / x)``: right everywhere but at exact zeros, where it is
+    0/0 (NaN) while sin is smooth and no intermediate of the program is singular; reverse mode
+    keeps sin's own linearization rule."""
+    from jax import lax
+    from jax._src.interpreters import ad
+    from jax._src.lax import lax as lax_internal
+
+    def jvp(g: Any, x: Any, accuracy: Any) -> Any:
+        return lax.mul(lax.mul(g, lax.cos(x, accuracy=accuracy)), lax.div(x, x))
+
+    ad.defjvp(lax_internal.sin_p, jvp)
+
+
 def _sin_rules_negated() -> None:
     from jax._src.interpreters import ad
     from jax._src.lax import lax as lax_internal
@@ -114,6 +128,7 @@ RULE_FAULTS: dict[str, Callable[[], None]] = {
     "select_n_transpose_10993": _select_n_transpose_10993,
     "sin_jvp_negated": _sin_jvp_negated,
     "sin_rules_negated": _sin_rules_negated,
+    "sin_jvp_nan_at_zero": _sin_jvp_nan_at_zero,
 }
 
 

@@ -30,6 +30,14 @@ invalid, not a compiler crash, as for values: ``compiled_reverse`` runs ``jax.ji
 stages, each a phase (``xla:trace``, ``xla:compile``, ``xla:execute``), so the phase it raised
 in says which.
 
+``singular_intermediates`` evaluates ``L``'s jaxpr at the checked point and names the
+intermediates that sit where their own derivative is infinite or undefined (``sqrt`` of 0, a
+division by 0, ``asin`` of 1, :data:`SINGULAR_AT`) or are NaN/Inf themselves (a ``where``'s
+untaken branch): there the chain rule multiplies 0 by infinity, so one mode's NaN where another
+is finite is no evidence against a rule (``jnp.std`` of a constant: forward mode NaN, reverse
+mode 0 through the ``select`` transpose).  Bodies of ``custom_jvp``/``custom_vjp`` functions are
+not looked into: their rules are written for their singular points.
+
 ``rules_used`` names the autodiff rules of ``fuzzfox.targets.jax.extract`` that differentiating
 the program runs, as that catalog's ids: the JVP (or zero-JVP) and linearization rules of the
 primitives of ``L``, and the transpose rules of the primitives of its linearization.
@@ -64,6 +72,35 @@ Arrays = list[np.ndarray]
 RULE_PREFIX = "lax."
 STOP_GRADIENT = "stop_gradient"
 PLAIN_CALLS = frozenset({"jit", "pjit", "closed_call"})  # calls whose body is the whole story
+
+
+def _at_zero(x: np.ndarray) -> np.ndarray:
+    return x == 0
+
+
+def _not_positive(x: np.ndarray) -> np.ndarray:
+    return x <= 0
+
+
+def _not_inside_unit(x: np.ndarray) -> np.ndarray:
+    return np.abs(x) >= 1
+
+
+# Primitive -> (which operand, where its derivative is infinite or undefined, in words).
+SINGULAR_AT: dict[str, tuple[int, Callable[[np.ndarray], np.ndarray], str]] = {
+    "sqrt": (0, _not_positive, "<= 0"),
+    "rsqrt": (0, _not_positive, "<= 0"),
+    "cbrt": (0, _at_zero, "0"),
+    "log": (0, _not_positive, "<= 0"),
+    "log1p": (0, lambda x: x <= -1, "<= -1"),
+    "div": (1, _at_zero, "a zero divisor"),
+    "pow": (0, _not_positive, "a base <= 0"),
+    "asin": (0, _not_inside_unit, "|x| >= 1"),
+    "acos": (0, _not_inside_unit, "|x| >= 1"),
+    "atanh": (0, _not_inside_unit, "|x| >= 1"),
+    "erf_inv": (0, _not_inside_unit, "|x| >= 1"),
+    "acosh": (0, lambda x: x <= 1, "<= 1"),
+}
 
 
 def check(program: JaxProgram, options: GradOptions, phases: PhaseLog | None = None) -> Verdict:
@@ -218,6 +255,24 @@ class JaxGradientFunctions:
                 used.add(f"{RULE_PREFIX}{equation.primitive.name}.transpose")
         return sorted(used)
 
+    def singular_intermediates(self, x: Arrays) -> list[str]:
+        """The intermediates of ``L`` at ``x`` (program dtypes and float64) that sit where their
+        op's derivative is infinite or undefined, or are NaN/Inf themselves; [] if none or if
+        ``L`` cannot be traced."""
+        import jax
+
+        found: set[str] = set()
+        for fp64 in (False, True):
+            # not _cast: a program that narrows its float64 inputs is still looked into
+            primals = [np.asarray(a, dtype=np.float64) for a in x] if fp64 else self._cast(x, fp64=False)
+            try:
+                closed = jax.make_jaxpr(self.loss(fp64))(*primals)
+                with jax.disable_jit(), np.errstate(all="ignore"):
+                    _evaluate(closed.jaxpr, closed.consts, primals, [], iter(()), found.add)
+            except Exception:
+                continue  # not traceable, or not in float64: no evidence from this run
+        return sorted(found)
+
     def _argnums(self) -> tuple[int, ...]:
         return tuple(range(len(self.positions)))
 
@@ -362,8 +417,16 @@ def _program_stop_gradient(equation: Any) -> bool:
     return False
 
 
-def _evaluate(jaxpr: Any, consts: Any, args: Any, record: list[Any], replay: Iterator[Any]) -> list[Any]:
-    """``jax.core.eval_jaxpr`` that records (first run) or replays ``stop_gradient`` outputs."""
+def _evaluate(
+    jaxpr: Any,
+    consts: Any,
+    args: Any,
+    record: list[Any],
+    replay: Iterator[Any],
+    singular: Callable[[str], None] | None = None,
+) -> list[Any]:
+    """``jax.core.eval_jaxpr`` that records (first run) or replays ``stop_gradient`` outputs,
+    and tells ``singular`` of every operand at a singular point (:func:`_singular_operand`)."""
     from jax.extend import core as jax_core
 
     env: dict[Any, Any] = {}
@@ -377,6 +440,8 @@ def _evaluate(jaxpr: Any, consts: Any, args: Any, record: list[Any], replay: Ite
         inputs = [read(atom) for atom in equation.invars]
         name = equation.primitive.name
         body = equation.params.get("jaxpr") if name in PLAIN_CALLS else None
+        if singular is not None and body is None and (evidence := _singular_operand(name, inputs)):
+            singular(evidence)
         if _program_stop_gradient(equation):
             value = next(replay, None)
             if value is None:
@@ -384,10 +449,25 @@ def _evaluate(jaxpr: Any, consts: Any, args: Any, record: list[Any], replay: Ite
                 record.append(value)
             outputs = [value]
         elif isinstance(body, jax_core.ClosedJaxpr):
-            outputs = _evaluate(body.jaxpr, body.consts, inputs, record, replay)
+            outputs = _evaluate(body.jaxpr, body.consts, inputs, record, replay, singular)
         else:
             parameters = equation.primitive.get_bind_params(equation.params)
             result = equation.primitive.bind(*inputs, **parameters)
             outputs = result if equation.primitive.multiple_results else [result]
         env.update(zip(equation.outvars, outputs, strict=True))
     return [read(atom) for atom in jaxpr.outvars]
+
+
+def _singular_operand(primitive: str, inputs: list[Any]) -> str | None:
+    """``"sqrt of 0"``-like evidence when an operand of ``primitive`` is NaN/Inf or sits where the
+    primitive's derivative is infinite or undefined (:data:`SINGULAR_AT`), else None."""
+    arrays = [np.asarray(value) for value in inputs]
+    if any(is_floating(array.dtype) and not np.all(np.isfinite(array)) for array in arrays):
+        return f"an operand of {primitive} is NaN/Inf"
+    if primitive not in SINGULAR_AT:
+        return None
+    operand, at, where = SINGULAR_AT[primitive]
+    if operand >= len(arrays) or not is_floating(arrays[operand].dtype):
+        return None
+    hits = int(np.count_nonzero(at(arrays[operand])))
+    return f"{primitive} at {where} ({hits} element{'s' * (hits != 1)})" if hits else None

@@ -52,10 +52,14 @@ class Elementwise:
     compiler: str = "numpy-compiler"
     skip_numeric: str | None = None  # a gradient stop the central difference cannot see
     skip_forward: str | None = None
+    singular: list[str] = dataclasses.field(default_factory=list)  # what singular_intermediates says
 
     weights: list[np.ndarray] = dataclasses.field(
         default_factory=lambda: [np.array([0.8, -1.1, 0.6]), np.array([[1.3, -0.4], [0.7, -0.9]])]
     )
+
+    def singular_intermediates(self, x: list[np.ndarray]) -> list[str]:
+        return self.singular
 
     def _cast(self, x: list[np.ndarray], fp64: bool) -> list[np.ndarray]:
         if fp64 and self.casts_to_half:
@@ -186,6 +190,27 @@ def test_nan_in_one_mode_only_is_a_bug() -> None:
     with np.errstate(invalid="ignore"):
         verdict = judge(functions, [np.array([0.0, -1.2, 2.0]), POINT[1]])
     assert (verdict.outcome, verdict.backend) == (Outcome.BUG, "reverse-vs-forward"), verdict.explain()
+
+
+def test_nan_in_one_mode_only_through_a_singular_intermediate_is_dropped() -> None:
+    # The same one-sided NaN as above, now with the framework naming an intermediate at a point
+    # where its op's derivative is infinite (as jnp.std of a constant meets sqrt at 0).
+    def square_derivative_nan_at_zero(x: np.ndarray) -> np.ndarray:
+        return 2 * x * (x / x)
+
+    functions = Elementwise(
+        f=np.square,
+        reverse_derivative=square_derivative_nan_at_zero,
+        forward_derivative=lambda x: 2 * x,
+        second_derivative=lambda x: 2 * np.ones_like(x),
+        compiled_derivative=lambda x: 2 * x,
+        singular=["sqrt at <= 0 (1 element)"],
+    )
+    with np.errstate(invalid="ignore"):
+        verdict = judge(functions, [np.array([0.0, -1.2, 2.0]), POINT[1]])
+    assert verdict.outcome is Outcome.DROPPED, verdict.explain()
+    assert verdict.drop_rule == instability.GRAD_SINGULAR_INTERMEDIATE
+    assert "sqrt at <= 0 (1 element)" in verdict.summary
 
 
 def log1p_derivative(x: np.ndarray) -> np.ndarray:

@@ -9,6 +9,7 @@ are shown passing when nothing is broken.
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -91,6 +92,25 @@ PROGRAMS = {
         def make_inputs():
             return (np.linspace(-2.0, 2.0, 6).astype(np.float32),)
     """,
+    # jnp.std of what a where makes constant: var is 0, so sqrt's derivative is infinite there;
+    # forward mode carries the zero tangent into it (0 x inf = NaN), reverse mode's select
+    # transpose drops the NaN cotangent (0); L is flat, its derivative 0. Seen in every 10-minute
+    # jax fault campaign as a wrong gradient on unpatched jax.
+    "std_of_a_constant.py": """
+        def fn(x):
+            return jnp.std(jnp.where(x > 2.0, x, 0.0)) + jnp.sin(x) * 0.5
+
+        def make_inputs():
+            return (np.array([0.3], np.float64),)
+    """,
+    # sin at exact zeros, nothing singular on the way: a rule's own 0/0 there is a bug.
+    "sin_at_zeros.py": """
+        def fn(x):
+            return jnp.sin(x) * 2.0 + x * x
+
+        def make_inputs():
+            return (np.array([0.0, -1.2, 0.0, 0.7], np.float64),)
+    """,
     # A Python float output: jit returns a float64 array for it, which must not be a dtype bug.
     "python_scalar_output.py": """
         def fn(x):
@@ -150,6 +170,24 @@ def test_issue_10993_and_a_negated_sin_jvp_are_wrong_gradients_named_by_the_righ
     assert sine.outcome is Outcome.BUG and sine.symptom is Symptom.WRONG_GRADIENT, sine.explain()
     assert sine.backend == "forward-vs-numeric"  # reverse mode uses sin's own linearization rule
     assert "also failed: reverse-vs-forward" in sine.summary
+
+
+def test_one_mode_nan_through_a_singular_intermediate_is_dropped_and_a_rules_own_nan_is_a_bug() -> None:
+    minimized, flat = "fp_rules/jax_std_of_where_constant.py", "std_of_a_constant.py"
+    verdicts = judge([minimized, flat, "sin_at_zeros.py"], oracles=["grads"])
+    for name in (minimized, flat):
+        verdict = verdicts[Path(name).name]
+        assert verdict.outcome is Outcome.DROPPED, verdict.explain()
+        assert verdict.drop_rule == instability.GRAD_SINGULAR_INTERMEDIATE
+        assert "forward nan" in verdict.summary and "sqrt at <= 0" in verdict.summary
+    assert verdicts["sin_at_zeros.py"].outcome is Outcome.PASS, verdicts["sin_at_zeros.py"].explain()
+
+    # sin's JVP with a 0/0 at exact zeros (reverse mode keeps sin's linearization): nothing the
+    # program computes is singular, so forward NaN against reverse's number stays a bug.
+    injected = judge(["sin_at_zeros.py"], oracles=["grads"], jax_faults=["sin_jvp_nan_at_zero"])
+    faulty = injected["sin_at_zeros.py"]
+    assert faulty.outcome is Outcome.BUG and faulty.symptom is Symptom.WRONG_GRADIENT, faulty.explain()
+    assert "forward nan" in faulty.summary
 
 
 def test_a_rule_wrong_in_both_modes_is_caught_only_by_the_central_difference() -> None:
