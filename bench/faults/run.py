@@ -1087,6 +1087,9 @@ def load_results(out: Path) -> list[dict[str, Any]]:
     return results
 
 
+UNRUN_NAMED = 12  # a report names the faults it lacks up to this many, else counts them
+
+
 def render_report(out: Path) -> str:
     results = load_results(out)
     if not results:
@@ -1145,10 +1148,16 @@ def render_report(out: Path) -> str:
             "fuzzfox commits (results from several checkouts): "
             + ", ".join(f"{commit} {n}" for commit, n in sorted(commits.items()))
         )
-    every_fault = {fault.id for fault in load_faults()}
-    unrun = sorted(every_fault - {r["fault"] for r in results})
+    every_fault = {fault.id: fault.framework for fault in load_faults()}
+    unrun = sorted(set(every_fault) - {r["fault"] for r in results})
     if unrun:
-        lines.append(f"not run here: {len(unrun)} of the {len(every_fault)} faults: {', '.join(unrun)}")
+        per_framework = collections.Counter(every_fault[fault] for fault in unrun)
+        named = ": " + ", ".join(unrun) if len(unrun) <= UNRUN_NAMED else ""
+        lines.append(
+            f"not run here: {len(unrun)} of the {len(every_fault)} faults ("
+            + ", ".join(f"{framework} {n}" for framework, n in sorted(per_framework.items()))
+            + f"){named}"
+        )
     kinds = sorted({r["kind"] for r in results})
     lines.append(
         "by kind: "
