@@ -176,38 +176,37 @@ def test_nan_in_both_modes_is_dropped() -> None:
     assert verdict.drop_rule == instability.GRAD_NONFINITE
 
 
-def test_nan_in_one_mode_only_is_a_bug() -> None:
-    def square_derivative_nan_at_zero(x: np.ndarray) -> np.ndarray:
-        return 2 * x * (x / x)  # 0/0 at x == 0, where the true derivative is 0
+def square_derivative_nan_at_zero(x: np.ndarray) -> np.ndarray:
+    return 2 * x * (x / x)  # 0/0 at x == 0, where the true derivative is 0
 
-    functions = Elementwise(
+
+def square_with_a_stray_nan(singular: list[str]) -> Elementwise:
+    """x^2 whose reverse rule is NaN at exact zeros; ``singular`` is what the framework says of
+    the intermediates there."""
+    return Elementwise(
         f=np.square,
         reverse_derivative=square_derivative_nan_at_zero,
         forward_derivative=lambda x: 2 * x,
         second_derivative=lambda x: 2 * np.ones_like(x),
         compiled_derivative=lambda x: 2 * x,
+        singular=singular,
     )
+
+
+WITH_ZERO = [np.array([0.0, -1.2, 2.0]), POINT[1]]
+
+
+def test_nan_in_one_mode_only_is_a_bug() -> None:
     with np.errstate(invalid="ignore"):
-        verdict = judge(functions, [np.array([0.0, -1.2, 2.0]), POINT[1]])
+        verdict = judge(square_with_a_stray_nan(singular=[]), WITH_ZERO)
     assert (verdict.outcome, verdict.backend) == (Outcome.BUG, "reverse-vs-forward"), verdict.explain()
 
 
 def test_nan_in_one_mode_only_through_a_singular_intermediate_is_dropped() -> None:
-    # The same one-sided NaN as above, now with the framework naming an intermediate at a point
-    # where its op's derivative is infinite (as jnp.std of a constant meets sqrt at 0).
-    def square_derivative_nan_at_zero(x: np.ndarray) -> np.ndarray:
-        return 2 * x * (x / x)
-
-    functions = Elementwise(
-        f=np.square,
-        reverse_derivative=square_derivative_nan_at_zero,
-        forward_derivative=lambda x: 2 * x,
-        second_derivative=lambda x: 2 * np.ones_like(x),
-        compiled_derivative=lambda x: 2 * x,
-        singular=["sqrt at <= 0 (1 element)"],
-    )
+    # The same one-sided NaN, now with the framework naming an intermediate at a point where its
+    # op's derivative is infinite (as jnp.std of a constant meets sqrt at 0).
     with np.errstate(invalid="ignore"):
-        verdict = judge(functions, [np.array([0.0, -1.2, 2.0]), POINT[1]])
+        verdict = judge(square_with_a_stray_nan(singular=["sqrt at <= 0 (1 element)"]), WITH_ZERO)
     assert verdict.outcome is Outcome.DROPPED, verdict.explain()
     assert verdict.drop_rule == instability.GRAD_SINGULAR_INTERMEDIATE
     assert "sqrt at <= 0 (1 element)" in verdict.summary
