@@ -65,7 +65,10 @@ BOUNDED = frozenset(
 VALUE_KEEPING = frozenset(
     {"transpose", "reshape", "expand_dims", "squeeze", "tile", "slice", "broadcast_to", "take", "flip"}
     | {"roll", "sort", "top_k", "max", "min", "cummax", "cummin", "max_pool", "cast_round_trip"}
+    | {"roll_traced", "min_pool", "pad_mode", "mirror_pad"}
 )
+
+MIRRORING_PADS = frozenset({"pad_mode", "mirror_pad"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -116,18 +119,22 @@ class Graph:
 
     def add_input(self, shape: Shape, domain: str = ops.REAL) -> Value:
         value = Value(self.fresh("x"), shape, self.dtype, ops.IMPLIES[domain])
-        draw = ops.INPUT_DRAWS[self.target][domain].format(shape=_tuple(shape), n=shape[-1] if shape else 1)
+        draw = ops.INPUT_DRAWS[self.target][domain].format(shape=_tuple(shape))
         self.inputs.append(Input(value, f"({draw}).astype(np.{self.dtype})"))
         self.values.append(value)
         return value
 
     def add_index_input(self, bound: int, count: int) -> str:
+        return self.add_int_input(0, bound, (count,))
+
+    def add_int_input(self, low: int, high: int, shape: Shape) -> str:
+        """An int32 input drawn in [low, high): indices, or a shift the compiled function traces."""
         name = self.fresh("i")
         if self.jax:
-            draw = f"np.random.randint(0, {bound}, size=({count},)).astype(np.int32)"
+            draw = f"np.random.randint({low}, {high}, size={_tuple(shape)}).astype(np.int32)"
         else:
-            draw = f"rng.integers(0, {bound}, ({count},)).astype(np.int32)"
-        value = Value(name, (count,), "int32", frozenset(), grad=False)
+            draw = f"rng.integers({low}, {high}, {_tuple(shape)}).astype(np.int32)"
+        value = Value(name, shape, "int32", frozenset(), grad=False)
         self.inputs.append(Input(value, draw))
         return name
 
@@ -257,7 +264,7 @@ def _aimed_graph(draw: Draw, graph: Graph, op: ArrayOp) -> None:
 
 
 def _keeps_shape(op: ArrayOp) -> bool:
-    return op.kind == ops.AXISWISE or (op.kind == ops.ELEMENTWISE and op.name != "scatter_add")
+    return op.kind == ops.AXISWISE or (op.kind == ops.ELEMENTWISE and not op.name.startswith("scatter_"))
 
 
 def _last_differentiable(graph: Graph) -> Value:
@@ -406,7 +413,10 @@ def _arguments(draw: Draw, graph: Graph, op: ArrayOp, a: Value) -> tuple[dict[st
     elif kind == ops.AXISWISE:
         axis = draw(st.integers(-a.rank if op.negative_axis else 0, a.rank - 1))
         arguments["axis"] = str(axis)
-        if op.name in ("max_pool", "sum_pool"):
+        if "offset" in op.placeholders(graph.target):
+            size = a.shape[axis]
+            arguments["offset"] = graph.add_int_input(-2 * size - 1, 2 * size + 2, ())
+        if op.name in ("max_pool", "sum_pool", "min_pool"):
             window = [1] * a.rank
             window[axis] = draw(st.integers(1, max(1, min(3, a.shape[axis]))))
             arguments["window"] = _sequence(graph, window)
@@ -429,7 +439,8 @@ def _arguments(draw: Draw, graph: Graph, op: ArrayOp, a: Value) -> tuple[dict[st
         shape = (*a.shape[:-1], a.shape[-2])
     elif kind == ops.SOLVE:
         n = a.shape[0]
-        matrix = graph.add_input((n, n), ops.MATRIX)
+        entries = graph.add_input((n, n))
+        matrix = graph.emit(ops.adapt(graph.target, ops.MATRIX, entries.name, n), (n, n), [entries])
         arguments["y"] = matrix.name
         uses.append(matrix)
     elif kind == ops.CONV:
@@ -460,7 +471,9 @@ def _arguments(draw: Draw, graph: Graph, op: ArrayOp, a: Value) -> tuple[dict[st
         arguments["reps"] = _sequence(graph, reps)
         shape = tuple(size * rep for size, rep in zip(a.shape, reps, strict=True))
     elif kind == ops.PAD:
-        widths = [(draw(st.integers(0, 2)), draw(st.integers(0, 2))) for _ in a.shape]
+        # The mirroring modes pad an axis by at most its size - 1 (TF's REFLECT requires it).
+        limits = [min(2, size - 1) if op.name in MIRRORING_PADS else 2 for size in a.shape]
+        widths = [(draw(st.integers(0, limit)), draw(st.integers(0, limit))) for limit in limits]
         arguments["widths"] = _sequence(graph, [_sequence(graph, w) for w in widths])
         shape = tuple(size + low + high for size, (low, high) in zip(a.shape, widths, strict=True))
     elif kind == ops.SLICE:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -28,11 +29,13 @@ AIMED = {
         "lax.sort.jvp": "jnp.sort(",
         "lax.cumsum.transpose": "cumsum(",
         "lax.reduce_max.jvp": "",  # max, softmax or log_softmax: several ops reach it
+        "lax.triangular_solve.jvp": "lax.linalg.triangular_solve(",
     },
     array_ops.TF: {
         "math_grad.Cumsum": "tf.math.cumsum(",
         "nn_grad.LeakyRelu": "tf.nn.leaky_relu(",
         "math_grad.Atan2": "tf.math.atan2(",
+        "array_grad.MirrorPad": "mode=",
     },
 }
 
@@ -112,6 +115,23 @@ def test_every_rule_the_registry_names_is_in_the_target_catalog(target: str) -> 
     catalog = {o.id for o in load_catalog(get_target(target), default_cache_dir())}
     missing = [unit for unit in array_ops.aimable_units(target) if unit not in catalog]
     assert not missing
+
+
+ROLL_BY_A_NAME = re.compile(r"roll\((\w+), ([A-Za-z_]\w*), axis=")
+
+
+@pytest.mark.parametrize("target", array_ops.TARGETS)
+def test_a_roll_by_an_input_shift_gets_an_int32_scalar_the_function_receives(target: str) -> None:
+    """``roll_traced``: under jit / tf.function the shift is traced, another path than a constant."""
+    rule = "lax.dynamic_slice.jvp" if target == array_ops.JAX else "manip_grad.Roll"
+    traced = [(p, m) for p in synthesize(target, 4, 12, rule) if (m := ROLL_BY_A_NAME.search(p.source))]
+    assert traced
+    for program, match in traced:
+        shift = match.group(2)
+        parameters = program.source.split("def fn(", 1)[1].split(")", 1)[0].split(", ")
+        made = program.source.split("def make_inputs", 1)[1]
+        assert shift in parameters, program.source
+        assert re.search(rf"{shift} = .*\(-\d+, \d+, (size=)?\(\)\)\.astype\(np\.int32\)", made), made
 
 
 @requires_framework(array_ops.JAX)

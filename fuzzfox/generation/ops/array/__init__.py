@@ -164,8 +164,9 @@ def recognizer(target: str) -> dict[str, ArrayOp]:
     return found
 
 
-def adapt(target: str, domain: str, value: str) -> str:
-    """Source taking the value ``value`` into ``domain`` (itself when the domain is real)."""
+def adapt(target: str, domain: str, value: str, size: int = 0) -> str:
+    """Source taking the value ``value`` into ``domain`` (itself when the domain is real); a
+    matrix's ``size`` is its number of rows."""
     if domain == REAL:
         return value
-    return ADAPTERS[target][domain].format(v=value)
+    return ADAPTERS[target][domain].format(v=value, n=size)

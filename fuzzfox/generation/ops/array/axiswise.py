@@ -61,4 +61,12 @@ OPS: tuple[ArrayOp, ...] = (
             None, axis=ONE_AXIS, min_rank=1, jax_rules=("lax.reduce_window_max.jvp",)),
     ArrayOp("sum_pool", AXISWISE, "lax.reduce_window({x}, 0.0, lax.add, {window}, {strides}, 'SAME')",
             None, axis=ONE_AXIS, min_rank=1, jax_rules=("lax.reduce_window_sum.transpose",)),
+    # A shift that is an int input: traced under jit / tf.function, so another code path than a
+    # constant shift (jnp.roll's dynamic_slice path; tf.roll's shift tensor).
+    ArrayOp("roll_traced", AXISWISE, "jnp.roll({x}, {offset}, axis={axis})",
+            "tf.roll({x}, {offset}, axis={axis})", axis=ONE_AXIS, min_rank=1,
+            jax_rules=("lax.dynamic_slice.jvp",), tf_grads=("manip_grad.Roll",)),
+    ArrayOp("min_pool", AXISWISE, "lax.reduce_window({x}, jnp.inf, lax.min, {window}, {strides}, 'SAME')",
+            None, axis=ONE_AXIS, min_rank=1,
+            jax_rules=("lax.reduce_window_min.jvp", "lax.select_and_gather_add.transpose")),
 )  # fmt: skip

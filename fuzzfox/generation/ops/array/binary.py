@@ -38,7 +38,7 @@ OPS: tuple[ArrayOp, ...] = (
     ArrayOp("hypot", BINARY, "jnp.hypot({x}, {y})", None, arity=2, domains=(NONZERO, NONZERO),
             output=POSITIVE, jax_rules=("lax.sqrt.jvp", "lax.div.jvp")),
     ArrayOp("fmod", BINARY, "jnp.fmod({x}, {y})", "tf.math.floormod({x}, {y})", arity=2,
-            domains=(REAL, POSITIVE), jax_rules=("lax.rem.jvp",), tf_grads=("math_grad.FloorMod",)),
+            domains=(REAL, NONZERO), jax_rules=("lax.rem.jvp",), tf_grads=("math_grad.FloorMod",)),
     ArrayOp("squared_difference", BINARY, "jnp.square({x} - {y})", "tf.math.squared_difference({x}, {y})",
             arity=2, domains=(REAL, REAL), jax_rules=("lax.square.jvp",),
             tf_grads=("math_grad.SquaredDifference",)),
