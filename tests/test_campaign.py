@@ -108,6 +108,7 @@ def test_campaign_runs_then_resumes_where_it_stopped(tmp_path: Path, seeds: Path
     assert all(0 <= row["valid %"] <= 100 for row in rows.values())
 
 
+@pytest.mark.slow  # resume is proven by the test above; the default suite keeps it
 def test_the_budget_holds_during_the_seed_corpus_and_resume_judges_the_rest(
     tmp_path: Path, seeds: Path
 ) -> None:
@@ -201,6 +202,7 @@ def test_kill_9_mid_campaign_loses_and_duplicates_nothing(tmp_path: Path, seeds:
     assert not (directory / "daemon.pid").exists()
 
 
+@pytest.mark.slow  # nothing lost on a kill -9 (tests/cli/test_cli.py) is in the default suite
 def test_sigterm_finishes_programs_in_flight_and_exits_cleanly(tmp_path: Path, seeds: Path) -> None:
     directory = tmp_path / "c"
     timeout_s = 120

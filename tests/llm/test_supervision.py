@@ -221,6 +221,12 @@ def test_a_campaign_whose_remote_llm_is_down_judges_to_its_budget(tmp_path: Path
     assert re.search(r"llm : down since \d\d:\d\d:\d\d \(cannot reach", status)
     assert "stopped: program budget of 5 spent" in status
 
+
+@pytest.mark.slow
+@requires_torch
+def test_a_campaign_whose_only_generator_is_a_dead_llm_waits_and_tries_again(tmp_path: Path) -> None:
+    seeds = _seed_folder(tmp_path)
+    dead = f"http://127.0.0.1:{free_port()}/v1"
     # The time budget counts from the start, sandbox worker start-up included (10-15 s on a slow
     # machine): 30 s leaves room for the first try and the one after its 1-s backoff.
     only_llm = tmp_path / "only-llm"
