@@ -52,6 +52,7 @@ from typing import Any
 
 import numpy as np
 
+from oracles import singular
 from oracles.gradcheck import COMPILED as COMPILED_REVERSE
 from oracles.gradcheck import GradOptions, PrecisionLimited, check_gradients
 from oracles.jax.compiled import (
@@ -74,32 +75,20 @@ STOP_GRADIENT = "stop_gradient"
 PLAIN_CALLS = frozenset({"jit", "pjit", "closed_call"})  # calls whose body is the whole story
 
 
-def _at_zero(x: np.ndarray) -> np.ndarray:
-    return x == 0
-
-
-def _not_positive(x: np.ndarray) -> np.ndarray:
-    return x <= 0
-
-
-def _not_inside_unit(x: np.ndarray) -> np.ndarray:
-    return np.abs(x) >= 1
-
-
 # Primitive -> (which operand, where its derivative is infinite or undefined, in words).
-SINGULAR_AT: dict[str, tuple[int, Callable[[np.ndarray], np.ndarray], str]] = {
-    "sqrt": (0, _not_positive, "<= 0"),
-    "rsqrt": (0, _not_positive, "<= 0"),
-    "cbrt": (0, _at_zero, "0"),
-    "log": (0, _not_positive, "<= 0"),
-    "log1p": (0, lambda x: x <= -1, "<= -1"),
-    "div": (1, _at_zero, "a zero divisor"),
-    "pow": (0, _not_positive, "a base <= 0"),
-    "asin": (0, _not_inside_unit, "|x| >= 1"),
-    "acos": (0, _not_inside_unit, "|x| >= 1"),
-    "atanh": (0, _not_inside_unit, "|x| >= 1"),
-    "erf_inv": (0, _not_inside_unit, "|x| >= 1"),
-    "acosh": (0, lambda x: x <= 1, "<= 1"),
+SINGULAR_AT: dict[str, singular.Singular] = {
+    "sqrt": (0, singular.not_positive, "<= 0"),
+    "rsqrt": (0, singular.not_positive, "<= 0"),
+    "cbrt": (0, singular.at_zero, "0"),
+    "log": (0, singular.not_positive, "<= 0"),
+    "log1p": (0, singular.at_most_minus_one, "<= -1"),
+    "div": (1, singular.at_zero, "a zero divisor"),
+    "pow": (0, singular.not_positive, "a base <= 0"),
+    "asin": (0, singular.not_inside_unit, "|x| >= 1"),
+    "acos": (0, singular.not_inside_unit, "|x| >= 1"),
+    "atanh": (0, singular.not_inside_unit, "|x| >= 1"),
+    "erf_inv": (0, singular.not_inside_unit, "|x| >= 1"),
+    "acosh": (0, singular.at_most_one, "<= 1"),
 }
 
 
@@ -459,15 +448,8 @@ def _evaluate(
 
 
 def _singular_operand(primitive: str, inputs: list[Any]) -> str | None:
-    """``"sqrt of 0"``-like evidence when an operand of ``primitive`` is NaN/Inf or sits where the
-    primitive's derivative is infinite or undefined (:data:`SINGULAR_AT`), else None."""
-    arrays = [np.asarray(value) for value in inputs]
-    if any(is_floating(array.dtype) and not np.all(np.isfinite(array)) for array in arrays):
-        return f"an operand of {primitive} is NaN/Inf"
-    if primitive not in SINGULAR_AT:
-        return None
-    operand, at, where = SINGULAR_AT[primitive]
-    if operand >= len(arrays) or not is_floating(arrays[operand].dtype):
-        return None
-    hits = int(np.count_nonzero(at(arrays[operand])))
-    return f"{primitive} at {where} ({hits} element{'s' * (hits != 1)})" if hits else None
+    """``"sqrt at <= 0"``-like evidence when a floating operand of ``primitive`` is NaN/Inf or sits
+    where the primitive's derivative is infinite or undefined (:data:`SINGULAR_AT`), else None."""
+    arrays = {i: np.asarray(value) for i, value in enumerate(inputs)}
+    floating = {i: array for i, array in arrays.items() if is_floating(array.dtype)}
+    return singular.singular_operand(primitive, floating, SINGULAR_AT)

@@ -30,6 +30,11 @@ shift).  One called while the program builds a graph of its own (its own ``tf.fu
 be held: then ``skip_numeric`` says so and the core compares no autodiff value with central
 differences.
 
+``singular_intermediates`` evaluates every floating operand of the ops of ``L``'s graph at ``x``
+(``tf.compat.v1.wrap_function``, pruned to those tensors) and names the ones NaN/Inf or where their
+op's derivative is infinite or undefined (``Sqrt`` of 0: ``reduce_std`` of a constant is forward
+NaN, reverse 0): ``grad_singular_intermediate`` in ``oracles.gradcheck``.
+
 TF answers ``None`` for a gradient that is structurally zero (``sign``, a cast to an integer, an
 output that does not depend on an input): that is read as zeros (``UnconnectedGradients.ZERO``), a
 known non-bug.  TF derives forward mode by transposing the registered reverse-mode gradient
@@ -47,11 +52,30 @@ from typing import Any
 
 import numpy as np
 
+from oracles import singular
 from oracles.gradcheck import ModeNotImplemented, PrecisionLimited
 from oracles.judge import exception_info
 from oracles.tf.compiled import TfProgram, compiler, input_arrays, is_unsupported, widen
 
 NARROW_FLOATS = frozenset({"float16", "bfloat16", "float32", "complex64"})
+# Op type -> (which operand, where its derivative is infinite or undefined, in words).
+SINGULAR_AT: dict[str, singular.Singular] = {
+    "Sqrt": (0, singular.not_positive, "<= 0"),
+    "Rsqrt": (0, singular.not_positive, "<= 0"),
+    "Log": (0, singular.not_positive, "<= 0"),
+    "Log1p": (0, singular.at_most_minus_one, "<= -1"),
+    "RealDiv": (1, singular.at_zero, "a zero divisor"),
+    "Div": (1, singular.at_zero, "a zero divisor"),
+    "Reciprocal": (0, singular.at_zero, "0"),
+    "Inv": (0, singular.at_zero, "0"),
+    "Xlogy": (1, singular.not_positive, "y <= 0"),
+    "Pow": (0, singular.not_positive, "a base <= 0"),
+    "Asin": (0, singular.not_inside_unit, "|x| >= 1"),
+    "Acos": (0, singular.not_inside_unit, "|x| >= 1"),
+    "Atanh": (0, singular.not_inside_unit, "|x| >= 1"),
+    "Erfinv": (0, singular.not_inside_unit, "|x| >= 1"),
+    "Acosh": (0, singular.at_most_one, "<= 1"),
+}
 # TF's decorator frames between a public op and its caller (dispatch, traceback filtering,
 # weak-tensor promotion): a stop_gradient called through these only is the program's own.
 TF_WRAPPERS = frozenset({"wrapper", "error_handler", "op_dispatch_handler"})
@@ -145,6 +169,39 @@ class TfGradientFunctions:
                 if is_unsupported(exception_info(error)):
                     raise ModeNotImplemented(f"{self.compiled_backend}: {error}") from error
                 raise
+
+    def singular_intermediates(self, x: list[np.ndarray]) -> list[str]:
+        """The operands of the ops of ``L``'s graph at ``x`` (program dtypes and float64) that sit
+        where their op's derivative is infinite or undefined (:data:`SINGULAR_AT`), or are NaN/Inf
+        themselves; [] if none or if ``L`` cannot be traced into one graph.  The bodies of the
+        program's own functions and of control flow are not looked into."""
+        import tensorflow as tf
+
+        found: set[str] = set()
+        for fp64 in (False, True):
+            primals = [tf.constant(a) for a in self._cast(x, fp64)]
+            specs = [tf.TensorSpec(p.shape, p.dtype) for p in primals]
+            try:
+                graph = tf.compat.v1.wrap_function(lambda *p, fp64=fp64: self._loss(list(p), fp64), specs)
+                operands = [
+                    (op, position, tensor)
+                    for op in graph.graph.get_operations()
+                    for position, tensor in enumerate(op.inputs)
+                    if tensor.dtype.is_floating
+                ]
+                if not operands:
+                    continue
+                values = graph.prune(graph.inputs, [tensor for _, _, tensor in operands])(*primals)
+            except Exception:
+                continue  # not traceable into one graph: no evidence from this run
+            by_op: dict[Any, dict[int, np.ndarray]] = {}
+            for (op, position, _), value in zip(operands, values, strict=True):
+                by_op.setdefault(op, {})[position] = np.asarray(value)
+            with np.errstate(all="ignore"):
+                for op, arrays in by_op.items():
+                    if evidence := singular.singular_operand(op.type, arrays, SINGULAR_AT):
+                        found.add(evidence)
+        return sorted(found)
 
     # -- helpers -------------------------------------------------------------------------------
 

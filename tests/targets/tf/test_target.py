@@ -52,6 +52,7 @@ PROGRAMS = {
 CORPUS_SAMPLE = ("int_cast_gather.py", "complex_product_parts.py")
 # Files under tests/programs: false positives of the gradient oracle (fp_rules/) and real faults.
 LOG1P_OUT_OF_DOMAIN = "fp_rules/tf_log1p_out_of_domain.py"
+STD_OF_A_CONSTANT = "fp_rules/tf_std_of_where_constant.py"
 STOP_GRADIENT_GATE = "fp_rules/tf_stop_gradient_gate.py"
 STRAY_NAN_GRADIENT = "faults/tf_custom_gradient_stray_nan.py"
 # Wrong values within rounding: XLA and eager round differently where rounding decides the result.
@@ -79,7 +80,8 @@ def correct() -> dict[str, Verdict]:
     ]
     programs = [program(n) for n in [*names, "euclidean_norm_unsupported.py", "model_class.py"]]
     programs += [load_program(CORPUS / name) for name in CORPUS_SAMPLE]
-    programs += [load_program(PROGRAM_FILES / name) for name in (LOG1P_OUT_OF_DOMAIN, STOP_GRADIENT_GATE)]
+    files = (LOG1P_OUT_OF_DOMAIN, STOP_GRADIENT_GATE, STD_OF_A_CONSTANT)
+    programs += [load_program(PROGRAM_FILES / name) for name in files]
     programs += [load_program(PROGRAM_FILES / STRAY_NAN_GRADIENT)]
     programs += [load_program(PROGRAM_FILES / name) for name in ILL_CONDITIONED]
     return judge(programs, oracles=["values", "grads"])
@@ -179,11 +181,20 @@ def test_one_sided_nan_gradient_where_the_function_is_nan_is_dropped(correct) ->
 
 
 def test_one_sided_nan_gradient_where_the_function_is_finite_is_a_bug(correct) -> None:
-    # A custom gradient with a stray 0 * (x / x): NaN at x == 0, where sin is smooth.
+    # A custom gradient with a stray 0 * (x / x): NaN at x == 0, where sin is smooth.  Nothing the
+    # program computes sits on a singular point of its op, so no drop rule applies.
     verdict = correct["tf_custom_gradient_stray_nan.py"]
     assert verdict.outcome.value == "bug", verdict.explain()
     assert (verdict.symptom.value, verdict.backend) == ("wrong_gradient", "reverse-vs-forward")
     assert "reverse nan vs forward" in verdict.summary
+
+
+def test_one_sided_nan_gradient_through_a_singular_intermediate_is_dropped(correct) -> None:
+    # reduce_std of a constant: Sqrt at 0 inside L, forward mode NaN, reverse mode 0 (a bug before).
+    verdict = correct["tf_std_of_where_constant.py"]
+    assert verdict.outcome.value == "dropped", verdict.explain()
+    assert verdict.drop_rule == instability.GRAD_SINGULAR_INTERMEDIATE
+    assert "forward nan" in verdict.summary and "Sqrt at <= 0" in verdict.summary
 
 
 def test_stop_gradient_is_held_fixed_in_the_central_differences(correct, faulty) -> None:
