@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import builtins
 import copy
+import re
 import symtable
 import time
 import types
@@ -163,6 +164,35 @@ def test_reaches_the_smallest_program_and_keeps_the_header() -> None:
     assert result.tokens_after < result.tokens_before / 3
     assert result.verified
     assert result.tests == still_fails.evaluations <= 200
+
+
+SEEDED_TF = """# target: tf-xla
+# optimization: math_grad.Sqrt
+# origin: test
+# parent: -
+import numpy as np
+import tensorflow as tf
+
+
+def fn(x0, x1):
+    v0 = tf.maximum(x0, tf.one_hot(tf.argmax(x0), 1, dtype=x0.dtype))
+    return tf.math.reduce_std(v0) + x1
+
+
+def make_inputs():
+    rng = np.random.default_rng(seed=7)
+    x0 = rng.standard_normal((1,)).astype(np.float32)
+    return (x0, rng.uniform(0.5, 2.0, size=(2,)))
+"""
+
+
+def test_a_reproducer_keeps_the_seeds_of_its_random_generators() -> None:
+    """An unseeded ``default_rng()`` draws new inputs on every run: a reproducer whose verdict
+    depends on them passes or fails by chance (a cluster of a fault campaign did, at 58ea253)."""
+    result = minimize(parse_program(SEEDED_TF), lambda programs: ["reduce_std" in p.source for p in programs])
+    source = result.program.source
+    assert count_statements(source) < count_statements(SEEDED_TF)
+    assert re.search(r"np\.random\.default_rng\(seed=\d+\)", source), source  # its value may shrink
 
 
 def test_result_is_one_minimal_for_statements() -> None:

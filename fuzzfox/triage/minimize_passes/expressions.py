@@ -156,11 +156,22 @@ def _replace_expression(index: int, operand: int | None, name: str | None) -> Ed
     return edit
 
 
+# Calls that seed a random generator (numpy, torch, jax, tf, Python): without its argument the
+# generator seeds itself from the OS, and a reproducer would draw new inputs on every run.
+SEEDING_CALLS = frozenset(
+    {"default_rng", "RandomState", "Generator", "SeedSequence", "PCG64", "seed", "manual_seed"}
+    | {"PRNGKey", "key", "set_seed", "from_seed", "Random"}
+)
+
+
 def argument_edits(tree: ast.Module) -> Iterator[Edit]:
-    """Drop a keyword argument, a positional argument, or an element of a list argument."""
+    """Drop a keyword argument, a positional argument, or an element of a list argument (never
+    the seed of a random generator: the reproducer must draw the same inputs every run)."""
     imports = [s for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom))]
     imported = {bound_name(alias) for statement in imports for alias in statement.names}
     for index, call in enumerate(_calls(tree)):
+        if _seeds_a_generator(call):
+            continue
         for keyword in range(len(call.keywords)):
             yield _drop_argument(index, "keywords", keyword, None)
         for position, argument in enumerate(call.args):
@@ -169,6 +180,12 @@ def argument_edits(tree: ast.Module) -> Iterator[Edit]:
             if isinstance(argument, (ast.List, ast.Tuple)) and len(argument.elts) > 1:
                 for element in range(len(argument.elts)):
                     yield _drop_argument(index, "args", position, element)
+
+
+def _seeds_a_generator(call: ast.Call) -> bool:
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name in SEEDING_CALLS
 
 
 def _calls(tree: ast.Module) -> list[ast.Call]:
