@@ -955,11 +955,6 @@ def wrap_identity(program: ArrayAst, rng: random.Random) -> bool:
     return True
 
 
-def _needs_input(program: ArrayAst, op: ArrayOp) -> bool:
-    """Whether ``op`` takes a new input (a traced shift) that a mutation in place cannot add."""
-    return "offset" in op.placeholders(program.target)
-
-
 def insert_op(program: ArrayAst, rng: random.Random) -> bool:
     """A registry op applied to a float value: elementwise (its argument taken into its domain),
     with a scalar, along an axis, or a keepdims reduction; zero-derivative ops as ``v * op(v)``."""
@@ -973,7 +968,11 @@ def insert_op(program: ArrayAst, rng: random.Random) -> bool:
         for op in ops.ops_for(program.target, (ops.ELEMENTWISE, ops.BINARY, ops.AXISWISE, ops.REDUCE))
         if (op.kind == ops.ELEMENTWISE and (op.min_rank == 0 or (rank or 0) >= op.min_rank))
         or (op.kind == ops.BINARY and op.broadcasts and _takes_scalar(program, op))
-        or (op.kind in (ops.AXISWISE, ops.REDUCE) and (rank or 0) >= 1 and not _needs_input(program, op))
+        or (
+            op.kind in (ops.AXISWISE, ops.REDUCE)
+            and (rank or 0) >= 1
+            and not op.takes_input_shift(program.target)  # a new input: more than a mutation in place
+        )
     ]
     if _is_complex(program):  # a value the inference calls float may be complex
         choices = [op for op in choices if op.name in COMPLEX_SAFE]

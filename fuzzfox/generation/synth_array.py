@@ -413,10 +413,10 @@ def _arguments(draw: Draw, graph: Graph, op: ArrayOp, a: Value) -> tuple[dict[st
     elif kind == ops.AXISWISE:
         axis = draw(st.integers(-a.rank if op.negative_axis else 0, a.rank - 1))
         arguments["axis"] = str(axis)
-        if "offset" in op.placeholders(graph.target):
+        if op.takes_input_shift(graph.target):
             size = a.shape[axis]
             arguments["offset"] = graph.add_int_input(-2 * size - 1, 2 * size + 2, ())
-        if op.name in ("max_pool", "sum_pool", "min_pool"):
+        if "window" in op.placeholders(graph.target):
             window = [1] * a.rank
             window[axis] = draw(st.integers(1, max(1, min(3, a.shape[axis]))))
             arguments["window"] = _sequence(graph, window)

@@ -172,6 +172,10 @@ class ArrayOp:
         template = self.template(target) or ""
         return list(dict.fromkeys(re.findall(r"\{(\w+)\}", template)))
 
+    def takes_input_shift(self, target: str) -> bool:
+        """Whether the op's ``{offset}`` is a new int input of the program (a traced shift)."""
+        return "offset" in self.placeholders(target)
+
     def call_names(self, target: str) -> tuple[str, ...]:
         """The full dotted names (``jax.numpy.sin``) a call of this op is recognized by.
 
