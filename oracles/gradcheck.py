@@ -58,6 +58,11 @@ The instability filter (rules in :data:`oracles.instability.RULES`):
   infinity there, and which mode meets the product first is a convention (``jnp.std`` of a
   constant: forward NaN, reverse 0), not a wrong rule.  Without such an intermediate (a rule's own
   0/0) it stays a bug.
+- ``grad_contract``: a mismatch against the central difference is dropped when the framework
+  names operands of ``L``'s ops at ``x`` that break the precondition the op's gradient is
+  documented for (``oracles.contracts``: TF's cross entropy of labels that are no distribution,
+  the Cholesky factor of a matrix that is not symmetric): the rule is right for its contract,
+  the program is outside it.
 - ``grad_precision``: a method evaluated with ``fp64=True`` raises :class:`PrecisionLimited`
   when the program casts below its inputs' precision; float64 differences are then unfair.
 - ``grad_nondifferentiable``: a mismatch against the central difference is dropped when, at
@@ -135,7 +140,9 @@ class GradientFunctions(Protocol):
 
     Optional method ``singular_intermediates(x) -> list[str]``: evidence that intermediates of
     ``L`` at ``x`` sit where their own derivative is infinite or undefined, or are NaN/Inf (none
-    when absent).
+    when absent).  Optional method ``broken_contracts(x) -> list[str]``: evidence that operands of
+    ops of ``L`` at ``x`` break a precondition the op's gradient is documented for (none when
+    absent).
 
     Optional attributes, read with defaults when absent: ``input_dtypes: list[str]`` (the
     program dtype of each input, e.g. ``"float32"``; picks the compiled comparison's tolerances;
@@ -438,6 +445,7 @@ class _Eager:
         self.rng = np.random.default_rng(options.seed)
         self.failed_modes: set[str] = set()  # a mode that raised once is not called again
         self._singular_found: list[str] | None = None  # singular_intermediates(x), asked once
+        self._contracts_broken: list[str] | None = None  # broken_contracts(x), asked once
 
     def check(self) -> list[_Finding]:
         findings: list[_Finding] = []
@@ -656,6 +664,8 @@ class _Eager:
         undefined = self._undefined(d)
         if undefined:
             return instability.GRAD_NONFINITE_LOSS, undefined
+        if broken := self._broken_contract():
+            return instability.GRAD_CONTRACT, broken
         nonsmooth = self._nonsmooth(d) or self._on_a_kink(d, wrong)
         return (instability.GRAD_NONDIFFERENTIABLE, nonsmooth) if nonsmooth else None
 
@@ -687,6 +697,20 @@ class _Eager:
         return (
             f"intermediates at a singular point of their op ({', '.join(found[:3])}): the chain "
             "rule meets 0 x infinity there"
+        )
+
+    def _broken_contract(self) -> str | None:
+        """The framework's evidence that operands of ``L``'s ops at ``x`` break the precondition
+        their op's gradient is documented for (``broken_contracts``), as one line, or None."""
+        if self._contracts_broken is None:
+            find = getattr(self.functions, "broken_contracts", None)
+            self._contracts_broken = list(find(self.x)) if find is not None else []
+        found = self._contracts_broken
+        if not found:
+            return None
+        return (
+            f"operands break their op's documented contract ({', '.join(found[:3])}): its gradient "
+            "is defined for other inputs"
         )
 
     def _nonsmooth(self, d: _Directional) -> str | None:

@@ -18,6 +18,7 @@ EAGER_OUT_OF_MEMORY = "eager_out_of_memory"
 GRAD_NONFINITE = "grad_nonfinite"
 GRAD_SINGULAR_INTERMEDIATE = "grad_singular_intermediate"
 GRAD_PRECISION = "grad_precision"
+GRAD_CONTRACT = "grad_contract"
 GRAD_NONDIFFERENTIABLE = "grad_nondifferentiable"
 GRAD_MODE_NOT_IMPLEMENTED = "grad_mode_not_implemented"
 GRAD_NO_FP64_REFERENCE = "grad_no_fp64_reference"
@@ -40,6 +41,9 @@ RULES: dict[str, str] = {
     GRAD_SINGULAR_INTERMEDIATE: "one autodiff mode is NaN/Inf where another or the central difference "
     "is finite, and an intermediate sits where its op's derivative is infinite or undefined (sqrt of 0, "
     "a division by 0) or is NaN/Inf (a where's untaken branch): the chain rule meets 0 x infinity there",
+    GRAD_CONTRACT: "autodiff disagrees with the central difference where an op's operand breaks the "
+    "precondition its gradient is documented for (cross-entropy labels that are no distribution, a "
+    "Cholesky input that is not symmetric): the rule is right for its contract",
     GRAD_PRECISION: "the program casts below its inputs' precision, so float64 finite differences "
     "are not a fair reference",
     GRAD_NONDIFFERENTIABLE: "the value or its numeric derivative jumps between random points within "

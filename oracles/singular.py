@@ -12,8 +12,10 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-# Op -> (which operand, where its derivative is infinite or undefined, in words).
-Singular = tuple[int, Callable[[np.ndarray], np.ndarray], str]
+# Op -> (which operand, a predicate marking its offending elements, what they are in words): where
+# the op's derivative is infinite or undefined here, where it breaks the op's contract in
+# ``oracles.contracts``.
+OperandRule = tuple[int, Callable[[np.ndarray], np.ndarray], str]
 
 
 def at_zero(x: np.ndarray) -> np.ndarray:
@@ -37,12 +39,20 @@ def at_most_one(x: np.ndarray) -> np.ndarray:
 
 
 def singular_operand(
-    op: str, operands: Mapping[int, np.ndarray], table: Mapping[str, Singular]
+    op: str, operands: Mapping[int, np.ndarray], table: Mapping[str, OperandRule]
 ) -> str | None:
     """``"sqrt at <= 0 (3 elements)"``-like evidence when a floating operand of ``op`` (position ->
     array) is NaN/Inf or sits where ``table`` says ``op``'s derivative is singular, else None."""
     if any(not np.all(np.isfinite(array)) for array in operands.values()):
         return f"an operand of {op} is NaN/Inf"
+    return operand_evidence(op, operands, table)
+
+
+def operand_evidence(
+    op: str, operands: Mapping[int, np.ndarray], table: Mapping[str, OperandRule]
+) -> str | None:
+    """``"<op> at <words> (<n> elements)"`` when ``table``'s predicate for ``op`` marks elements of
+    its operand (position -> array), else None."""
     if op not in table:
         return None
     position, at, where = table[op]

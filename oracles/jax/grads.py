@@ -76,7 +76,7 @@ PLAIN_CALLS = frozenset({"jit", "pjit", "closed_call"})  # calls whose body is t
 
 
 # Primitive -> (which operand, where its derivative is infinite or undefined, in words).
-SINGULAR_AT: dict[str, singular.Singular] = {
+SINGULAR_AT: dict[str, singular.OperandRule] = {
     "sqrt": (0, singular.not_positive, "<= 0"),
     "rsqrt": (0, singular.not_positive, "<= 0"),
     "cbrt": (0, singular.at_zero, "0"),

@@ -33,7 +33,10 @@ differences.
 ``singular_intermediates`` evaluates every floating operand of the ops of ``L``'s graph at ``x``
 (``tf.compat.v1.wrap_function``, pruned to those tensors) and names the ones NaN/Inf or where their
 op's derivative is infinite or undefined (``Sqrt`` of 0: ``reduce_std`` of a constant is forward
-NaN, reverse 0): ``grad_singular_intermediate`` in ``oracles.gradcheck``.
+NaN, reverse 0): ``grad_singular_intermediate`` in ``oracles.gradcheck``.  ``broken_contracts``
+names the operands, in the same graph, that break an op's documented precondition (labels that are
+no distribution, a matrix that is not symmetric; :data:`CONTRACTS`, ``oracles.contracts``):
+``grad_contract``.
 
 TF answers ``None`` for a gradient that is structurally zero (``sign``, a cast to an integer, an
 output that does not depend on an input): that is read as zeros (``UnconnectedGradients.ZERO``), a
@@ -52,14 +55,14 @@ from typing import Any
 
 import numpy as np
 
-from oracles import singular
+from oracles import contracts, singular
 from oracles.gradcheck import ModeNotImplemented, PrecisionLimited
 from oracles.judge import exception_info
 from oracles.tf.compiled import TfProgram, compiler, input_arrays, is_unsupported, widen
 
 NARROW_FLOATS = frozenset({"float16", "bfloat16", "float32", "complex64"})
 # Op type -> (which operand, where its derivative is infinite or undefined, in words).
-SINGULAR_AT: dict[str, singular.Singular] = {
+SINGULAR_AT: dict[str, singular.OperandRule] = {
     "Sqrt": (0, singular.not_positive, "<= 0"),
     "Rsqrt": (0, singular.not_positive, "<= 0"),
     "Log": (0, singular.not_positive, "<= 0"),
@@ -75,6 +78,12 @@ SINGULAR_AT: dict[str, singular.Singular] = {
     "Atanh": (0, singular.not_inside_unit, "|x| >= 1"),
     "Erfinv": (0, singular.not_inside_unit, "|x| >= 1"),
     "Acosh": (0, singular.at_most_one, "<= 1"),
+}
+# Op type -> (which operand, where it breaks the gradient's documented precondition, in words).
+CONTRACTS: dict[str, singular.OperandRule] = {
+    "SoftmaxCrossEntropyWithLogits": (1, contracts.rows_not_distributions, "labels rows not summing to 1"),
+    "Cholesky": (0, contracts.not_symmetric, "a matrix that is not symmetric"),
+    "SelfAdjointEigV2": (0, contracts.not_symmetric, "a matrix that is not symmetric"),
 }
 # TF's decorator frames between a public op and its caller (dispatch, traceback filtering,
 # weak-tensor promotion): a stop_gradient called through these only is the program's own.
@@ -173,11 +182,35 @@ class TfGradientFunctions:
     def singular_intermediates(self, x: list[np.ndarray]) -> list[str]:
         """The operands of the ops of ``L``'s graph at ``x`` (program dtypes and float64) that sit
         where their op's derivative is infinite or undefined (:data:`SINGULAR_AT`), or are NaN/Inf
-        themselves; [] if none or if ``L`` cannot be traced into one graph.  The bodies of the
-        program's own functions and of control flow are not looked into."""
+        themselves; [] if none or if ``L`` cannot be traced into one graph."""
+        with np.errstate(all="ignore"):
+            found = {
+                evidence
+                for op_type, arrays in self._graph_operands(x)
+                if (evidence := singular.singular_operand(op_type, arrays, SINGULAR_AT))
+            }
+        return sorted(found)
+
+    def broken_contracts(self, x: list[np.ndarray]) -> list[str]:
+        """The operands of the ops of ``L``'s graph at ``x`` that break the op's documented
+        precondition (:data:`CONTRACTS`: labels that are no distribution, a matrix that is not
+        symmetric); [] if none or if ``L`` cannot be traced into one graph."""
+        with np.errstate(all="ignore"):
+            found = {
+                evidence
+                for op_type, arrays in self._graph_operands(x)
+                if (evidence := singular.operand_evidence(op_type, arrays, CONTRACTS))
+            }
+        return sorted(found)
+
+    def _graph_operands(self, x: list[np.ndarray]) -> Iterator[tuple[str, dict[int, np.ndarray]]]:
+        """Per op of ``L``'s graph at ``x``, in the program's dtypes and in float64: its type and
+        its floating operands' values by position.  ``L`` is traced with
+        ``tf.compat.v1.wrap_function`` and pruned to those operands; a run that cannot be traced
+        into one graph yields nothing.  The bodies of the program's own functions and of control
+        flow are not looked into."""
         import tensorflow as tf
 
-        found: set[str] = set()
         for fp64 in (False, True):
             primals = [tf.constant(a) for a in self._cast(x, fp64)]
             specs = [tf.TensorSpec(p.shape, p.dtype) for p in primals]
@@ -197,11 +230,8 @@ class TfGradientFunctions:
             by_op: dict[Any, dict[int, np.ndarray]] = {}
             for (op, position, _), value in zip(operands, values, strict=True):
                 by_op.setdefault(op, {})[position] = np.asarray(value)
-            with np.errstate(all="ignore"):
-                for op, arrays in by_op.items():
-                    if evidence := singular.singular_operand(op.type, arrays, SINGULAR_AT):
-                        found.add(evidence)
-        return sorted(found)
+            for op, arrays in by_op.items():
+                yield op.type, arrays
 
     # -- helpers -------------------------------------------------------------------------------
 

@@ -53,6 +53,7 @@ class Elementwise:
     skip_numeric: str | None = None  # a gradient stop the central difference cannot see
     skip_forward: str | None = None
     singular: list[str] = dataclasses.field(default_factory=list)  # what singular_intermediates says
+    contracts: list[str] = dataclasses.field(default_factory=list)  # what broken_contracts says
 
     weights: list[np.ndarray] = dataclasses.field(
         default_factory=lambda: [np.array([0.8, -1.1, 0.6]), np.array([[1.3, -0.4], [0.7, -0.9]])]
@@ -60,6 +61,9 @@ class Elementwise:
 
     def singular_intermediates(self, x: list[np.ndarray]) -> list[str]:
         return self.singular
+
+    def broken_contracts(self, x: list[np.ndarray]) -> list[str]:
+        return self.contracts
 
     def _cast(self, x: list[np.ndarray], fp64: bool) -> list[np.ndarray]:
         if fp64 and self.casts_to_half:
@@ -124,6 +128,27 @@ def test_wrong_reverse_is_caught_by_forward_and_by_numbers() -> None:
     assert (verdict.backend, verdict.blame) == ("reverse-vs-numeric", "autodiff")
     assert "reverse-vs-forward" in verdict.summary
     assert "forward agrees with the central difference" in verdict.summary
+
+
+BROKEN_LABELS = ["SoftmaxCrossEntropyWithLogits at labels rows not summing to 1 (2 elements)"]
+
+
+def test_autodiff_off_the_numbers_alike_is_dropped_only_where_an_op_s_contract_is_broken() -> None:
+    # TF derives forward mode (and XLA's gradient) from the reverse rule, so a rule written for
+    # another input class (cross-entropy labels that sum to 1) is off the central difference alike.
+    def rule(x: np.ndarray) -> np.ndarray:
+        return 1.1 * sin_square_1(x)
+
+    alike = {"reverse_derivative": rule, "forward_derivative": rule, "compiled_derivative": rule}
+    within = judge(Elementwise(**alike))
+    assert (within.outcome, within.backend) == (Outcome.BUG, "reverse-vs-numeric"), within.explain()
+    outside = judge(Elementwise(**alike, contracts=BROKEN_LABELS))
+    assert outside.outcome is Outcome.DROPPED, outside.explain()
+    assert outside.drop_rule == instability.GRAD_CONTRACT
+    assert BROKEN_LABELS[0] in outside.summary
+    # Modes that disagree with each other are no contract's doing: still a bug.
+    split = judge(Elementwise(reverse_derivative=rule, compiled_derivative=rule, contracts=BROKEN_LABELS))
+    assert (split.outcome, split.backend) == (Outcome.BUG, "reverse-vs-numeric"), split.explain()
 
 
 def test_wrong_forward_is_blamed_on_forward() -> None:

@@ -34,6 +34,13 @@ PROGRAMS = {
         "def fn(x):\n    if tf.reduce_sum(x) > 0:\n        return x * 2.0\n    return -tf.exp(x)"
         + INPUTS.format(f"({MATRIX},)")
     ),
+    # Labels that are a distribution (0.8 + 0.1 + 0.1), within the op's contract: a wrong Tanh
+    # gradient under them is still a wrong gradient.
+    "xent_of_tanh.py": (
+        "def fn(x):\n    labels = tf.one_hot([0, 2, 1], 4, on_value=0.7, off_value=0.1, dtype=x.dtype)\n"
+        "    return tf.nn.softmax_cross_entropy_with_logits(labels=labels, logits=tf.tanh(x))"
+        + INPUTS.format(f"({MATRIX},)")
+    ),
     # A torch-style program: tf-xla wants fn(*inputs).
     "model_class.py": "class Model:\n    def forward(self, x):\n        return x"
     + INPUTS.format(f"({MATRIX},)"),
@@ -53,6 +60,7 @@ CORPUS_SAMPLE = ("int_cast_gather.py", "complex_product_parts.py")
 # Files under tests/programs: false positives of the gradient oracle (fp_rules/) and real faults.
 LOG1P_OUT_OF_DOMAIN = "fp_rules/tf_log1p_out_of_domain.py"
 STD_OF_A_CONSTANT = "fp_rules/tf_std_of_where_constant.py"
+LABELS_NOT_A_DISTRIBUTION = "fp_rules/tf_xent_labels_not_a_distribution.py"
 STOP_GRADIENT_GATE = "fp_rules/tf_stop_gradient_gate.py"
 STRAY_NAN_GRADIENT = "faults/tf_custom_gradient_stray_nan.py"
 # Wrong values within rounding: XLA and eager round differently where rounding decides the result.
@@ -77,10 +85,11 @@ def correct() -> dict[str, Verdict]:
         "sin_product.py",
         "branch_on_value.py",
         "xent_soft_labels_26495.py",
+        "xent_of_tanh.py",
     ]
     programs = [program(n) for n in [*names, "euclidean_norm_unsupported.py", "model_class.py"]]
     programs += [load_program(CORPUS / name) for name in CORPUS_SAMPLE]
-    files = (LOG1P_OUT_OF_DOMAIN, STOP_GRADIENT_GATE, STD_OF_A_CONSTANT)
+    files = (LOG1P_OUT_OF_DOMAIN, STOP_GRADIENT_GATE, STD_OF_A_CONSTANT, LABELS_NOT_A_DISTRIBUTION)
     programs += [load_program(PROGRAM_FILES / name) for name in files]
     programs += [load_program(PROGRAM_FILES / STRAY_NAN_GRADIENT)]
     programs += [load_program(PROGRAM_FILES / name) for name in ILL_CONDITIONED]
@@ -90,7 +99,7 @@ def correct() -> dict[str, Verdict]:
 @pytest.fixture(scope="module")
 def faulty() -> dict[str, Verdict]:
     """A wrong XLA lowering of sigmoid and two wrong gradient registrations, all in the child."""
-    programs = [program(n) for n in ("sigmoid_gate.py", "tanh_chain.py", "sin_product.py")]
+    programs = [program(n) for n in ("sigmoid_gate.py", "tanh_chain.py", "sin_product.py", "xent_of_tanh.py")]
     programs.append(load_program(PROGRAM_FILES / STOP_GRADIENT_GATE))
     return judge(
         programs,
@@ -101,7 +110,15 @@ def faulty() -> dict[str, Verdict]:
 
 
 @pytest.mark.parametrize(
-    "name", ["sigmoid_gate.py", "tanh_chain.py", "sin_product.py", "branch_on_value.py", *CORPUS_SAMPLE]
+    "name",
+    [
+        "sigmoid_gate.py",
+        "tanh_chain.py",
+        "sin_product.py",
+        "branch_on_value.py",
+        "xent_of_tanh.py",
+        *CORPUS_SAMPLE,
+    ],
 )
 def test_correct_tf_passes_values_and_gradients(correct, name) -> None:
     verdict = correct[name]
@@ -195,6 +212,22 @@ def test_one_sided_nan_gradient_through_a_singular_intermediate_is_dropped(corre
     assert verdict.outcome.value == "dropped", verdict.explain()
     assert verdict.drop_rule == instability.GRAD_SINGULAR_INTERMEDIATE
     assert "forward nan" in verdict.summary and "Sqrt at <= 0" in verdict.summary
+
+
+def test_a_gradient_off_by_an_ops_broken_contract_is_dropped_and_a_wrong_rule_within_it_is_a_bug(
+    correct, faulty
+) -> None:
+    # labels=logits: rows that do not sum to 1, for which TF's cross-entropy gradient is not the
+    # loss's derivative (reverse-vs-numeric, a bug before).
+    verdict = correct["tf_xent_labels_not_a_distribution.py"]
+    assert verdict.outcome.value == "dropped", verdict.explain()
+    assert verdict.drop_rule == instability.GRAD_CONTRACT
+    assert "SoftmaxCrossEntropyWithLogits at labels rows not summing to 1 (2 elements)" in verdict.summary
+    # The same op with labels that are distributions: a wrong Tanh gradient under it is caught,
+    # and the correct one passes (test_correct_tf_passes_values_and_gradients).
+    wrong = faulty["xent_of_tanh.py"]
+    assert wrong.outcome.value == "bug", wrong.explain()
+    assert (wrong.symptom.value, wrong.backend) == ("wrong_gradient", "reverse-vs-numeric")
 
 
 def test_stop_gradient_is_held_fixed_in_the_central_differences(correct, faulty) -> None:
