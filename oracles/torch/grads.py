@@ -4,7 +4,9 @@ What is differentiated, and what is not:
 
 - ``x`` is the real floating-point tensors among ``make_inputs()``'s values (nested lists, tuples
   and dicts are walked in the values oracle's leaf order and named like its leaves:
-  ``input[0]``, ``input[1][0]``).  Integer, bool and complex inputs are constants.
+  ``input[0]``, ``input[1][0]``).  Integer, bool and complex inputs are constants, and so is a
+  floating input that reaches an argument an op declares non-differentiable (autograd raises for
+  it: ``fractional_max_pool2d``'s random samples, ``soft_margin_loss``'s target).
 - A ``Model``'s parameters and buffers stay fixed: they are constants of ``L``, not inputs (their
   ``requires_grad`` is turned off), so a campaign compares gradients with respect to the data.
 - ``L = sum_k sum(w_k * out_k)`` over the floating output tensors, each upcast to float64 before
@@ -83,6 +85,10 @@ def check(
         )
     try:
         verdict = check_gradients(functions, functions.initial_point(), options, phases)
+        if functions.held_constant:
+            verdict.summary += (
+                f" ({', '.join(functions.held_constant)} held constant: an op does not differentiate it)"
+            )
         if functions.graph_break is not None:
             return invalid_under_fullgraph(functions.graph_break, time.monotonic() - started)
         if _compiled_gradient_off_after_a_narrowing_cast(verdict, functions):
@@ -157,6 +163,9 @@ class TorchGradients:
         self.phases = phases
         _, inputs = _build(program, seed, fp64=False)
         self._slots = [(path, tensor) for path, tensor in _walk(inputs, "input") if _differentiable(tensor)]
+        self.input_names = [path for path, _ in self._slots]  # the probe's forwards substitute by name
+        self.held_constant = self._inputs_autograd_refuses()
+        self._slots = [(path, tensor) for path, tensor in self._slots if path not in self.held_constant]
         self.input_names = [path for path, _ in self._slots]
         self.input_dtypes = [str(tensor.dtype).removeprefix("torch.") for _, tensor in self._slots]
         self.narrowing_cast: str | None = None  # the first float64 -> narrower cast seen, if any
@@ -248,6 +257,32 @@ class TorchGradients:
                 self._stops = _GradientStops()  # eager reverse ran: a failure here says nothing
         return self._stops
 
+    def _inputs_autograd_refuses(self) -> list[str]:
+        """The floating inputs autograd refuses to differentiate, held constant like integer ones.
+
+        An op may declare a floating argument non-differentiable (``fractional_max_pool2d``'s
+        ``_random_samples``, ``soft_margin_loss``'s ``target``) and raise when it requires grad;
+        a program that feeds it an input (an OpInfo bundle does) had its gradients unchecked
+        altogether.  One eager forward with every input requiring grad says whether any is
+        refused; only then does one forward per input say which."""
+
+        def refused(requires_grad: list[bool]) -> bool:
+            try:
+                with self._evaluation(fp64=False):
+                    self._forward(self.initial_point(), fp64=False, requires_grad=requires_grad)
+            except RuntimeError as error:
+                return bool(NOT_DIFFERENTIABLE.search(str(error)))
+            except Exception:
+                return False  # judged by the modes, as before
+            return False
+
+        count = len(self._slots)
+        if count < 2 or not refused([True] * count):
+            return []
+        return [
+            path for index, (path, _) in enumerate(self._slots) if refused([i == index for i in range(count)])
+        ]
+
     # ------------------------------------------------------------ evaluation
 
     @contextlib.contextmanager
@@ -298,7 +333,7 @@ class TorchGradients:
         x: list[np.ndarray],
         fp64: bool,
         *,
-        requires_grad: bool = True,
+        requires_grad: bool | list[bool] = True,
         tangents: list[np.ndarray] | None = None,
         compiled: bool = False,
         watch: _GradientStops | None = None,
@@ -318,7 +353,7 @@ class TorchGradients:
         ]
         arguments = []
         for index, leaf in enumerate(leaves):
-            leaf.requires_grad_(requires_grad)
+            leaf.requires_grad_(requires_grad if isinstance(requires_grad, bool) else requires_grad[index])
             if tangents is not None:
                 tangent = torch.from_numpy(np.array(tangents[index], dtype=np.float64))  # 0-d: a numpy scalar
                 leaf = forward_ad.make_dual(leaf, tangent.to(leaf.dtype))
@@ -529,6 +564,10 @@ def _quantizes(func: Any) -> bool:
 
 # ---------------------------------------------------------------- helpers
 
+# What autograd raises (as RuntimeError) when an input requiring grad reaches an argument the op
+# does not differentiate: "The function 'fractional_max_pool2d' is not differentiable with respect
+# to argument 'random_samples'. This input cannot have requires_grad True."
+NOT_DIFFERENTIABLE = re.compile(r"is not differentiable with respect to argument")
 # What autograd raises (as RuntimeError) for an op without a derivative formula, e.g.
 # "derivative for aten::hardsigmoid_backward is not implemented" (no double backward).
 MISSING_DERIVATIVE = re.compile(r"derivative for .+ (is )?not implemented")

@@ -18,6 +18,7 @@ from oracles.verdict import Outcome, Symptom, Verdict
 from tests.conftest import program, run_cli
 
 BOTH = ["values", "grads"]
+NON_DIFFERENTIABLE_INPUT = "torch_non_differentiable_input.py"
 
 
 def judge(names: list[str], backends: list[str], oracles: list[str]) -> dict[str, Verdict]:
@@ -41,7 +42,7 @@ def under_inductor() -> dict[str, Verdict]:
 @pytest.fixture(scope="module")
 def under_faulty_backends() -> dict[str, Verdict]:
     backends = ["aot_eager", "faulty_uint8_neg", "faulty_backward"]  # gradients use the last
-    return judge(["sigmoid_gate.py", "faults/uint8_neg_lt.py"], backends, BOTH)
+    return judge(["sigmoid_gate.py", "faults/uint8_neg_lt.py", NON_DIFFERENTIABLE_INPUT], backends, BOTH)
 
 
 def test_correct_program_passes_values_and_gradients(under_inductor: dict[str, Verdict]) -> None:
@@ -84,6 +85,24 @@ def test_skewed_compiled_backward_is_caught_by_compiled_reverse(
     assert verdict.leaf == "grad[input[0]]"
     assert verdict.rmse_compiled_vs_fp64 > 3 * verdict.rmse_eager_vs_fp64
     assert "values: pass" in verdict.summary  # its forward is correct
+
+
+def test_an_input_an_op_does_not_differentiate_is_held_constant_and_the_rest_is_checked(
+    under_faulty_backends: dict[str, Verdict],
+) -> None:
+    # fractional_max_pool2d refuses random samples that require grad: the program was "invalid"
+    # for gradients.  Now the samples are a constant and the pooled input is differentiated: a
+    # skewed compiled backward is caught, and the correct backward passes.
+    skewed = under_faulty_backends[NON_DIFFERENTIABLE_INPUT]
+    assert (skewed.outcome, skewed.backend, skewed.leaf) == (
+        Outcome.BUG,
+        "compiled-reverse",
+        "grad[input[0]]",
+    ), skewed.explain()
+    correct = judge([NON_DIFFERENTIABLE_INPUT], ["aot_eager"], ["grads"])[NON_DIFFERENTIABLE_INPUT]
+    assert correct.outcome is Outcome.PASS, correct.explain()
+    assert "input[1] held constant" in correct.summary
+    assert "central differences" in correct.summary and "compiled reverse" in correct.summary
 
 
 def test_an_elided_bf16_round_trip_passes_against_a_float64_referee(
