@@ -444,8 +444,7 @@ class _Eager:
         self.skipped = skipped or {}
         self.rng = np.random.default_rng(options.seed)
         self.failed_modes: set[str] = set()  # a mode that raised once is not called again
-        self._singular_found: list[str] | None = None  # singular_intermediates(x), asked once
-        self._contracts_broken: list[str] | None = None  # broken_contracts(x), asked once
+        self._evidence: dict[str, list[str]] = {}  # singular_intermediates(x), broken_contracts(x)
 
     def check(self) -> list[_Finding]:
         findings: list[_Finding] = []
@@ -688,10 +687,7 @@ class _Eager:
     def _singular(self) -> str | None:
         """The framework's evidence that intermediates of ``L`` at ``x`` sit on a singular point
         of their op (``singular_intermediates``), as one line, or None."""
-        if self._singular_found is None:
-            find = getattr(self.functions, "singular_intermediates", None)
-            self._singular_found = list(find(self.x)) if find is not None else []
-        found = self._singular_found
+        found = self._framework_evidence("singular_intermediates")
         if not found:
             return None
         return (
@@ -702,16 +698,20 @@ class _Eager:
     def _broken_contract(self) -> str | None:
         """The framework's evidence that operands of ``L``'s ops at ``x`` break the precondition
         their op's gradient is documented for (``broken_contracts``), as one line, or None."""
-        if self._contracts_broken is None:
-            find = getattr(self.functions, "broken_contracts", None)
-            self._contracts_broken = list(find(self.x)) if find is not None else []
-        found = self._contracts_broken
+        found = self._framework_evidence("broken_contracts")
         if not found:
             return None
         return (
             f"operands break their op's documented contract ({', '.join(found[:3])}): its gradient "
             "is defined for other inputs"
         )
+
+    def _framework_evidence(self, method: str) -> list[str]:
+        """What the optional ``method(x)`` of the functions says, asked once; [] when absent."""
+        if method not in self._evidence:
+            find = getattr(self.functions, method, None)
+            self._evidence[method] = list(find(self.x)) if find is not None else []
+        return self._evidence[method]
 
     def _nonsmooth(self, d: _Directional) -> str | None:
         """Evidence that ``x`` is a non-differentiable point of ``d.function``, or None (called

@@ -183,24 +183,22 @@ class TfGradientFunctions:
         """The operands of the ops of ``L``'s graph at ``x`` (program dtypes and float64) that sit
         where their op's derivative is infinite or undefined (:data:`SINGULAR_AT`), or are NaN/Inf
         themselves; [] if none or if ``L`` cannot be traced into one graph."""
-        with np.errstate(all="ignore"):
-            found = {
-                evidence
-                for op_type, arrays in self._graph_operands(x)
-                if (evidence := singular.singular_operand(op_type, arrays, SINGULAR_AT))
-            }
-        return sorted(found)
+        return self._operand_evidence(
+            x, lambda op, arrays: singular.singular_operand(op, arrays, SINGULAR_AT)
+        )
 
     def broken_contracts(self, x: list[np.ndarray]) -> list[str]:
         """The operands of the ops of ``L``'s graph at ``x`` that break the op's documented
         precondition (:data:`CONTRACTS`: labels that are no distribution, a matrix that is not
         symmetric); [] if none or if ``L`` cannot be traced into one graph."""
+        return self._operand_evidence(x, lambda op, arrays: singular.operand_evidence(op, arrays, CONTRACTS))
+
+    def _operand_evidence(
+        self, x: list[np.ndarray], judge: Callable[[str, dict[int, np.ndarray]], str | None]
+    ) -> list[str]:
+        """The distinct lines ``judge(op type, operands)`` says about the ops of ``L``'s graph."""
         with np.errstate(all="ignore"):
-            found = {
-                evidence
-                for op_type, arrays in self._graph_operands(x)
-                if (evidence := singular.operand_evidence(op_type, arrays, CONTRACTS))
-            }
+            found = {evidence for op, arrays in self._graph_operands(x) if (evidence := judge(op, arrays))}
         return sorted(found)
 
     def _graph_operands(self, x: list[np.ndarray]) -> Iterator[tuple[str, dict[int, np.ndarray]]]:
