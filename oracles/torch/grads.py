@@ -164,6 +164,8 @@ class TorchGradients:
         _, inputs = _build(program, seed, fp64=False)
         self._slots = [(path, tensor) for path, tensor in _walk(inputs, "input") if _differentiable(tensor)]
         self.input_names = [path for path, _ in self._slots]  # the probe's forwards substitute by name
+        self._carrying: set[int] | None = None  # see _carrying_outputs
+        self._carrying_known = False
         self.held_constant = self._inputs_autograd_refuses()
         self._slots = [(path, tensor) for path, tensor in self._slots if path not in self.held_constant]
         self.input_names = [path for path, _ in self._slots]
@@ -171,8 +173,6 @@ class TorchGradients:
         self.narrowing_cast: str | None = None  # the first float64 -> narrower cast seen, if any
         self._precision_checked = False
         self._stops: _GradientStops | None = None
-        self._carrying: set[int] | None = None  # see _carrying_outputs
-        self._carrying_known = False
         self.graph_break: str | None = None  # set when fullgraph=True meets a graph break
 
     def initial_point(self) -> list[np.ndarray]:
@@ -269,15 +269,17 @@ class TorchGradients:
         def refused(requires_grad: list[bool]) -> bool:
             try:
                 with self._evaluation(fp64=False):
-                    self._forward(self.initial_point(), fp64=False, requires_grad=requires_grad)
+                    _, output = self._forward(self.initial_point(), fp64=False, requires_grad=requires_grad)
             except RuntimeError as error:
                 return bool(NOT_DIFFERENTIABLE.search(str(error)))
             except Exception:
                 return False  # judged by the modes, as before
+            if all(requires_grad):  # the forward _carrying_outputs would run: its answer, once
+                self._carrying, self._carrying_known = _requiring_grad(output), True
             return False
 
         count = len(self._slots)
-        if count < 2 or not refused([True] * count):
+        if not refused([True] * count) or count < 2:
             return []
         return [
             path for index, (path, _) in enumerate(self._slots) if refused([i == index for i in range(count)])
@@ -382,9 +384,7 @@ class TorchGradients:
             try:
                 with torch.enable_grad():
                     _, output = self._forward(self.initial_point(), fp64=False)
-                self._carrying = {
-                    index for index, (_, tensor) in enumerate(_walk(output, "out")) if tensor.requires_grad
-                }
+                self._carrying = _requiring_grad(output)
             except Exception:
                 self._carrying = None
         return self._carrying
@@ -586,6 +586,11 @@ def _missing_derivative_is_not_implemented() -> Iterator[None]:
 def _differentiable(tensor: Any) -> bool:
     """Real floating tensors autograd can differentiate (float8 formats cannot)."""
     return tensor.is_floating_point() and tensor.dtype.itemsize >= 2
+
+
+def _requiring_grad(output: Any) -> set[int]:
+    """The indices of the output tensors autograd carries a gradient through."""
+    return {index for index, (_, tensor) in enumerate(_walk(output, "out")) if tensor.requires_grad}
 
 
 def _walk(value: Any, path: str) -> Iterator[tuple[str, Any]]:
