@@ -29,7 +29,7 @@ from typing import Any
 
 from fuzzfox.generation.op_sample_programs import argument_values
 
-SAMPLES_PER_OPINFO = 12  # of each dtype, in the OpInfo's own order (its simplest come first)
+SAMPLES_PER_OPINFO = 32  # of each dtype, in the OpInfo's own order (its simplest come first)
 CALLS_PER_OP = 6  # recorded calls kept per op, those giving unseen argument values first
 SEEN_PER_OP = 24  # distinct calls looked at per op before choosing
 MAX_ELEMENTS = 4096  # per tensor argument, so a program stays quick
@@ -73,10 +73,15 @@ def _chosen(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
     An OpInfo's first samples are its simplest, written with the defaults; decompositions and
     lowerings branch on the other values (a ``beta`` that is not 1, a negative ``decimals``), so
-    the kept calls spread over them rather than repeat the defaults at other sizes."""
+    the kept calls spread over them rather than repeat the defaults at other sizes.  Calls alike
+    but for sizes are stood for by the first whose tensors hold elements: OpInfos often try a
+    call on an empty tensor first (``roll``'s samples give each shift on a 0x0x0 tensor, then on
+    a 5x5x5 one), and a program on empty tensors checks no value."""
     distinct: dict[tuple[str, ...], dict[str, Any]] = {}
     for call in calls:
-        distinct.setdefault(_signature(call), call)
+        held = distinct.get(_signature(call))
+        if held is None or (_empty(held) and not _empty(call)):
+            distinct[_signature(call)] = call
     candidates = list(distinct.values())
     repeats = [call for call in calls if distinct[_signature(call)] is not call]
     values = {id(call): argument_values(call) for call in candidates}
@@ -88,6 +93,11 @@ def _chosen(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
         candidates.remove(best)
         covered |= values[id(best)]
     return [*kept, *repeats][:CALLS_PER_OP]
+
+
+def _empty(call: dict[str, Any]) -> bool:
+    """Whether a tensor argument of the call holds no element: such a call checks shapes, no value."""
+    return any(0 in spec["shape"] for spec in call["inputs"])
 
 
 def _signature(call: dict[str, Any]) -> tuple[str, ...]:

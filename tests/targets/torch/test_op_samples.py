@@ -21,6 +21,20 @@ def test_calls_giving_argument_values_no_kept_call_gives_come_before_repeats() -
     assert kept == [defaults[0], beta, double, total, none, defaults[1]]
 
 
+def test_a_call_on_tensors_holding_elements_stands_for_calls_alike_on_empty_ones() -> None:
+    roll = "torch.ops.aten.roll.default({0}, %s)"
+
+    def on(text: str, shape: list[int]) -> dict:
+        return {"call": roll % text, "inputs": [{"shape": shape, "dtype": "float32"}]}
+
+    empty_one, full_one = on("[1], [2]", [0, 0, 0]), on("[1], [2]", [5, 5, 5])
+    empty_two, full_two = on("[1, 2], [0, 1]", [0, 0, 0]), on("[1, 2], [0, 1]", [5, 5, 5])
+    only_empty = on("[3], [0]", [0, 4])  # no call alike holds elements: it stays
+    kept = _chosen([empty_one, full_one, empty_two, full_two, only_empty])
+    assert kept[:3] == [full_one, full_two, only_empty]
+    assert kept[3:] == [empty_one, empty_two]  # the empty ones after, as repeats
+
+
 @requires_torch
 def test_opinfos_whose_gradcheck_pytorch_skips_or_expects_to_fail_are_told_apart() -> None:
     from torch.testing._internal.common_methods_invocations import op_db
