@@ -285,19 +285,21 @@ class Feedback:
         rng: random.Random,
         exclude: Iterable[str] = (),
         visited_kin: Mapping[str, int] | None = None,
+        reach: Mapping[str, int] | None = None,
     ) -> str | None:
         """Rare and untried first: weight 1/sqrt(1 + pool size)/(1 + fruitless streak), divided by
         1 + the candidate's ``visited_kin`` (how many optimizations sharing its code were visited
-        already); None when every candidate not in ``exclude`` is retired."""
+        already) and times its ``reach`` (how many optimizations its visit makes calls of, 1 where
+        not given); None when every candidate not in ``exclude`` is retired."""
         streaks = self._fruitless_streaks()
         excluded = set(exclude)
         active = [o for o in candidates if o not in excluded and streaks.get(o, 0) < self.patience]
         if not active:
             return None
         sizes = self.pool_sizes()
-        kin = visited_kin or {}
+        kin, visits = visited_kin or {}, reach or {}
         weights = [
-            1.0 / math.sqrt(1 + sizes.get(o, 0)) / (1 + streaks.get(o, 0)) / (1 + kin.get(o, 0))
+            visits.get(o, 1) / math.sqrt(1 + sizes.get(o, 0)) / (1 + streaks.get(o, 0)) / (1 + kin.get(o, 0))
             for o in active
         ]
         return rng.choices(active, weights=weights, k=1)[0]

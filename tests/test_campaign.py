@@ -455,6 +455,36 @@ def test_first_visits_go_to_code_no_visit_reached_before_more_variants_of_visite
         campaign.close()
 
 
+def test_first_visits_are_drawn_by_how_many_optimizations_they_make_calls_of(
+    tmp_path: Path, seeds: Path
+) -> None:
+    """A decomposition's first visit bundles the calls of up to six table entries owed theirs: it
+    is drawn six times as often as a pattern's, which visits one; with a single entry owed its
+    call, no bundle is made and the two weigh alike."""
+    import random
+    from collections import Counter
+
+    from fuzzfox.campaign import Campaign
+    from fuzzfox.config import CampaignOptions
+    from fuzzfox.generation.generators import PatternGenerator
+
+    campaign = Campaign(tmp_path / "c", CampaignOptions(llm="none", seeds=[str(seeds)]))
+    try:
+        pattern = PatternGenerator(campaign.catalog)
+        one = sorted(pattern.writable - pattern.bundlable)[0]  # a pattern: nothing visited, no kin
+        table = sorted(pattern.bundlable)
+        campaign.generators = {"pattern": pattern}
+        campaign.options.generators = {"pattern": 1.0}
+        campaign.options.optimizations = [one, *table[:6]]
+        picks = Counter(campaign.draw(random.Random(n))[0] for n in range(1400))  # type: ignore[index]
+        assert 4.5 < sum(picks[o] for o in table[:6]) / 6 / picks[one] < 7.5, picks  # 6 calls vs 1
+        campaign.options.optimizations = [one, table[0]]  # one entry owed: nothing to bundle with
+        picks = Counter(campaign.draw(random.Random(n))[0] for n in range(900))  # type: ignore[index]
+        assert 0.75 < picks[table[0]] / picks[one] < 1.33, picks
+    finally:
+        campaign.close()
+
+
 def test_a_bundle_holds_calls_judged_alike_with_gradients_or_on_values_only(
     tmp_path: Path, seeds: Path
 ) -> None:
