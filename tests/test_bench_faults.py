@@ -334,3 +334,45 @@ def test_clusters_say_which_known_bug_triage_named_them(tmp_path):
     db.commit()
     db.close()
     assert {c["known"] for c in faults.clusters_of(tmp_path)} == {""}
+
+
+def test_reach_names_the_patched_optimization_and_counts_the_programs_that_triggered_it(tmp_path):
+    import fault_reach
+
+    from fuzzfox.campaign import META_SCHEMA
+    from fuzzfox.store import Store
+
+    text = (
+        "def a():\n    return 1\n\n\ndef helper(x):\n    return x < 0\n\n\ndef b():\n    return helper(2)\n"
+    )
+    patch = "    return x < 0\n"
+    spans = fault_reach.patched_lines(text, [patch, "not in the file"])
+    assert spans == [(6, 6)]
+    catalog = [
+        {"id": "m.a", "file": "pkg/m.py", "first_line": 1, "last_line": 2, "source": "def a(): ..."},
+        {"id": "m.b", "file": "pkg/m.py", "first_line": 9, "last_line": 10, "source": "return x < 0"},
+        {"id": "n.b", "file": "pkg/n.py", "first_line": 5, "last_line": 6, "source": ""},
+    ]
+    # no optimization's lines hold line 6: the one whose source holds the helper's line is named
+    assert fault_reach.faulted_optimizations(catalog, "fw/pkg/m.py", spans, [patch]) == ["m.b"]
+    assert fault_reach.faulted_optimizations(catalog, "fw/pkg/m.py", [(2, 2)], ["return 1"]) == ["m.a"]
+
+    Store(tmp_path).close()
+    db = sqlite3.connect(tmp_path / faults.DATABASE)
+    db.executescript(META_SCHEMA)
+    db.execute("INSERT INTO campaign_meta VALUES ('created', '1000.0')")
+    runs = [("p1", 1090.0, "m.b"), ("p2", 1030.0, "m.b"), ("p2", 1200.0, "m.b"), ("p3", 1010.0, "m.a")]
+    for number, (program, finished, triggered) in enumerate(runs):
+        db.execute(
+            "INSERT OR IGNORE INTO programs VALUES (?, 't', 'o', 's', '-', NULL, '{}', '', 0)", (program,)
+        )
+        db.execute(
+            "INSERT INTO runs VALUES (?, ?, ?, ?, 1.0, 'pass', NULL, NULL, NULL)",
+            (number, program, f"k{number}", finished),
+        )
+        db.execute("INSERT INTO triggers VALUES (?, ?)", (number, triggered))
+    db.commit()
+    db.close()
+    assert fault_reach.reaching_programs(tmp_path / faults.DATABASE, ["m.b"]) == (2, 0.5)  # p1, p2; at 1030
+    assert fault_reach.reaching_programs(tmp_path / faults.DATABASE, ["z"]) == (0, None)
+    assert fault_reach.reaching_programs(tmp_path / "none.sqlite", ["m.b"]) == (0, None)

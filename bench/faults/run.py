@@ -35,6 +35,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import fault_reach  # noqa: E402
+
 FAULTS_DIR = HERE / "faults"
 WITNESS_DIR = HERE / "witnesses"
 DEFAULT_VERIFY_OUT = ROOT / "reports" / "faults-verify"
@@ -964,6 +968,7 @@ def run_one(fault: Fault, args: argparse.Namespace) -> dict[str, Any]:
         cluster["unpatched_failing"] = fails(unpatched)
         if created is not None and cluster["first_seen"] is not None:
             cluster["minutes_to_first_seen"] = round((cluster["first_seen"] - created) / 60, 2)
+    result.update(reach_of(fault, campaign))
     found = [c for c in clusters if c["found"]]
     result["found"] = bool(found)
     result["minutes_to_first_find"] = min(
@@ -977,6 +982,54 @@ def run_one(fault: Fault, args: argparse.Namespace) -> dict[str, Any]:
     # CPU cost: the campaign's wall time (all invocations) times its jobs (one busy worker each).
     result["cpu_seconds"] = round(result.get("campaign_wall_s", 0.0) * args.jobs, 1)
     return result
+
+
+def reach_of(fault: Fault, campaign: Path) -> dict[str, Any]:
+    """The optimizations the fault patches (None where no cached catalog locates them: the code is
+    no catalogued optimization, or no catalog of the installed version is cached) and how many of
+    the campaign's programs reached one, first after how many minutes (:mod:`fault_reach`)."""
+    catalog = fault_reach.catalog_of(fault.target, fault.framework, default_cache_dir())
+    olds = [r.old for r in fault.replace]
+    spans = fault_reach.patched_lines(installed_file(fault).read_text(), olds)
+    faulted = [] if catalog is None else fault_reach.faulted_optimizations(catalog, fault.file, spans, olds)
+    programs, minutes = fault_reach.reaching_programs(campaign / DATABASE, faulted)
+    return {
+        "faulted_optimizations": faulted or None,
+        "programs_reaching_fault": programs if faulted else None,
+        "minutes_to_first_reach": minutes,
+    }
+
+
+def command_reach(args: argparse.Namespace) -> int:
+    """For each fault run in ``--out``: found or not, the patched optimizations, and how many of its
+    campaign's programs reached them: a miss never reached is a generation problem, one reached
+    is one of arguments or input values."""
+    results = load_results(args.out)
+    if not results:
+        raise BenchError(f"no results in {args.out}")
+    rows = []
+    for result in results:
+        fault = load_faults([result["fault"]])[0]
+        reach = reach_of(fault, args.out / fault.id / "campaign")
+        faulted = reach["faulted_optimizations"]
+        rows.append(
+            [
+                fault.id,
+                "yes" if result["found"] else "no",
+                _listed(faulted) if faulted else "(no catalogued optimization)",
+                "-" if reach["programs_reaching_fault"] is None else reach["programs_reaching_fault"],
+                "-" if reach["minutes_to_first_reach"] is None else f"{reach['minutes_to_first_reach']:.1f}",
+                result.get("programs_run", "-"),
+            ]
+        )
+    header = ["fault", "found", "patched optimizations", "programs reaching", "min to reach", "runs"]
+    print(table(header, rows))
+    return EXIT_OK
+
+
+def _listed(names: list[str], shown: int = 2) -> str:
+    more = f" (+{len(names) - shown} more)" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
 
 
 def command_run(args: argparse.Namespace) -> int:
@@ -1424,6 +1477,12 @@ def build_parser() -> argparse.ArgumentParser:
     seeds.add_argument(
         "--seeds", nargs="+", type=Path, metavar="PATH", help="the corpus (default: corpus/<target>)"
     )
+    reach = commands.add_parser(
+        "reach",
+        help="per fault run: the optimizations it patches and how many of its campaign's programs reached "
+        "them (a miss never reached is a generation problem; one reached, of arguments or input values)",
+    )
+    reach.add_argument("--out", type=Path, required=True, metavar="DIR", help="results directory of `run`")
     compare = commands.add_parser(
         "compare", help="before/after of one change: the faults run in both results directories"
     )
@@ -1441,6 +1500,7 @@ def main(argv: list[str] | None = None) -> int:
         "baseline": command_baseline,
         "report": command_report,
         "compare": command_compare,
+        "reach": command_reach,
         "seeds": command_seeds,
     }
     try:

@@ -1,0 +1,89 @@
+"""Whether a fault's campaign reached the code the fault patches: what tells two misses apart.
+
+A fault not found was either never reached (no program made Inductor, JAX or TF run the patched
+rule: a generation problem) or reached without taking its faulty branch (the arguments or input
+values that fire it never came: an input or argument-variety problem).  The catalog locates every
+optimization (file, first and last line); the optimizations whose lines hold a patched line are
+the fault's, and the campaign's store records which optimizations each run triggered.  Code that
+is no catalogued optimization (a codegen helper such as the C++ vectorized ``sign``) has none, and
+its reach is unknown.  Nothing here imports a framework.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+DISTRIBUTIONS = {"torch": "torch", "jax": "jax", "tf": "tensorflow"}  # framework -> its package's dist
+
+
+def patched_lines(text: str, olds: Sequence[str]) -> list[tuple[int, int]]:
+    """The 1-based (first, last) lines of each ``old`` text in ``text`` (those that occur)."""
+    spans = []
+    for old in olds:
+        start = text.find(old)
+        if start < 0:
+            continue
+        first = text.count("\n", 0, start) + 1
+        spans.append((first, first + old.rstrip("\n").count("\n")))
+    return spans
+
+
+def catalog_of(target: str, framework: str, cache_dir: Path) -> list[dict[str, Any]] | None:
+    """The optimizations of the newest cached catalog of ``target`` for the installed framework
+    version, or None if the version is unknown or nothing is cached for it."""
+    try:
+        version = importlib.metadata.version(DISTRIBUTIONS[framework])
+    except (KeyError, importlib.metadata.PackageNotFoundError):
+        return None
+    cached = (cache_dir / "catalog").glob(f"{target}-{version}-v*.json")
+    found = sorted(cached, key=lambda path: path.stat().st_mtime)
+    if not found:
+        return None
+    return json.loads(found[-1].read_text())["optimizations"]
+
+
+def faulted_optimizations(
+    catalog: list[dict[str, Any]], fault_file: str, spans: Sequence[tuple[int, int]], olds: Sequence[str]
+) -> list[str]:
+    """The catalog's optimizations in ``fault_file`` (``torch/_inductor/lowering.py``; the catalog
+    names files from inside the package) whose lines hold a patched line; where none does (the
+    patch is in a helper), those whose recorded source (the rewrite with the same-module helpers
+    it calls, such as an ``extra_check``) holds the longest line of a patched text."""
+    inside = [o for o in catalog if o["file"] == fault_file.split("/", 1)[-1]]
+    spanned = [
+        o["id"]
+        for o in inside
+        if any(first <= o["last_line"] and o["first_line"] <= last for first, last in spans)
+    ]
+    if spanned:
+        return sorted(spanned)
+    marks = [max((line.strip() for line in old.splitlines()), key=len) for old in olds if old.strip()]
+    return sorted(o["id"] for o in inside if any(mark in o.get("source", "") for mark in marks))
+
+
+def reaching_programs(database: Path, optimizations: Sequence[str]) -> tuple[int, float | None]:
+    """How many programs of the campaign in ``database`` triggered one of ``optimizations``, and
+    when the first of them finished (minutes from the campaign's creation; None if none did)."""
+    if not optimizations or not database.exists():
+        return 0, None
+    db = sqlite3.connect(database)
+    try:
+        marks = ", ".join("?" for _ in optimizations)
+        count, first = db.execute(
+            f"SELECT COUNT(DISTINCT runs.program_id), MIN(runs.finished) FROM runs "
+            f"JOIN triggers ON triggers.run_id = runs.id WHERE triggers.optimization IN ({marks})",
+            list(optimizations),
+        ).fetchone()
+        created = db.execute("SELECT value FROM campaign_meta WHERE key = 'created'").fetchone()
+    except sqlite3.OperationalError:
+        return 0, None
+    finally:
+        db.close()
+    if not count or first is None or created is None:
+        return int(count or 0), None
+    return int(count), round((float(first) - float(created[0])) / 60, 2)
