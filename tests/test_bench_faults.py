@@ -376,3 +376,31 @@ def test_reach_names_the_patched_optimization_and_counts_the_programs_that_trigg
     assert fault_reach.reaching_programs(tmp_path / faults.DATABASE, ["m.b"]) == (2, 0.5)  # p1, p2; at 1030
     assert fault_reach.reaching_programs(tmp_path / faults.DATABASE, ["z"]) == (0, None)
     assert fault_reach.reaching_programs(tmp_path / "none.sqlite", ["m.b"]) == (0, None)
+
+
+def test_reach_tells_a_table_entry_s_own_opinfo_call_from_a_reach_through_other_programs(tmp_path):
+    import fault_reach
+
+    from fuzzfox.store import Store
+
+    Store(tmp_path).close()
+    db = sqlite3.connect(tmp_path / faults.DATABASE)
+    bundle = "return (torch.ops.aten.diagonal.default(x0, -2), torch.ops.prims.sign.default(x1))"
+    for number, (program, origin, source) in enumerate(
+        [("p1", "opinfo", bundle), ("p2", "seed", "torch.ops.aten.trace.default(x)"), ("p3", "opinfo", "")]
+    ):
+        db.execute(
+            "INSERT INTO programs VALUES (?, 't', 'o', ?, '-', '', '{}', ?, 0)", (program, origin, source)
+        )
+        if program != "p3":  # written, never judged
+            db.execute(
+                "INSERT INTO runs VALUES (?, ?, 'k', 0, 1.0, 'pass', NULL, NULL, NULL)", (number, program)
+            )
+    db.commit()
+    db.close()
+    called = fault_reach.ops_called_by_opinfo_programs(tmp_path / faults.DATABASE)
+    assert called == {"aten.diagonal", "prims.sign"}  # not aten.trace: a seed calls it
+    with_calls = {"recipe": {"calls": [{"call": "..."}]}}
+    assert fault_reach.own_call_made([{"id": "lowering.aten.diagonal", **with_calls}], called) is True
+    assert fault_reach.own_call_made([{"id": "decomposition.aten.trace", **with_calls}], called) is False
+    assert fault_reach.own_call_made([{"id": "decomposition.aten.mse_loss_backward"}], called) is None

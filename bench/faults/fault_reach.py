@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
+import re
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 DISTRIBUTIONS = {"torch": "torch", "jax": "jax", "tf": "tensorflow"}  # framework -> its package's dist
+OPINFO_CALL = re.compile(r"torch\.ops\.(aten|prims)\.(\w+)\.")  # in a program of origin ``opinfo``
 
 
 def patched_lines(text: str, olds: Sequence[str]) -> list[tuple[int, int]]:
@@ -87,3 +89,31 @@ def reaching_programs(database: Path, optimizations: Sequence[str]) -> tuple[int
     if not count or first is None or created is None:
         return int(count or 0), None
     return int(count), round((float(first) - float(created[0])) / 60, 2)
+
+
+def ops_called_by_opinfo_programs(database: Path) -> set[str]:
+    """The ops (``aten.diagonal``) whose own recorded OpInfo call one of the campaign's judged
+    programs made (programs of origin ``opinfo``: first visits of table entries and their bundles).
+    A table entry ``lowering.aten.diagonal`` reached only through other programs (a ``trace``
+    decomposing into ``diagonal``) met the arguments those chose, not its own call's."""
+    if not database.exists():
+        return set()
+    db = sqlite3.connect(database)
+    try:
+        sources = db.execute(
+            "SELECT DISTINCT programs.source FROM programs JOIN runs ON runs.program_id = programs.id "
+            "WHERE programs.origin = 'opinfo'"
+        ).fetchall()
+    except sqlite3.OperationalError:
+        return set()
+    finally:
+        db.close()
+    return {f"{space}.{op}" for (source,) in sources for space, op in OPINFO_CALL.findall(source)}
+
+
+def own_call_made(faulted: Sequence[dict[str, Any]], called: set[str]) -> bool | None:
+    """Whether one of the ``faulted`` catalog optimizations that has recorded OpInfo calls (a
+    decomposition or a lowering; backward entries have none) had its own call made; None when
+    none of them has calls."""
+    entries = [o["id"].split(".", 1)[1] for o in faulted if (o.get("recipe") or {}).get("calls")]
+    return any(entry in called for entry in entries) if entries else None

@@ -993,10 +993,14 @@ def reach_of(fault: Fault, campaign: Path) -> dict[str, Any]:
     spans = fault_reach.patched_lines(installed_file(fault).read_text(), olds)
     faulted = [] if catalog is None else fault_reach.faulted_optimizations(catalog, fault.file, spans, olds)
     programs, minutes = fault_reach.reaching_programs(campaign / DATABASE, faulted)
+    called = fault_reach.ops_called_by_opinfo_programs(campaign / DATABASE)
+    entries = [o for o in catalog or [] if o["id"] in faulted]
     return {
         "faulted_optimizations": faulted or None,
         "programs_reaching_fault": programs if faulted else None,
         "minutes_to_first_reach": minutes,
+        "own_opinfo_call_made": fault_reach.own_call_made(entries, called),
+        "ops_called_by_opinfo_programs": len(called),
     }
 
 
@@ -1011,7 +1015,7 @@ def command_reach(args: argparse.Namespace) -> int:
     for result in results:
         fault = load_faults([result["fault"]])[0]
         reach = reach_of(fault, args.out / fault.id / "campaign")
-        faulted = reach["faulted_optimizations"]
+        faulted, own = reach["faulted_optimizations"], reach["own_opinfo_call_made"]
         rows.append(
             [
                 fault.id,
@@ -1019,11 +1023,18 @@ def command_reach(args: argparse.Namespace) -> int:
                 _listed(faulted) if faulted else "(no catalogued optimization)",
                 "-" if reach["programs_reaching_fault"] is None else reach["programs_reaching_fault"],
                 "-" if reach["minutes_to_first_reach"] is None else f"{reach['minutes_to_first_reach']:.1f}",
+                "-" if own is None else ("yes" if own else "no"),
+                reach["ops_called_by_opinfo_programs"],
                 result.get("programs_run", "-"),
             ]
         )
-    header = ["fault", "found", "patched optimizations", "programs reaching", "min to reach", "runs"]
+    header = ["fault", "found", "patched optimizations", "programs reaching", "min to reach", "own call",
+              "ops called", "runs"]  # fmt: skip
     print(table(header, rows))
+    print(
+        "own call: whether a table entry's own OpInfo call was made (not only reached through other "
+        "programs); ops called: the ops whose OpInfo call the campaign's programs made"
+    )
     return EXIT_OK
 
 
