@@ -461,7 +461,7 @@ class Campaign:
         pattern = self.generators.get("pattern")
         writable = pattern.writable if isinstance(pattern, PatternGenerator) else set()
         writable = writable | self._synth_aimable()
-        wanted = set(self.options.optimizations) or set(self.catalog)
+        wanted = self._wanted()
         return sorted(o for o in (pooled | with_requirement | writable) if o in self.catalog and o in wanted)
 
     def requirement(self, optimization: Optimization, derive: bool = True) -> str | None:
@@ -538,6 +538,10 @@ class Campaign:
                 return optimization, name
         return None
 
+    def _wanted(self) -> set[str]:
+        """The optimizations this campaign is for: ``--optimizations``, or the whole catalog."""
+        return set(self.options.optimizations) or set(self.catalog)
+
     def _visited(self) -> set[str]:
         """Optimizations a program reached, a batch aimed at, or a bundle made a call of."""
         return set(self.feedback.pool_sizes()) | self.feedback.aimed_at() | self._bundled
@@ -569,7 +573,7 @@ class Campaign:
         pattern = self.generators.get("pattern")
         if not isinstance(pattern, PatternGenerator):
             return {}
-        wanted = set(self.options.optimizations) or set(self.catalog)
+        wanted = self._wanted()
         calls = min(pattern.bundle, len(owed & wanted))
         return dict.fromkeys(pattern.bundlable, calls) if calls > 1 else {}
 
@@ -792,7 +796,7 @@ class Campaign:
         if not isinstance(pattern, PatternGenerator) or optimization not in pattern.bundlable:
             return ()
         visited = self._visited()
-        wanted = set(self.options.optimizations) or set(self.catalog)
+        wanted = self._wanted()
         judged_alike = op_sample_programs.gradients_checked(self.catalog[optimization])
         owed = sorted(
             o
