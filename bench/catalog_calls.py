@@ -23,12 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fuzzfox.generation.op_sample_programs import argument_values  # noqa: E402
+from fuzzfox.targets.torch.op_samples import on_empty_tensor  # noqa: E402
 
 COLUMNS = ("entries", "calls", "on_empty", "all_empty", "argument_values")
-
-
-def on_empty_tensor(call: dict[str, Any]) -> bool:
-    return any(0 in spec["shape"] for spec in call["inputs"])
 
 
 def call_counts(catalog: dict[str, Any]) -> dict[str, int]:

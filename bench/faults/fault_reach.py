@@ -11,7 +11,7 @@ its reach is unknown.  Nothing here imports a framework.
 
 from __future__ import annotations
 
-import importlib.metadata
+import functools
 import json
 import re
 import sqlite3
@@ -19,7 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-DISTRIBUTIONS = {"torch": "torch", "jax": "jax", "tf": "tensorflow"}  # framework -> its package's dist
+from fuzzfox.targets import get_target
+from fuzzfox.whitebox.catalog import CATALOG_FORMAT
+
 OPINFO_CALL = re.compile(r"torch\.ops\.(aten|prims)\.(\w+)\.")  # in a program of origin ``opinfo``
 
 
@@ -35,18 +37,15 @@ def patched_lines(text: str, olds: Sequence[str]) -> list[tuple[int, int]]:
     return spans
 
 
-def catalog_of(target: str, framework: str, cache_dir: Path) -> list[dict[str, Any]] | None:
-    """The optimizations of the newest cached catalog of ``target`` for the installed framework
-    version, or None if the version is unknown or nothing is cached for it."""
-    try:
-        version = importlib.metadata.version(DISTRIBUTIONS[framework])
-    except (KeyError, importlib.metadata.PackageNotFoundError):
+@functools.cache
+def catalog_of(target: str, cache_dir: Path) -> list[dict[str, Any]] | None:
+    """The optimizations of ``target``'s cached catalog for the installed framework version (the
+    file ``load_catalog`` writes), or None if none is cached; read once per process."""
+    plugin = get_target(target)
+    path = cache_dir / "catalog" / f"{plugin.name}-{plugin.version()}{CATALOG_FORMAT}.json"
+    if not path.exists():
         return None
-    cached = (cache_dir / "catalog").glob(f"{target}-{version}-v*.json")
-    found = sorted(cached, key=lambda path: path.stat().st_mtime)
-    if not found:
-        return None
-    return json.loads(found[-1].read_text())["optimizations"]
+    return json.loads(path.read_text())["optimizations"]
 
 
 def faulted_optimizations(

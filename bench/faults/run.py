@@ -988,7 +988,7 @@ def reach_of(fault: Fault, campaign: Path) -> dict[str, Any]:
     """The optimizations the fault patches (None where no cached catalog locates them: the code is
     no catalogued optimization, or no catalog of the installed version is cached) and how many of
     the campaign's programs reached one, first after how many minutes (:mod:`fault_reach`)."""
-    catalog = fault_reach.catalog_of(fault.target, fault.framework, default_cache_dir())
+    catalog = fault_reach.catalog_of(fault.target, default_cache_dir())
     olds = [r.old for r in fault.replace]
     spans = fault_reach.patched_lines(installed_file(fault).read_text(), olds)
     faulted = [] if catalog is None else fault_reach.faulted_optimizations(catalog, fault.file, spans, olds)

@@ -79,9 +79,10 @@ def _chosen(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
     a 5x5x5 one), and a program on empty tensors checks no value."""
     distinct: dict[tuple[str, ...], dict[str, Any]] = {}
     for call in calls:
-        held = distinct.get(_signature(call))
-        if held is None or (_empty(held) and not _empty(call)):
-            distinct[_signature(call)] = call
+        signature = _signature(call)
+        held = distinct.get(signature)
+        if held is None or (on_empty_tensor(held) and not on_empty_tensor(call)):
+            distinct[signature] = call
     candidates = list(distinct.values())
     repeats = [call for call in calls if distinct[_signature(call)] is not call]
     values = {id(call): argument_values(call) for call in candidates}
@@ -95,7 +96,7 @@ def _chosen(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [*kept, *repeats][:CALLS_PER_OP]
 
 
-def _empty(call: dict[str, Any]) -> bool:
+def on_empty_tensor(call: dict[str, Any]) -> bool:
     """Whether a tensor argument of the call holds no element: such a call checks shapes, no value."""
     return any(0 in spec["shape"] for spec in call["inputs"])
 
