@@ -1001,6 +1001,7 @@ def reach_of(fault: Fault, campaign: Path) -> dict[str, Any]:
         "minutes_to_first_reach": minutes,
         "own_opinfo_call_made": fault_reach.own_call_made(entries, called),
         "ops_called_by_opinfo_programs": len(called),
+        **fault_reach.coverage(campaign / DATABASE, catalog),
     }
 
 
@@ -1025,15 +1026,18 @@ def command_reach(args: argparse.Namespace) -> int:
                 "-" if reach["minutes_to_first_reach"] is None else f"{reach['minutes_to_first_reach']:.1f}",
                 "-" if own is None else ("yes" if own else "no"),
                 reach["ops_called_by_opinfo_programs"],
+                reach["optimizations_reached"],
+                reach["pattern_handlers_reached"],
                 result.get("programs_run", "-"),
             ]
         )
     header = ["fault", "found", "patched optimizations", "programs reaching", "min to reach", "own call",
-              "ops called", "runs"]  # fmt: skip
+              "ops called", "reached", "handlers", "runs"]  # fmt: skip
     print(table(header, rows))
     print(
         "own call: whether a table entry's own OpInfo call was made (not only reached through other "
-        "programs); ops called: the ops whose OpInfo call the campaign's programs made"
+        "programs); ops called: the ops whose OpInfo call the campaign's programs made; reached: the "
+        "catalog optimizations its programs triggered; handlers: the distinct pattern handlers among them"
     )
     return EXIT_OK
 
