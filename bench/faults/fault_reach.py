@@ -12,7 +12,6 @@ its reach is unknown.  Nothing here imports a framework.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import re
 import sqlite3
@@ -20,10 +19,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from fuzzfox.generation.synth_aim import PER_OP_KINDS
 from fuzzfox.targets import get_target
 from fuzzfox.whitebox.catalog import CATALOG_FORMAT
+from fuzzfox.whitebox.optimization import Optimization
 
-TABLE_KINDS = ("decomposition", "lowering")  # catalog kinds that are table entries, not patterns
 OPINFO_CALL = re.compile(r"torch\.ops\.(aten|prims)\.(\w+)\.")  # in a program of origin ``opinfo``
 
 
@@ -105,8 +105,8 @@ def coverage(database: Path, catalog: Sequence[dict[str, Any]] | None) -> dict[s
         reached = set()
     finally:
         db.close()
-    sources = {o["id"]: o.get("source", "") for o in catalog or [] if o["kind"] not in TABLE_KINDS}
-    handlers = {hashlib.sha256(sources[o].encode()).hexdigest() for o in reached if o in sources}
+    patterns = {o["id"]: o for o in catalog or [] if o["kind"] not in PER_OP_KINDS}
+    handlers = {Optimization.from_dict(patterns[o]).source_hash for o in reached if o in patterns}
     return {
         "optimizations_reached": len(reached),
         "pattern_handlers_reached": len(handlers) if catalog else None,
