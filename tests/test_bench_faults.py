@@ -378,6 +378,39 @@ def test_reach_names_the_patched_optimization_and_counts_the_programs_that_trigg
     assert fault_reach.reaching_programs(tmp_path / "none.sqlite", ["m.b"]) == (0, None)
 
 
+def test_coverage_counts_the_optimizations_reached_and_the_pattern_handlers_among_them(tmp_path):
+    import fault_reach
+
+    from fuzzfox.store import Store
+
+    def optimization(ident: str, kind: str, source: str) -> dict:
+        return {"id": ident, "kind": kind, "pass_name": "p", "file": "f.py", "first_line": 1,
+                "last_line": 2, "source": source, "fired_lines": [], "cpu": True, "pattern": "",
+                "recipe": None}  # fmt: skip
+
+    catalog = [
+        optimization("q.v1", "graph_pattern", "def handler(): ..."),  # two variants of one handler
+        optimization("q.v2", "graph_pattern", "def handler(): ..."),
+        optimization("r.v1", "replacement", "def other(): ..."),  # not reached
+        optimization("lowering.aten.sin", "lowering", "def sin(): ..."),  # a table entry, no handler
+    ]
+    Store(tmp_path).close()
+    db = sqlite3.connect(tmp_path / faults.DATABASE)
+    db.execute("INSERT INTO programs VALUES ('p', 't', 'o', 's', '-', NULL, '{}', '', 0)")
+    for run in (0, 1):
+        db.execute("INSERT INTO runs VALUES (?, 'p', ?, 1.0, 1.0, 'pass', NULL, NULL, NULL)", (run, str(run)))
+    for run, triggered in ((0, "q.v1"), (0, "q.v2"), (0, "lowering.aten.sin"), (1, "q.v1")):
+        db.execute("INSERT INTO triggers VALUES (?, ?)", (run, triggered))
+    db.commit()
+    db.close()
+    assert fault_reach.coverage(tmp_path / faults.DATABASE, catalog) == {
+        "optimizations_reached": 3,
+        "pattern_handlers_reached": 1,
+    }
+    assert fault_reach.coverage(tmp_path / faults.DATABASE, None)["pattern_handlers_reached"] is None
+    assert fault_reach.coverage(tmp_path / "none.sqlite", catalog)["optimizations_reached"] is None
+
+
 def test_reach_tells_a_table_entry_s_own_opinfo_call_from_a_reach_through_other_programs(tmp_path):
     import fault_reach
 
