@@ -639,7 +639,7 @@ class Campaign:
         gradient with respect to the divisor), not by a program built around it.  A 10-minute
         jax-xla campaign whose candidates were the rules something reached, each visit a batch of
         4 programs, aimed at 19-24 of the 104 rules synthesis could aim at; each first visit is one
-        program now, and the round is filled with other first visits (:meth:`_companions`)."""
+        program now, and the other worker takes another first visit meanwhile."""
         return self._synth_aimable() - self.feedback.aimed_at("synth")
 
     def _synth_aimable(self) -> set[str]:
