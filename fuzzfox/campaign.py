@@ -12,6 +12,9 @@ depends on it, so the campaign can be killed at any instant and resumed by runni
    programs are judged; a batch found unfinished on resume has its missing programs run and is
    then fed back.
 
+No worker waits for a round: a worker that finishes is given its next program at once, drawn
+with every verdict back so far, so several batches are open at a time (:mod:`fuzzfox.in_flight`).
+
 A stop request (SIGTERM/SIGINT via ``request_stop``) lets the programs in flight finish, records
 them, and ends the loop; nothing is started after it.
 
@@ -69,6 +72,7 @@ from fuzzfox.generation.repair import (
     ticket_for_run,
 )
 from fuzzfox.generator_bandit import GeneratorBandit
+from fuzzfox.in_flight import InFlight
 from fuzzfox.llm.availability import LLMAvailability
 from fuzzfox.llm.cache import LLMCache
 from fuzzfox.llm.client import LLMError, LLMMarkedDown
@@ -76,7 +80,7 @@ from fuzzfox.llm.pipeline import Pipeline
 from fuzzfox.program import EXPLORE, Program, ProgramError, discover, load_program
 from fuzzfox.runner import UsageError, check_targets, run_description
 from fuzzfox.sandbox.isolation import Limits
-from fuzzfox.sandbox.pool import LocalPool, PoolConfig, default_cache_dir
+from fuzzfox.sandbox.pool import NOTHING_YET, LocalPool, NothingYet, PoolConfig, default_cache_dir
 from fuzzfox.stats import SessionClock, append_plot, collect, write_stats
 from fuzzfox.store import Store, config_key
 from fuzzfox.targets import get_target
@@ -141,13 +145,6 @@ def _read_meta(directory: Path) -> dict[str, str]:
         return dict(db.execute("SELECT key, value FROM campaign_meta"))
     finally:
         db.close()
-
-
-@dataclasses.dataclass
-class RoundResult:
-    batch: Batch
-    judged: list[tuple[Program, Verdict]]
-    new_in_pool: dict[str, int]
 
 
 class Campaign:
@@ -322,44 +319,113 @@ class Campaign:
     # -- the loop ----------------------------------------------------------------------
 
     def run(self) -> str:
-        """Seed, finish interrupted batches, then rounds until a budget or a stop; why it ended."""
+        """Seed, finish interrupted batches, then rounds until a budget or a stop; why it ended.
+
+        The workers never wait for a round: each asks for its next program as it finishes
+        (:meth:`_programs_to_judge`, read by the executor one program per idle worker), and each
+        verdict is recorded and fed back as it comes (:meth:`_take_verdict`)."""
+        assert self.executor is not None, "run() outside running()"
         self.publish("seeding")
-        self.run_seeds()
+        flow = InFlight()
+        novelty = Novelty(self.store.db)
+        ended: list[str] = []
+        for program, verdict in self.executor.run(self._programs_to_judge(flow, ended)):
+            self._take_verdict(program, verdict, flow, novelty)
+        reason = ended[0] if ended else self._budget_spent() or "stopped"
+        self.publish("stopped", reason)
+        return reason
+
+    def _programs_to_judge(self, flow: InFlight, ended: list[str]) -> Iterator[Program | NothingYet]:
+        """The programs to judge next, decided as workers ask: the seeds not judged yet, the
+        programs of batches a killed run left open, then one batch after another, each drawn
+        with the feedback of every verdict back so far.  When it returns, why goes in ``ended``;
+        programs of batches already handed out are still judged after a spent budget (a batch is
+        finished once started), not after a stop request (left open for the resume)."""
+        yield from self._seeds_to_judge(flow, ended)
+        if ended:
+            return
         for batch in self.feedback.unfinished_batches():
             if self.stop:
                 break
             self.note(f"resuming round {batch.round} ({batch.generator} for {batch.optimization})")
-            self._judge_and_feed_back([batch])
+            yield from self._batch_programs(batch, flow)
         while True:
-            if reason := self._budget_spent():
-                break
+            if self.stop:
+                ended.append(f"stopped ({self.stop.reason})")
+                return
+            if reason := self._budget_spent(len(flow)):
+                ended.append(reason)
+                return
+            while len(flow) >= self._workers():
+                yield NOTHING_YET  # the embedded model writes on the cores the other workers leave
             batches = self._llm_batches()  # numbered before the round's own batch
+            busy = [*flow.optimizations(), *(b.optimization for b in batches)]
             round_number = self.feedback.rounds_done()
             rng = random.Random(f"{self.options.seed}:{round_number}")
-            drawn = self.draw(rng)
+            drawn = self.draw(rng, exclude=busy)
             if drawn is not None and drawn[1] == "llm":
-                self._give_the_llm(drawn[0], rng)
-                drawn = self.draw(rng, with_llm=False)  # the round's own work, while the model writes
+                self._give_the_llm(drawn[0], rng)  # before the model's last answer is judged
+                drawn = self.draw(rng, exclude=busy, with_llm=False)
             if drawn is not None and (batch := self.generate(round_number, *drawn, rng)) is not None:
                 batches.insert(0, batch)
-            if batches:
-                self._judge_and_feed_back([*batches, *self._companions(batches)])
+            for batch in batches:
+                yield from self._batch_programs(batch, flow)
+            if batches or drawn is not None:
+                continue
+            if flow:
+                yield NOTHING_YET  # the verdicts due may open work: a first visit that missed
             elif self.llm_pipeline is not None and self.llm_pipeline.busy():
                 self.publish("waiting for the LLM's answer")
                 self.llm_pipeline.wait(timeout=1.0)
-            elif drawn is None and self._llm_usable() and time.monotonic() < self._llm_rests_until:
+            elif self._llm_usable() and time.monotonic() < self._llm_rests_until:
                 self._llm_rests_until = 0.0  # the others ran out of work: no reason to rest
-            elif drawn is None and self._only_the_llm_and_it_is_down():
+            elif self._only_the_llm_and_it_is_down():
                 assert self.llm_availability is not None
                 if self.llm_availability.for_good:
-                    reason = f"the LLM, its only generator, is down: {self.llm_availability.reason}"
-                    break
+                    ended.append(f"the LLM, its only generator, is down: {self.llm_availability.reason}")
+                    return
                 self._wait_for_llm()
-            elif drawn is None:
-                reason = "every optimization is saturated or out of reach"
-                break
-        self.publish("stopped", reason)
-        return reason
+            else:
+                ended.append("every optimization is saturated or out of reach")
+                return
+
+    def _seeds_to_judge(self, flow: InFlight, ended: list[str]) -> Iterator[Program]:
+        """The seed corpus's programs without a verdict (until the budget is spent: the rest are
+        judged on resume); the pools are filled from those judged before now, the others' as
+        their verdicts come."""
+        seeds = self._load_seeds()
+        self.store.add_programs(seeds)
+        recorded = self.store.verdicts(self.key, (p.id for p in seeds))
+        self.feedback.seed((p, recorded[p.id].triggers) for p in seeds if p.id in recorded)
+        pending = _unique([p for p in seeds if p.id not in recorded])
+        if pending:
+            self.note(f"judging {len(pending)} seed program(s) ({len(seeds) - len(pending)} already judged)")
+        for program in pending:
+            if self.stop:
+                ended.append(f"stopped ({self.stop.reason})")
+                return
+            if reason := self._budget_spent(len(flow)):
+                ended.append(reason)
+                return
+            flow.start(program.id, seed=True)
+            yield program
+
+    def _batch_programs(self, batch: Batch, flow: InFlight) -> Iterator[Program | NothingYet]:
+        """``batch``'s programs that have no verdict and are not out already; a batch with none
+        left is fed back at once."""
+        recorded = self.store.verdicts(self.key, batch.program_ids)
+        if not flow.open(batch, [i for i in batch.program_ids if i not in recorded]):
+            self._close_batch(batch, flow)
+            return
+        for program in _unique(self._programs(batch.program_ids)):
+            if program.id in recorded or program.id in flow.running:
+                continue
+            while len(flow) >= self._workers():
+                yield NOTHING_YET
+            if self.stop:
+                return  # the batch stays open: its other programs are judged on resume
+            flow.start(program.id)
+            yield program
 
     def end_on_error(self, error: BaseException) -> None:
         """Record in stats.json that the campaign stopped and why (``status`` says so, not "dead")."""
@@ -404,13 +470,14 @@ class Campaign:
         while not self.llm_availability.usable() and not self._budget_spent():
             time.sleep(min(1.0, max(0.05, self.llm_availability.seconds_to_next_try())))
 
-    def _budget_spent(self) -> str:
+    def _budget_spent(self, in_flight: int = 0) -> str:
+        """Why no program may be started now (``in_flight`` count against a program budget), or ""."""
         options = self.options
         if self.stop:
             return f"stopped ({self.stop.reason})"
         if options.minutes is not None and time.time() - self.clock.started >= options.minutes * 60:
             return f"time budget of {options.minutes:g} min spent"
-        if options.programs is not None and self.clock.programs_run >= options.programs:
+        if options.programs is not None and self.clock.programs_run + in_flight >= options.programs:
             return f"program budget of {options.programs} spent"
         if self.llm_client is not None and (options.max_tokens or options.max_cost):
             totals = self.llm_cache.totals()
@@ -419,20 +486,6 @@ class Campaign:
             if options.max_cost and totals.cost >= options.max_cost:
                 return f"LLM cost budget of {options.max_cost:g} spent"
         return ""
-
-    def run_seeds(self) -> None:
-        """Judge the seed corpus (what has no verdict yet) and fill the pools from its triggers."""
-        seeds = self._load_seeds()
-        self.store.add_programs(seeds)
-        recorded = self.store.verdicts(self.key, (p.id for p in seeds))
-        pending = [p for p in seeds if p.id not in recorded]
-        if pending:
-            self.note(f"judging {len(pending)} seed program(s) ({len(seeds) - len(pending)} already judged)")
-        for program, verdict in self._execute(pending, "seed", budgeted=True):
-            recorded[program.id] = verdict
-        added = self.feedback.seed((p, recorded[p.id].triggers) for p in seeds if p.id in recorded)
-        if added:
-            self.note(f"seed corpus filled {len(added)} optimization pools")
 
     def _load_seeds(self) -> list[Program]:
         paths = self.options.seed_paths()
@@ -586,7 +639,7 @@ class Campaign:
         gradient with respect to the divisor), not by a program built around it.  A 10-minute
         jax-xla campaign whose candidates were the rules something reached, each visit a batch of
         4 programs, aimed at 19-24 of the 104 rules synthesis could aim at; each first visit is one
-        program now, and the round is filled with other first visits (:meth:`_companions`)."""
+        program now, and the other worker takes another first visit meanwhile."""
         return self._synth_aimable() - self.feedback.aimed_at("synth")
 
     def _synth_aimable(self) -> set[str]:
@@ -810,21 +863,6 @@ class Campaign:
         self._bundled.update(chosen)
         return tuple(chosen)
 
-    def _companions(self, round_batches: Sequence[Batch]) -> list[Batch]:
-        """Batches for other optimizations, generated until the round has a program for every
-        worker: a first pattern visit writes one program, and a worker left idle while it is
-        judged is a first visit of another optimization not made."""
-        batches = list(round_batches)
-        while sum(len(b.program_ids) for b in batches) < self.options.jobs and not self._budget_spent():
-            round_number = self.feedback.rounds_done()
-            rng = random.Random(f"{self.options.seed}:{round_number}")
-            drawn = self.draw(rng, exclude=[b.optimization for b in batches], with_llm=False)
-            companion = None if drawn is None else self.generate(round_number, *drawn, rng)
-            if companion is None:
-                break
-            batches.append(companion)
-        return batches[len(round_batches) :]
-
     def _programs(self, ids: Sequence[str]) -> list[Program]:
         programs = []
         for program_id in ids:
@@ -833,60 +871,39 @@ class Campaign:
             programs.append(Program(source, json.loads(metadata)))
         return programs
 
-    def _judge_and_feed_back(self, batches: Sequence[Batch]) -> list[RoundResult]:
-        """Judge the programs of one round's batches together (``jobs`` at a time), then feed each
-        batch back; none is fed back if the round stopped half-way (finished on resume)."""
-        programs = {b.id: self._programs(b.program_ids) for b in batches}
-        every_id = [i for b in batches for i in b.program_ids]
-        recorded = self.store.verdicts(self.key, every_id)
-        pending = _unique([p for b in batches for p in programs[b.id] if p.id not in recorded])
-        novelty = Novelty(self.store.db)
-        new: dict[str, bool] = {}  # judged in this call: did it show something new?
-        rounds = ", ".join(str(b.round) for b in batches)
-        for program, verdict in self._execute(pending, f"round {rounds}"):
-            recorded[program.id] = verdict
-            new[program.id] = novelty.is_new(verdict)
-            if self.compile_bandit is not None:
-                self.compile_bandit.credit(program.id, new[program.id])
-        if any(i not in recorded for i in every_id):
-            return []  # stopped half-way: the batches stay open and are finished on resume
-        results = []
-        for batch in batches:
-            judged = [(p, recorded[p.id]) for p in programs[batch.id]]
-            outcome = self.feedback.close_batch(batch, [(p, v.triggers) for p, v in judged])
-            if self.llm_repairer is not None:
-                self._repairs.extend(t for p, v in judged if p.id in new and (t := ticket_for_run(p, v)))
-            self.generator_bandit.credit(
-                _bandit_arm(batch.generator),
-                sum(new.get(p.id, False) for p, _ in judged),
-                self._writing_seconds.pop(batch.id, 0.0) + sum(v.seconds for p, v in judged if p.id in new),
-            )
-            self.publish(
-                f"round {batch.round}: {batch.generator} for {batch.optimization}: "
-                f"{len(judged)} of {batch.produced} valid, {outcome.triggered} triggered it"
-            )
-            results.append(RoundResult(batch, judged, outcome.new_in_pool))
-        return results
+    def _take_verdict(self, program: Program, verdict: Verdict, flow: InFlight, novelty: Novelty) -> None:
+        """Record a verdict as it comes; feed a seed's triggers to the pools, and each batch it
+        completed back (:meth:`_close_batch`)."""
+        self.store.record(program, self.key, verdict)
+        self.clock.programs_run += 1
+        seed = program.id in flow.seeds
+        self.publish(f"{'seed' if seed else 'round'}: {program.name} -> {verdict.outcome.value}")
+        new = novelty.is_new(verdict)
+        if seed:
+            self.feedback.seed([(program, verdict.triggers)])
+        elif self.compile_bandit is not None:
+            self.compile_bandit.credit(program.id, new)
+        for batch in flow.finish(program.id, new):
+            self._close_batch(batch, flow)
 
-    def _execute(
-        self, programs: list[Program], what: str, budgeted: bool = False
-    ) -> Iterator[tuple[Program, Verdict]]:
-        """Judge programs ``jobs`` at a time, recording each verdict; stop between chunks on a stop
-        request, and with ``budgeted`` (the seed corpus, which may take longer than a short
-        budget) also on a spent budget: what was not judged is judged on resume.  A round's batch
-        is small and is finished once started, so a campaign that ends leaves none open."""
-        assert self.executor is not None, "run() outside running()"
-        start = 0
-        while start < len(programs):
-            if self.stop or (budgeted and self._budget_spent()):
-                return
-            chunk = programs[start : start + self._workers()]
-            start += len(chunk)
-            for program, verdict in self.executor.run(chunk):
-                self.store.record(program, self.key, verdict)
-                self.clock.programs_run += 1
-                self.publish(f"{what}: {program.name} -> {verdict.outcome.value}")
-                yield program, verdict
+    def _close_batch(self, batch: Batch, flow: InFlight) -> None:
+        """Feed a batch whose programs all have verdicts back: pools, posteriors, the generator
+        bandit (credited with its programs that showed something new in this run), repairs."""
+        programs = self._programs(batch.program_ids)
+        recorded = self.store.verdicts(self.key, batch.program_ids)
+        judged = [(p, recorded[p.id]) for p in programs]
+        outcome = self.feedback.close_batch(batch, [(p, v.triggers) for p, v in judged])
+        if self.llm_repairer is not None:
+            self._repairs.extend(t for p, v in judged if p.id in flow.new and (t := ticket_for_run(p, v)))
+        self.generator_bandit.credit(
+            _bandit_arm(batch.generator),
+            sum(flow.new.get(p.id, False) for p, _ in judged),
+            self._writing_seconds.pop(batch.id, 0.0) + sum(v.seconds for p, v in judged if p.id in flow.new),
+        )
+        self.publish(
+            f"round {batch.round}: {batch.generator} for {batch.optimization}: "
+            f"{len(judged)} of {batch.produced} valid, {outcome.triggered} triggered it"
+        )
 
     # -- live state --------------------------------------------------------------------
 

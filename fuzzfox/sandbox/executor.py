@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Protocol, runtime_checkable
 
 from fuzzfox.program import Program
-from fuzzfox.sandbox.pool import LocalPool, PoolConfig
+from fuzzfox.sandbox.pool import LocalPool, NothingYet, PoolConfig
 from oracles.verdict import Verdict
 
 EXECUTOR_KINDS = ("local", "ray")
@@ -32,8 +32,11 @@ class Executor(Protocol):
         """Start the workers; their info (framework version, isolation).  Raises WorkerStartError."""
         ...
 
-    def run(self, programs: Iterable[Program]) -> Iterator[tuple[Program, Verdict]]:
-        """Judge ``programs``, yielding each with its verdict as it finishes (in no fixed order)."""
+    def run(self, programs: Iterable[Program | NothingYet]) -> Iterator[tuple[Program, Verdict]]:
+        """Judge ``programs``, yielding each with its verdict as it finishes (in no fixed order).
+
+        ``programs`` is read lazily, on the caller's thread, one program per idle worker; an item
+        :data:`~fuzzfox.sandbox.pool.NOTHING_YET` means none now (asked again after a verdict)."""
         ...
 
     def close(self) -> None:

@@ -169,6 +169,33 @@ def _lost_worker_verdict() -> Verdict:
     )
 
 
+class NothingYet:
+    """The type of :data:`NOTHING_YET`."""
+
+    def __repr__(self) -> str:
+        return "NOTHING_YET"
+
+
+NOTHING_YET = NothingYet()  # from a program source: no program now, ask again after a verdict
+
+
+def take_programs(
+    source: Iterator[Program | NothingYet], idle: int, waiting_for_verdicts: bool
+) -> Iterator[Program]:
+    """Up to ``idle`` programs from ``source``: fewer when it runs out or has nothing yet.
+
+    A source with nothing yet while no verdict is due would wait forever: that is its bug."""
+    for _ in range(idle):
+        program = next(source, None)
+        if program is None:
+            return
+        if isinstance(program, NothingYet):
+            if not waiting_for_verdicts:
+                raise RuntimeError("the program source waits for a verdict while none is due")
+            return
+        yield program
+
+
 class LocalPool:
     """``jobs`` workers; ``run`` yields (program, verdict) pairs as they finish."""
 
@@ -199,45 +226,59 @@ class LocalPool:
         self.info = self.workers[0].info
         return self.info
 
-    def run(self, programs: Iterable[Program]) -> Iterator[tuple[Program, Verdict]]:
-        work: queue.Queue[Program | None] = queue.Queue()
-        results: queue.Queue[tuple[Program, Verdict] | BaseException] = queue.Queue()
-        count = 0
-        for program in programs:
-            work.put(program)
-            count += 1
+    def run(self, programs: Iterable[Program | NothingYet]) -> Iterator[tuple[Program, Verdict]]:
+        """Judge ``programs`` as workers become idle, yielding each with its verdict as it finishes.
+
+        ``programs`` is read lazily, on the caller's thread, one program per idle worker: a
+        campaign decides its next program with the verdicts that came back so far, instead of
+        leaving a worker idle until the slowest program of a round is judged (a fifth of a
+        10-minute campaign's worker time went that way).  An item :data:`NOTHING_YET` means the
+        source has no program now: it is asked again after the next verdict."""
+        source = iter(programs)
+        inboxes: list[queue.Queue[Program | None]] = [queue.Queue() for _ in self.workers]
+        results: queue.Queue[tuple[int, Program, Verdict] | BaseException] = queue.Queue()
         stop = threading.Event()
         threads = []
-        for slot in range(len(self.workers)):
-            work.put(None)
-            thread = threading.Thread(target=self._serve, args=(slot, work, results, stop), daemon=True)
+        for slot, inbox in enumerate(inboxes):
+            thread = threading.Thread(target=self._serve, args=(slot, inbox, results, stop), daemon=True)
             thread.start()
             threads.append(thread)
-        delivered = 0
+        idle = list(reversed(range(len(self.workers))))
+        in_flight = 0
         try:
-            for _ in range(count):
+            for program in take_programs(source, len(idle), waiting_for_verdicts=False):
+                inboxes[idle.pop()].put(program)
+                in_flight += 1
+            while in_flight:
                 item = results.get()
                 if isinstance(item, BaseException):
                     raise item
-                yield item
-                delivered += 1
+                slot, program, verdict = item
+                idle.append(slot)
+                in_flight -= 1
+                yield program, verdict
+                for program in take_programs(source, len(idle), waiting_for_verdicts=in_flight > 0):
+                    inboxes[idle.pop()].put(program)
+                    in_flight += 1
         finally:
             stop.set()
-            if delivered < count:
+            if in_flight:
                 self.kill()  # interrupted: stop now; children die with their workers
+            for inbox in inboxes:
+                inbox.put(None)
             # Finished: each server has only its end marker left to read, so it returns at once.
             for thread in threads:
-                thread.join(timeout=None if delivered == count else 5.0)
+                thread.join(timeout=5.0 if in_flight else None)
 
     def _serve(
         self,
         slot: int,
-        work: queue.Queue[Program | None],
-        results: queue.Queue[tuple[Program, Verdict] | BaseException],
+        inbox: queue.Queue[Program | None],
+        results: queue.Queue[tuple[int, Program, Verdict] | BaseException],
         stop: threading.Event,
     ) -> None:
         while not stop.is_set():
-            program = work.get()
+            program = inbox.get()
             if program is None:
                 return
             verdict = None
@@ -252,7 +293,7 @@ class LocalPool:
                 except WorkerStartError as error:
                     results.put(error)
                     return
-            results.put((program, verdict or _lost_worker_verdict()))
+            results.put((slot, program, verdict or _lost_worker_verdict()))
 
     def _replace(self, slot: int) -> None:
         self.workers[slot].kill()

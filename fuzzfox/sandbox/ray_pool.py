@@ -36,11 +36,13 @@ from fuzzfox.sandbox.isolation import ALLOWED_ENVIRONMENT
 from fuzzfox.sandbox.pool import (
     START_TIMEOUT_S,
     WORKER_LOSSES_TOLERATED,
+    NothingYet,
     PoolConfig,
     WorkerProcess,
     WorkerStartError,
     _lost_worker_verdict,
     default_cache_dir,
+    take_programs,
 )
 from oracles.verdict import Verdict
 
@@ -292,14 +294,21 @@ class RayPool:
                 f"{self._first_node} reported {self.info}: the Ray nodes differ"
             )
 
-    def run(self, programs: Iterable[Program]) -> Iterator[tuple[Program, Verdict]]:
+    def run(self, programs: Iterable[Program | NothingYet]) -> Iterator[tuple[Program, Verdict]]:
+        """As :meth:`LocalPool.run`: ``programs`` is read lazily, one program per idle slot."""
         import ray
 
-        waiting = collections.deque(programs)
+        source = iter(programs)
+        waiting: collections.deque[Program] = collections.deque()  # to run again after a lost worker
         in_flight: dict[ObjectRef, tuple[int, Program]] = {}
         losses: collections.Counter[str] = collections.Counter()
         try:
-            while waiting or in_flight:
+            while True:
+                idle = self.config.jobs - len(in_flight) - len(waiting)
+                due = bool(in_flight or waiting)
+                waiting.extend(take_programs(source, max(0, idle), waiting_for_verdicts=due))
+                if not waiting and not in_flight:
+                    return
                 self._dispatch(waiting, in_flight)
                 [done], _ = ray.wait(list(in_flight), num_returns=1)
                 slot, program = in_flight.pop(done)

@@ -91,8 +91,8 @@ def test_the_recipe_program_triggers_its_attention_pattern_under_the_real_probe(
 
 @requires_torch
 def test_a_campaign_gives_empty_pools_to_the_pattern_a_first_visit_each_worker(tmp_path: Path) -> None:
-    """A first visit writes the canonical program alone, so a 2-worker round takes two empty
-    pools; what triggered is pooled and mutation has examples."""
+    """A first visit writes the canonical program alone, and the worker that is free takes the
+    next empty pool while the other is busy; what triggered is pooled and mutation has examples."""
     idents = ("fuse_attention._sfdp_pattern_1_inference", "fuse_attention._sfdp_pattern_2_inference")
     seeds = tmp_path / "seeds"
     seeds.mkdir()
@@ -111,7 +111,11 @@ def test_a_campaign_gives_empty_pools_to_the_pattern_a_first_visit_each_worker(t
     assert sorted(row[1] for row in first_round) == sorted(idents)
     assert [row[0] for row in first_round] == ["pattern", "pattern"]
     assert [row[2] for row in first_round] == [1, 1]  # the canonical program alone
-    assert first_round[1][3] < first_round[0][4]  # one round: both written before either was judged
+    (seed_finished,) = db.execute(
+        "SELECT r.finished FROM runs r JOIN programs p ON p.id = r.program_id WHERE p.origin = 'seed'"
+    ).fetchone()
+    # the second was written while both workers were busy (the seed's and the first visit's)
+    assert first_round[1][3] < max(first_round[0][4], seed_finished)
     # first visits are judged as written: the compile-settings bandit gives them no settings
     assigned = db.execute(
         "SELECT COUNT(*) FROM program_arms WHERE program_id IN (SELECT bp.program_id FROM batch_programs bp "

@@ -145,3 +145,38 @@ def test_a_killed_worker_is_replaced_and_its_program_runs_again() -> None:
     assert results["slow.py"].outcome is Outcome.PASS, "the program was not re-run on a fresh worker"
     assert results["relu_linear.py"].outcome is Outcome.PASS
     assert pool.workers[0].process is not victim
+
+
+def test_the_pool_asks_for_the_next_program_as_soon_as_a_worker_is_idle() -> None:
+    """No round barrier: with slow.py (8 s) on one worker, the other is given its next program
+    as soon as its verdict is back; a source with NOTHING_YET is asked again after the next
+    verdict, and one that waits while no verdict is due is told so."""
+    from fuzzfox.sandbox.pool import NOTHING_YET
+
+    pool = LocalPool(PoolConfig("torch-inductor", {"backends": ["aot_eager"]}, jobs=2))
+    pool.start()
+    asked_after: list[list[str]] = []
+    finished: list[str] = []
+
+    def source():  # type: ignore[no-untyped-def]
+        yield program("slow.py")
+        yield program("relu_linear.py")
+        asked_after.append(list(finished))
+        yield program("sigmoid_gate.py")
+        yield NOTHING_YET
+        asked_after.append(list(finished))
+
+    try:
+        for judged, verdict in pool.run(source()):
+            assert verdict.outcome is Outcome.PASS, verdict.explain()
+            finished.append(judged.name)
+        assert finished == ["relu_linear.py", "sigmoid_gate.py", "slow.py"]
+        assert asked_after == [["relu_linear.py"], finished]
+
+        def waits_for_nothing():  # type: ignore[no-untyped-def]
+            yield NOTHING_YET
+
+        with pytest.raises(RuntimeError, match="none is due"):
+            list(pool.run(waits_for_nothing()))
+    finally:
+        pool.close()
