@@ -350,10 +350,7 @@ class Campaign:
             self.note(f"resuming round {batch.round} ({batch.generator} for {batch.optimization})")
             yield from self._batch_programs(batch, flow)
         while True:
-            if self.stop:
-                ended.append(f"stopped ({self.stop.reason})")
-                return
-            if reason := self._budget_spent(len(flow)):
+            if reason := self._budget_spent(len(flow)):  # a stop request too
                 ended.append(reason)
                 return
             while len(flow) >= self._workers():
@@ -401,10 +398,7 @@ class Campaign:
         if pending:
             self.note(f"judging {len(pending)} seed program(s) ({len(seeds) - len(pending)} already judged)")
         for program in pending:
-            if self.stop:
-                ended.append(f"stopped ({self.stop.reason})")
-                return
-            if reason := self._budget_spent(len(flow)):
+            if reason := self._budget_spent(len(flow)):  # a stop request too
                 ended.append(reason)
                 return
             flow.start(program.id, seed=True)
@@ -471,7 +465,8 @@ class Campaign:
             time.sleep(min(1.0, max(0.05, self.llm_availability.seconds_to_next_try())))
 
     def _budget_spent(self, in_flight: int = 0) -> str:
-        """Why no program may be started now (``in_flight`` count against a program budget), or ""."""
+        """Why no program may be started now: a stop request, a budget spent (``in_flight``
+        programs count against a program budget); "" if none."""
         options = self.options
         if self.stop:
             return f"stopped ({self.stop.reason})"
