@@ -296,6 +296,7 @@ def test_compare_counts_only_the_faults_run_in_both(tmp_path, capsys):
             _result("c", True, 1.0, 1, 0),
         ),
     }
+    arms["before"][0]["seed_seconds_mean"], arms["after"][0]["seed_seconds_mean"] = 6.0, 4.3  # b: none
     for arm, results in arms.items():
         for result in results:
             (tmp_path / arm / result["fault"]).mkdir(parents=True)
@@ -304,6 +305,29 @@ def test_compare_counts_only_the_faults_run_in_both(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "found: 1/2 -> 2/2; clusters: 2 -> 2; unpatched-failing: 1 -> 0" in out
     assert "yes (1.5 min)" in out and "\nc " not in out
+    rows = {line.split()[0]: line for line in out.splitlines() if line[:2] in ("a ", "b ")}
+    assert rows["a"].endswith("6.0 -> 4.3") and rows["b"].endswith("- -> -")  # the host's speed
+
+
+def test_seed_seconds_is_the_mean_time_of_the_seed_programs_only(tmp_path):
+    from fuzzfox.campaign import META_SCHEMA
+    from fuzzfox.store import Store
+
+    assert faults.seed_seconds(tmp_path) is None  # no store
+    Store(tmp_path).close()
+    db = sqlite3.connect(tmp_path / faults.DATABASE)
+    db.executescript(META_SCHEMA)
+    for number, (origin, seconds) in enumerate((("seed", 4.0), ("seed", 6.0), ("opinfo", 20.0))):
+        db.execute(
+            "INSERT INTO programs VALUES (?, 't', 'o', ?, '-', NULL, '{}', '', 0)", (f"p{number}", origin)
+        )
+        db.execute(
+            "INSERT INTO runs VALUES (?, ?, 'k', 1.0, ?, 'pass', NULL, NULL, NULL)",
+            (number, f"p{number}", seconds),
+        )
+    db.commit()
+    db.close()
+    assert faults.seed_seconds(tmp_path) == 5.0
 
 
 @pytest.mark.slow

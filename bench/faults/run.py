@@ -770,6 +770,24 @@ def campaign_runs(campaign: Path) -> int:
         db.close()
 
 
+def seed_seconds(campaign: Path) -> float | None:
+    """Mean seconds a seed program took to judge: every campaign of a target judges the same
+    seed corpus first, so this tells the host's speed during a run (on this 2-core machine it
+    moved from 6.0 to 4.3 s within an hour, same code), which a before/after must not take for
+    the change's. It also rises when a change keeps the other worker busier (the CPU is shared)."""
+    database = campaign / DATABASE
+    if not database.exists():
+        return None
+    db = sqlite3.connect(database)
+    try:
+        row = db.execute(
+            "SELECT AVG(r.seconds) FROM runs r JOIN programs p ON p.id = r.program_id WHERE p.origin = 'seed'"
+        ).fetchone()
+    finally:
+        db.close()
+    return None if row[0] is None else round(float(row[0]), 2)
+
+
 def fails(recheck: dict[str, str] | None) -> bool:
     """A recheck in which the reproducer was still a bug candidate (same bug or another one)."""
     if recheck is None:
@@ -937,6 +955,7 @@ def run_one(fault: Fault, args: argparse.Namespace) -> dict[str, Any]:
                 raise BenchError(f"fuzzfox campaign failed (exit {code}): {last_error(log)}")
             result["campaign_oracles"] = campaign_oracles(campaign)
             result["programs_run"] = campaign_runs(campaign)
+            result["seed_seconds_mean"] = seed_seconds(campaign)
             result["bug_candidates"] = bug_candidates(campaign)
             note(
                 f"{fault.id}: {result['programs_run']} runs, "
@@ -1303,8 +1322,16 @@ def render_comparison(before: Path, after: Path) -> str:
     def runs(result: dict[str, Any]) -> Any:
         return result.get("programs_run", "-")
 
+    def seed_s(result: dict[str, Any]) -> Any:
+        return result.get("seed_seconds_mean") or "-"
+
     rows = [
-        [fault, cell(old[fault]), cell(new[fault]), *(change(m, fault) for m in (clusters, failing, runs))]
+        [
+            fault,
+            cell(old[fault]),
+            cell(new[fault]),
+            *(change(m, fault) for m in (clusters, failing, runs, seed_s)),
+        ]
         for fault in common
     ]
 
@@ -1319,7 +1346,11 @@ def render_comparison(before: Path, after: Path) -> str:
             f"before: {before} ({_settings(old[common[0]])})",
             f"after:  {after} ({_settings(new[common[0]])})",
             "",
-            table(["fault", "found before", "found after", "clusters", "unpatched-failing", "runs"], rows),
+            table(
+                ["fault", "found before", "found after", "clusters", "unpatched-failing", "runs", "s a seed"],
+                rows,
+            ),
+            "(s a seed: mean seconds a seed program took to judge, the host's speed during the run)",
             "",
             f"found: {total(old, found)}/{len(common)} -> {total(new, found)}/{len(common)}; "
             f"clusters: {total(old, clusters)} -> {total(new, clusters)}; "
