@@ -432,20 +432,26 @@ def last_error(log: Path) -> str:
     return (errors or lines or ["no output"])[-1].strip()[:300]
 
 
-def latest_run(campaign: Path) -> dict[str, Any] | None:
-    """The most recent run in a store: outcome, symptom, backend, summary."""
+def store_row(campaign: Path, sql: str) -> tuple[Any, ...] | None:
+    """The first row ``sql`` gives in a campaign's store; None without a store or a row."""
     database = campaign / DATABASE
     if not database.exists():
         return None
     db = sqlite3.connect(database)
     try:
-        row = db.execute(
-            "SELECT runs.outcome, runs.symptom, runs.stage, runs.backend, verdicts.summary FROM runs "
-            "LEFT JOIN verdicts ON verdicts.run_id = runs.id "
-            "ORDER BY runs.finished DESC, runs.id DESC LIMIT 1"
-        ).fetchone()
+        return db.execute(sql).fetchone()
     finally:
         db.close()
+
+
+def latest_run(campaign: Path) -> dict[str, Any] | None:
+    """The most recent run in a store: outcome, symptom, backend, summary."""
+    row = store_row(
+        campaign,
+        "SELECT runs.outcome, runs.symptom, runs.stage, runs.backend, verdicts.summary FROM runs "
+        "LEFT JOIN verdicts ON verdicts.run_id = runs.id "
+        "ORDER BY runs.finished DESC, runs.id DESC LIMIT 1",
+    )
     if row is None:
         return None
     return dict(zip(("outcome", "symptom", "stage", "backend", "summary"), row, strict=True))
@@ -682,14 +688,8 @@ def campaign_supports(option: str) -> bool:
 
 
 def bug_candidates(campaign: Path) -> int:
-    database = campaign / DATABASE
-    if not database.exists():
-        return 0
-    db = sqlite3.connect(database)
-    try:
-        return db.execute("SELECT COUNT(*) FROM runs WHERE outcome = 'bug'").fetchone()[0]
-    finally:
-        db.close()
+    row = store_row(campaign, "SELECT COUNT(*) FROM runs WHERE outcome = 'bug'")
+    return 0 if row is None else row[0]
 
 
 def signature_title(text: str) -> str:
@@ -760,14 +760,8 @@ def campaign_started(campaign: Path) -> float | None:
 
 
 def campaign_runs(campaign: Path) -> int:
-    database = campaign / DATABASE
-    if not database.exists():
-        return 0
-    db = sqlite3.connect(database)
-    try:
-        return db.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
-    finally:
-        db.close()
+    row = store_row(campaign, "SELECT COUNT(*) FROM runs")
+    return 0 if row is None else row[0]
 
 
 def seed_seconds(campaign: Path) -> float | None:
@@ -775,17 +769,11 @@ def seed_seconds(campaign: Path) -> float | None:
     seed corpus first, so this tells the host's speed during a run (on this 2-core machine it
     moved from 6.0 to 4.3 s within an hour, same code), which a before/after must not take for
     the change's. It also rises when a change keeps the other worker busier (the CPU is shared)."""
-    database = campaign / DATABASE
-    if not database.exists():
-        return None
-    db = sqlite3.connect(database)
-    try:
-        row = db.execute(
-            "SELECT AVG(r.seconds) FROM runs r JOIN programs p ON p.id = r.program_id WHERE p.origin = 'seed'"
-        ).fetchone()
-    finally:
-        db.close()
-    return None if row[0] is None else round(float(row[0]), 2)
+    row = store_row(
+        campaign,
+        "SELECT AVG(r.seconds) FROM runs r JOIN programs p ON p.id = r.program_id WHERE p.origin = 'seed'",
+    )
+    return None if row is None or row[0] is None else round(float(row[0]), 2)
 
 
 def fails(recheck: dict[str, str] | None) -> bool:
@@ -821,18 +809,11 @@ def minutes_spent(campaign: Path) -> float:
     """Minutes an existing campaign already ran: its creation to its last recorded run (0 if new).
 
     fuzzfox counts --minutes per invocation, so a resumed campaign gets only what is left."""
-    database = campaign / DATABASE
-    if not database.exists():
+    row = store_row(campaign, "SELECT MAX(finished) FROM runs")
+    if row is None or row[0] is None:
         return 0.0
-    created = campaign_started(campaign)
-    db = sqlite3.connect(database)
-    try:
-        (last,) = db.execute("SELECT MAX(finished) FROM runs").fetchone()
-    finally:
-        db.close()
-    if created is None or last is None:
-        return 0.0
-    return max(0.0, (last - created) / 60)
+    created = campaign_started(campaign)  # after: on a missing store, connecting would make one
+    return 0.0 if created is None else max(0.0, (row[0] - created) / 60)
 
 
 def fuzzfox_commit() -> str:
