@@ -246,10 +246,12 @@ class LocalPool:
         idle = list(reversed(range(len(self.workers))))
         in_flight = 0
         try:
-            for program in take_programs(source, len(idle), waiting_for_verdicts=False):
-                inboxes[idle.pop()].put(program)
-                in_flight += 1
-            while in_flight:
+            while True:
+                for program in take_programs(source, len(idle), waiting_for_verdicts=in_flight > 0):
+                    inboxes[idle.pop()].put(program)
+                    in_flight += 1
+                if not in_flight:
+                    return
                 item = results.get()
                 if isinstance(item, BaseException):
                     raise item
@@ -257,9 +259,6 @@ class LocalPool:
                 idle.append(slot)
                 in_flight -= 1
                 yield program, verdict
-                for program in take_programs(source, len(idle), waiting_for_verdicts=in_flight > 0):
-                    inboxes[idle.pop()].put(program)
-                    in_flight += 1
         finally:
             stop.set()
             if in_flight:
