@@ -17,8 +17,7 @@ from fuzzfox.feedback import Batch
 class InFlight:
     def __init__(self) -> None:
         self.running: set[str] = set()  # program ids handed to a worker, no verdict yet
-        self._waiting: dict[int, set[str]] = {}  # batch id -> its program ids without a verdict
-        self._batches: dict[int, Batch] = {}
+        self._open: dict[int, tuple[Batch, set[str]]] = {}  # batch id -> it, its ids without a verdict
         self.seeds: set[str] = set()  # ids of seed programs handed out (judged, not fed back as a batch)
         self.new: dict[str, bool] = {}  # program id -> its verdict showed something new
 
@@ -30,8 +29,7 @@ class InFlight:
         waiting = set(without_verdict)
         if not waiting:
             return False
-        self._batches[batch.id] = batch
-        self._waiting[batch.id] = waiting
+        self._open[batch.id] = (batch, waiting)
         return True
 
     def start(self, program_id: str, seed: bool = False) -> None:
@@ -41,16 +39,16 @@ class InFlight:
 
     def optimizations(self) -> list[str]:
         """What the open batches aim at: a draw for another batch leaves them out."""
-        return sorted({b.optimization for b in self._batches.values()})
+        return sorted({batch.optimization for batch, _ in self._open.values()})
 
     def finish(self, program_id: str, new: bool) -> list[Batch]:
         """A verdict came for ``program_id``: the batches it completed."""
         self.running.discard(program_id)
         self.new[program_id] = new
         done = []
-        for batch_id, waiting in list(self._waiting.items()):
+        for batch, waiting in list(self._open.values()):
             waiting.discard(program_id)
             if not waiting:
-                del self._waiting[batch_id]
-                done.append(self._batches.pop(batch_id))
+                del self._open[batch.id]
+                done.append(batch)
         return done
