@@ -432,14 +432,14 @@ def last_error(log: Path) -> str:
     return (errors or lines or ["no output"])[-1].strip()[:300]
 
 
-def store_row(campaign: Path, sql: str) -> tuple[Any, ...] | None:
+def store_row(campaign: Path, sql: str, parameters: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
     """The first row ``sql`` gives in a campaign's store; None without a store or a row."""
     database = campaign / DATABASE
     if not database.exists():
         return None
     db = sqlite3.connect(database)
     try:
-        return db.execute(sql).fetchone()
+        return db.execute(sql, parameters).fetchone()
     finally:
         db.close()
 
@@ -748,15 +748,18 @@ def rechecks_since(campaign: Path, since: float) -> dict[str, dict[str, str]]:
     return {cluster: {"status": status, "detail": detail} for cluster, status, detail in rows}
 
 
-def campaign_started(campaign: Path) -> float | None:
-    db = sqlite3.connect(campaign / DATABASE)
+def campaign_meta(campaign: Path, key: str) -> str | None:
+    """A value the campaign remembered (``campaign_meta``); None without a store or that table."""
     try:
-        row = db.execute("SELECT value FROM campaign_meta WHERE key = 'created'").fetchone()
+        row = store_row(campaign, "SELECT value FROM campaign_meta WHERE key = ?", (key,))
     except sqlite3.OperationalError:
-        row = None
-    finally:
-        db.close()
-    return float(row[0]) if row else None
+        return None
+    return None if row is None else row[0]
+
+
+def campaign_started(campaign: Path) -> float | None:
+    created = campaign_meta(campaign, "created")
+    return None if created is None else float(created)
 
 
 def campaign_runs(campaign: Path) -> int:
@@ -812,7 +815,7 @@ def minutes_spent(campaign: Path) -> float:
     row = store_row(campaign, "SELECT MAX(finished) FROM runs")
     if row is None or row[0] is None:
         return 0.0
-    created = campaign_started(campaign)  # after: on a missing store, connecting would make one
+    created = campaign_started(campaign)
     return 0.0 if created is None else max(0.0, (row[0] - created) / 60)
 
 
@@ -860,14 +863,8 @@ def check_seeds(seeds: list[Path] | None) -> None:
 
 def campaign_oracles(campaign: Path) -> str:
     """The oracles a campaign judged with (its remembered options; values before campaigns had any)."""
-    db = sqlite3.connect(campaign / DATABASE)
-    try:
-        row = db.execute("SELECT value FROM campaign_meta WHERE key = 'options'").fetchone()
-    except sqlite3.OperationalError:
-        row = None
-    finally:
-        db.close()
-    options = json.loads(row[0]) if row else {}
+    remembered = campaign_meta(campaign, "options")
+    options = json.loads(remembered) if remembered else {}
     return ",".join(options.get("oracles") or ["values"])
 
 
