@@ -184,13 +184,15 @@ def take_programs(
 ) -> Iterator[Program]:
     """Up to ``idle`` programs from ``source``: fewer when it runs out or has nothing yet.
 
-    A source with nothing yet while no verdict is due would wait forever: that is its bug."""
-    for _ in range(idle):
+    Each program taken here is handed to a worker, so its verdict is due too: a source may wait
+    for it (the campaign does while the embedded model holds a worker's core).  A source with
+    nothing yet while no verdict is due would wait forever: that is its bug."""
+    for taken in range(idle):
         program = next(source, None)
         if program is None:
             return
         if isinstance(program, NothingYet):
-            if not waiting_for_verdicts:
+            if not (waiting_for_verdicts or taken):
                 raise RuntimeError("the program source waits for a verdict while none is due")
             return
         yield program

@@ -180,3 +180,17 @@ def test_the_pool_asks_for_the_next_program_as_soon_as_a_worker_is_idle() -> Non
             list(pool.run(waits_for_nothing()))
     finally:
         pool.close()
+
+
+def test_a_source_may_wait_for_the_verdict_of_a_program_it_just_gave() -> None:
+    """make demo: after the seeds, with every verdict back, the campaign gave a mutant to one
+    idle worker and then had nothing yet (the embedded model held the other worker's core): it
+    waits for that mutant's verdict, which the pool was not counting yet."""
+    from fuzzfox.sandbox.pool import NOTHING_YET, take_programs
+
+    first, second = object(), object()
+    source = iter([first, NOTHING_YET, second])
+    assert list(take_programs(source, 2, waiting_for_verdicts=False)) == [first]  # type: ignore[arg-type]
+    assert list(take_programs(source, 2, waiting_for_verdicts=True)) == [second]  # type: ignore[arg-type]
+    with pytest.raises(RuntimeError, match="waits for a verdict while none is due"):
+        list(take_programs(iter([NOTHING_YET]), 2, waiting_for_verdicts=False))
