@@ -1,6 +1,7 @@
 """The ``fuzzfox`` command line.
 
-Exit status: 0 nothing found, 1 bug candidates found, 2 bad input (one line says what).
+Exit status: 0 nothing found, 1 bug candidates found, 2 bad input (one line says what), 3 an
+internal error of fuzzfox (its traceback, then one line).
 No framework is imported here: targets run in sandbox workers.
 """
 
@@ -8,9 +9,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 
 from fuzzfox.cli import analyze, campaign, crosscheck, llm, optimizations, report, run, triage
-from fuzzfox.cli.args import EXIT_USAGE
+from fuzzfox.cli.args import EXIT_INTERNAL, EXIT_USAGE
 from fuzzfox.llm.client import LLMError
 from fuzzfox.llm.models import ModelInstallError
 from fuzzfox.program import ProgramError
@@ -68,3 +70,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("fuzzfox: interrupted; finished verdicts are in the store", file=sys.stderr)
         return 130
+    except Exception as error:  # the last line of defence: say so, and exit apart from 1
+        traceback.print_exc()
+        print(
+            f"fuzzfox: internal error ({type(error).__name__}): a bug of fuzzfox, not of the programs "
+            "under test; what a campaign had finished is in its store",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL

@@ -10,6 +10,9 @@ import sys
 EXIT_CLEAN = 0  # done, no bug candidate
 EXIT_BUGS = 1  # done, bug candidates found
 EXIT_USAGE = 2  # bad input: an option, a file, a missing framework, an unreachable LLM
+# fuzzfox itself failed (an exception no command expects). Not 1: a crashed campaign must not read
+# as "bug candidates found" to a script or a Makefile that accepts 1.
+EXIT_INTERNAL = 3
 
 # The target of run, optimizations and analyze when none is named.
 DEFAULT_TARGET = "torch-inductor"

@@ -54,6 +54,26 @@ def test_bad_settings_are_one_line_exit_2(option: list[str], message: str, tmp_p
     assert last_line.startswith(f"fuzzfox: error: {message}")
 
 
+def test_an_internal_error_exits_3_not_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """A fuzzfox bug must not read as "bug candidates found" (exit 1), which `make demo` accepts.
+
+    The raising command stands in for a bug of fuzzfox: one we could produce for real we would fix.
+    """
+    from fuzzfox import cli
+    from fuzzfox.cli import report
+
+    def broken_report(args: object) -> int:
+        raise RuntimeError("the program source waits for a verdict while none is due")
+
+    monkeypatch.setattr(report, "command_report", broken_report)
+    assert cli.main(["report", "somewhere"]) == 3
+    stderr = capsys.readouterr().err
+    assert "Traceback" in stderr and "RuntimeError: the program source waits" in stderr
+    assert stderr.strip().splitlines()[-1].startswith("fuzzfox: internal error (RuntimeError)")
+
+
 def test_missing_torch_is_one_line_exit_2(tmp_path: Path) -> None:
     """A real environment without torch: a venv with only fuzzfox's own dependencies."""
     venv = tmp_path / "venv"
