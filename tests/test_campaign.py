@@ -595,6 +595,75 @@ def test_an_entry_other_programs_reached_is_still_owed_its_own_opinfo_call(
         campaign.close()
 
 
+LEAKY_CONV = """import torch
+import torch.nn.functional as F
+
+
+class Model(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(3, 4, kernel_size=3)
+
+    def forward(self, x):
+        return F.leaky_relu(self.conv(x), negative_slope=0.1) * 2.0
+
+
+def make_inputs():
+    return (torch.randn(1, 3, 8, 8),)
+"""
+
+
+def test_each_reached_handler_gets_one_depth_visit_of_value_mutants(tmp_path: Path, seeds: Path) -> None:
+    """A rewrite reached with the writer's values (a slope of 0.1) gets one round in three while it
+    is owed a depth visit: value mutants of the program that reached it, judged as written.  One
+    visit serves every optimization of the handler's code; table entries get none."""
+    import random
+    from collections import Counter
+
+    from fuzzfox.campaign import DEPTH, DEPTH_MUTANTS, Campaign
+    from fuzzfox.config import CampaignOptions
+    from fuzzfox.generation.generators import MutationGenerator
+    from fuzzfox.generation.mutate import VALUE_OPERATORS
+    from fuzzfox.program import parse_program
+
+    campaign = Campaign(
+        tmp_path / "c", CampaignOptions(llm="none", seeds=[str(seeds)], generators={"mutate": 1.0})
+    )
+    try:
+        by_source: dict[str, list[str]] = {}
+        for ident, optimization in sorted(campaign.catalog.items()):
+            if optimization.kind == "graph_pattern":
+                by_source.setdefault(optimization.source_hash, []).append(ident)
+        reached, kin = next(group for group in by_source.values() if len(group) >= 2)[:2]
+        entry = "decomposition.aten.leaky_relu"
+        campaign.generators = {"mutate": MutationGenerator(), DEPTH: MutationGenerator(values_only=True)}
+        program = parse_program(
+            f"# target: torch-inductor\n# optimization: {reached}\n# origin: seed\n{LEAKY_CONV}"
+        )
+        campaign.store.add_programs([program])
+        campaign.feedback.seed([(program, [reached, entry])])
+        campaign.options.optimizations = [reached, kin, entry]
+        assert campaign._depth_visits_owed(campaign.candidates()) == [reached]
+
+        picks = Counter(campaign.draw(random.Random(n)) for n in range(600))
+        assert set(picks) == {(reached, DEPTH), (reached, "mutate"), (entry, "mutate")}, picks
+        assert 0.27 < picks[reached, DEPTH] / 600 < 0.40, picks  # DEPTH_SHARE: one round in three
+
+        batch = campaign.generate(1, reached, DEPTH, random.Random(3))
+        assert batch is not None and batch.generator == DEPTH
+        mutants = campaign._programs(batch.program_ids)
+        assert 1 <= len(mutants) <= DEPTH_MUTANTS
+        for mutant in mutants:
+            applied = mutant.metadata["origin"].removeprefix("mutate:").split("+")
+            assert set(applied) <= set(VALUE_OPERATORS), applied
+            assert mutant.metadata["parent"] == program.id and "compile" not in mutant.metadata
+        campaign.feedback.seed([(program, [kin])])  # the handler's other optimization, reached too
+        assert campaign._depth_visits_owed(campaign.candidates()) == []
+        assert DEPTH not in {d[1] for d in (campaign.draw(random.Random(n)) for n in range(60)) if d}
+    finally:
+        campaign.close()
+
+
 @requires_jax
 def test_an_array_rule_synthesis_never_aimed_at_is_a_first_visit_of_one_program_even_when_reached(
     tmp_path: Path,
