@@ -94,12 +94,6 @@ Note = Callable[[str], None]
 Observer = Callable[[dict[str, Any]], None]
 # Repairs owed and not yet given to the model; the newest are kept (an old failure's pool moved on).
 REPAIRS_KEPT = 8
-# Depth visits (:meth:`Campaign._depth_visits_owed`): the generator's name, the share of rounds
-# they take while one is owed, and the mutants each writes.
-DEPTH = "depth"
-DEPTH_SHARE = 1 / 3
-DEPTH_MUTANTS = 2
-TABLE_KINDS = frozenset({"decomposition", "lowering"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -278,7 +272,6 @@ class Campaign:
         weights = self.options.generators
         if weights.get("mutate"):
             self.generators["mutate"] = MutationGenerator()
-            self.generators[DEPTH] = MutationGenerator(values_only=True)  # not a bandit arm: DEPTH_SHARE
         if weights.get("synth"):
             self.generators["synth"] = SynthGenerator(self.catalog)
         if weights.get("pattern"):
@@ -554,11 +547,6 @@ class Campaign:
         its writer thread has room for a job."""
         excluded = set(exclude)
         candidates = [o for o in self.candidates() if o not in excluded]
-        depth = self._depth_visits_owed(candidates)
-        if depth and rng.random() < DEPTH_SHARE:
-            optimization = self.feedback.choose_optimization(depth, rng)
-            if optimization is not None:
-                return optimization, DEPTH
         pooled = set(self.feedback.pool_sizes())
         pattern = self.generators.get("pattern")
         writable = pattern.writable if isinstance(pattern, PatternGenerator) else set()
@@ -638,31 +626,6 @@ class Campaign:
         calls = min(pattern.bundle, len(owed & wanted))
         return dict.fromkeys(pattern.bundlable, calls) if calls > 1 else {}
 
-    def _depth_visits_owed(self, candidates: Sequence[str]) -> list[str]:
-        """Reached optimizations whose handler (source hash) no depth visit varied yet; not the
-        torch table entries (decompositions, lowerings), whose first visits are OpInfo calls.
-
-        A first visit reaches a rewrite with the writer's values: a seed's leaky_relu slope 0.1,
-        a float attention mask, ``a + b`` without ``alpha``; the rewrite's other branches (a
-        negative slope, a bool mask, an alpha) are one value mutation away.  Mutation, drawn by the
-        generator bandit for what it finds *new* (an optimization, a bug signature), wrote 16 of
-        ~175 programs of a 10-minute torch campaign, and the handlers of 5 injected faults not
-        found (bench/faults/results/all-m10) had each been reached only with the values that miss
-        them.  So one round in ``1 / DEPTH_SHARE`` goes to a depth visit while one is owed:
-        ``DEPTH_MUTANTS`` value mutants (:class:`MutationGenerator` with ``values_only``) of
-        programs that reached the handler."""
-        if DEPTH not in self.generators:
-            return []
-        varied = {self.catalog[o].source_hash for o in self.feedback.aimed_at(DEPTH) if o in self.catalog}
-        pooled = self.feedback.pool_sizes()
-        return [
-            o
-            for o in candidates
-            if o in pooled
-            and self.catalog[o].kind not in TABLE_KINDS
-            and self.catalog[o].source_hash not in varied
-        ]
-
     def _synth_first_visits(self) -> set[str]:
         """Rules of an array target (jax-xla, tf-xla) that op-graph synthesis can aim at and has
         not aimed at yet, reached by other programs or not: there it is the writer of first visits
@@ -726,14 +689,12 @@ class Campaign:
             request = dataclasses.replace(request, count=1, companions=companions)
         elif generator is self.generators.get("synth") and optimization in self._synth_first_visits():
             request = dataclasses.replace(request, count=1)
-        elif name == DEPTH:
-            request = dataclasses.replace(request, count=DEPTH_MUTANTS)
         self.publish(f"round {round_number}: {generator.name} for {optimization}")
         candidates = generator.generate(request)
         examples = [p.id for p in request.examples]
         return self._store_batch(
-            round_number, optimization, generator.name, examples, candidates, rng,
-            as_written=first_visit or name == DEPTH, seconds=time.monotonic() - started,
+            round_number, optimization, generator.name, examples, candidates, rng, as_written=first_visit,
+            seconds=time.monotonic() - started,
         )  # fmt: skip
 
     def _store_batch(
@@ -755,8 +716,7 @@ class Campaign:
             # A first visit is judged as written: it tells whether the writer reaches the
             # optimization (in a 30-minute campaign 56 % of first visits did under the dynamic-shape
             # settings, 72 % under the others), and the bandit would credit the writer's reach to
-            # whatever settings it was given.  A depth visit keeps its parent's settings: it varies
-            # the values on the path the parent took to the rewrite.
+            # whatever settings it was given.
             programs = _unique([self.compile_bandit.assign(p, rng) for p in programs])
         self.store.add_programs(programs)
         rejects = [_reject(c) for c in candidates if c.program is None]

@@ -11,9 +11,9 @@ import dataclasses
 import random
 from typing import Protocol
 
-from fuzzfox.generation import mutate as mutate_torch
 from fuzzfox.generation import mutate_array, op_sample_programs, synth_array
 from fuzzfox.generation.answers import Candidate, parse_answer
+from fuzzfox.generation.mutate import mutate
 from fuzzfox.generation.ops.array import TARGETS as ARRAY_TARGETS
 from fuzzfox.generation.pattern_directed import can_write, pattern_programs
 from fuzzfox.generation.prompt import GenerationPrompt
@@ -107,28 +107,20 @@ class LLMGenerator:
 
 class MutationGenerator:
     """AST mutants of the examples, one to three mutations each (torch programs by
-    :mod:`~fuzzfox.generation.mutate`, jax-xla and tf-xla ones by :mod:`~fuzzfox.generation.mutate_array`).
+    :mod:`~fuzzfox.generation.mutate`, jax-xla and tf-xla ones by :mod:`~fuzzfox.generation.mutate_array`)."""
 
-    With ``values_only`` it is the writer of depth visits (``name`` "depth"): the mutations are the
-    targets' ``VALUE_OPERATORS``, which keep a program's ops and change what a rewrite branches
-    on, one or two of them a mutant."""
-
-    def __init__(self, values_only: bool = False) -> None:
-        self.values_only = values_only
-        self.name = "depth" if values_only else "mutate"
+    name = "mutate"
 
     def available(self, request: GenerationRequest) -> bool:
         return bool(request.examples)
 
     def generate(self, request: GenerationRequest) -> list[Candidate]:
         rng = random.Random(request.seed)
-        module = mutate_array if request.target in ARRAY_TARGETS else mutate_torch
-        operators = module.VALUE_OPERATORS if self.values_only else None
+        mutator = mutate_array.mutate if request.target in ARRAY_TARGETS else mutate
         candidates = []
         for number in range(request.count):
             parent = request.examples[number % len(request.examples)]
-            mutations = rng.randint(1, 2) if self.values_only else rng.randint(1, 3)
-            mutant = module.mutate(parent, rng, mutations=mutations, operators=operators)
+            mutant = mutator(parent, rng, mutations=rng.randint(1, 3))
             if mutant is None:
                 candidates.append(Candidate(parent.source, None, "no mutation applies"))
             else:

@@ -1165,12 +1165,6 @@ OPERATORS: dict[str, Operator] = {
     "options": vary_option,
 }
 
-# The operators of a depth visit (:class:`fuzzfox.generation.generators.MutationGenerator`): they
-# change what a rewrite's checks and replacement branch on (a constant, its sign, an option, a
-# dtype, a dim's spelling, an operand order, an op's spelling that takes options) and keep the ops,
-# so a mutant of a program that reached the rewrite most likely reaches it again.
-VALUE_OPERATORS = ("constants", "flip_sign", "options", "dtypes", "swap_operands", "respell", "respell_dim")
-
 
 # ------------------------------------------------------------------------------------- small helpers
 

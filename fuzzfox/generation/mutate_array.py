@@ -1033,10 +1033,6 @@ OPERATORS: dict[str, Operator] = {
     "insert_op": insert_op,
 }
 
-# The operators of a depth visit, as :data:`fuzzfox.generation.mutate.VALUE_OPERATORS`: a
-# constant, a dtype, an axis, a flag (``adjoint``, ``lower``, ``stable``) changed, the ops kept.
-VALUE_OPERATORS = ("constants", "dtypes", "change_axis", "toggle_flag")
-
 
 # ---------------------------------------------------------------------------------------- inference
 

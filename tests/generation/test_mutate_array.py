@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from fuzzfox.generation.generators import GenerationRequest, MutationGenerator
-from fuzzfox.generation.mutate_array import OPERATORS, VALUE_OPERATORS, mutate
+from fuzzfox.generation.mutate_array import OPERATORS, mutate
 from fuzzfox.generation.ops import array as array_ops
 from fuzzfox.program import Program, load_program, parse_program
 from tests.conftest import ROOT, requires
@@ -259,17 +259,6 @@ def test_the_mutation_generator_dispatches_array_targets_to_the_array_mutator() 
         assert program.optimization == "math_grad.Cumsum"
         assert program.metadata["origin"].startswith("mutate:")
         assert program.metadata["parent"] in {e.id for e in examples}
-
-
-def test_a_depth_visit_varies_values_only() -> None:
-    """The depth writer's mutants change constants, dtypes, axes and flags, never the ops."""
-    examples = tuple(SEEDS[array_ops.TF][:3])
-    request = GenerationRequest(array_ops.TF, "math_grad.Cumsum", None, examples, count=12, seed=5)
-    programs = [c.program for c in MutationGenerator(values_only=True).generate(request) if c.program]
-    assert len(programs) >= 8
-    for program in programs:
-        applied = program.metadata["origin"].removeprefix("mutate:").split("+")
-        assert set(applied) <= set(VALUE_OPERATORS), applied
 
 
 @requires_framework(array_ops.JAX)
