@@ -539,9 +539,8 @@ class Campaign:
     def draw(
         self, rng: random.Random, exclude: Sequence[str] = (), with_llm: bool = True
     ) -> tuple[str, str] | None:
-        """(optimization, generator) for the next batch: one round in ``1 / DEPTH_SHARE`` a depth
-        visit while one is owed (:meth:`_depth_visits_owed`), else the generator by its yield per
-        second (:class:`~fuzzfox.generator_bandit.GeneratorBandit`) among those with work, then the
+        """(optimization, generator) for the next batch: the generator by its yield per second
+        (:class:`~fuzzfox.generator_bandit.GeneratorBandit`) among those with work, then the
         optimization among those it may write for (:meth:`Feedback.choose_optimization`); None
         when no generator has any optimization left.  The LLM takes part ``with_llm`` and while
         its writer thread has room for a job."""
