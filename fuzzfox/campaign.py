@@ -611,8 +611,9 @@ class Campaign:
 
     def _first_visit_reach(self, owed: set[str]) -> dict[str, int]:
         """How many table entries a decomposition's or a lowering's first visit makes calls of: its
-        own and those of up to ``bundle - 1`` others still ``owed`` theirs (:meth:`_bundle_companions`);
-        a pattern's first visit is one program for one optimization.
+        own and those of others still ``owed`` theirs (:meth:`_bundle_companions`), as many as
+        :attr:`PatternGenerator.bundle` calls hold on average; a pattern's first visit is one
+        program for one optimization.
 
         First visits are drawn in proportion to it.  Drawn alike, the 10-minute torch fault
         campaigns on 2 cores of 2026-12-07 (12, bench/faults/results/all-m10) judged 13 bundles and
@@ -622,7 +623,7 @@ class Campaign:
         if not isinstance(pattern, PatternGenerator):
             return {}
         wanted = self._wanted()
-        calls = min(pattern.bundle, len(owed & wanted))
+        calls = min(pattern.entries_per_bundle, len(owed & wanted))
         return dict.fromkeys(pattern.bundlable, calls) if calls > 1 else {}
 
     def _synth_first_visits(self) -> set[str]:
@@ -832,14 +833,15 @@ class Campaign:
         return batches
 
     def _bundle_companions(self, optimization: str, rng: random.Random) -> tuple[str, ...]:
-        """Other decompositions and lowerings still owed their OpInfo call (:meth:`_owed_calls`),
+        """Other decompositions and lowerings still owed their OpInfo calls (:meth:`_owed_calls`),
         never visited first, then those only other programs reached, whose calls the pattern
-        generator makes in the same program as ``optimization``'s (:attr:`PatternGenerator.bundle`
-        in all), drawn from ``rng``.  Each is bundled once at most: one whose call fails eagerly
-        spoils that one program, and is then visited on its own draw.  Companions are judged as
-        ``optimization`` is, with gradients or on values only (a program with one call PyTorch
-        does not gradcheck is judged on values only: one such companion would leave the others'
-        gradients unjudged)."""
+        generator makes in the same program as ``optimization``'s, drawn from ``rng`` while their
+        calls (:func:`~fuzzfox.generation.op_sample_programs.visit_calls`) fit in
+        :attr:`PatternGenerator.bundle` with the visited entry's own.  Each is bundled once at
+        most: one whose call fails eagerly spoils that one program, and is then visited on its own
+        draw.  Companions are judged as ``optimization`` is, with gradients or on values only (a
+        program with one call PyTorch does not gradcheck is judged on values only: one such
+        companion would leave the others' gradients unjudged)."""
         pattern = self.generators.get("pattern")
         if not isinstance(pattern, PatternGenerator) or optimization not in pattern.bundlable:
             return ()
@@ -852,9 +854,16 @@ class Campaign:
             if op_sample_programs.gradients_checked(self.catalog[o]) == judged_alike
         )
         unvisited = [o for o in owed if o not in visited]
-        chosen = rng.sample(unvisited, min(len(unvisited), pattern.bundle - 1))
         reached = [o for o in owed if o in visited]
-        chosen += rng.sample(reached, min(len(reached), pattern.bundle - 1 - len(chosen)))
+        room = pattern.bundle - pattern.calls(optimization, judged_alike)
+        chosen: list[str] = []
+        for companion in [*rng.sample(unvisited, len(unvisited)), *rng.sample(reached, len(reached))]:
+            if room <= 0:
+                break
+            calls = pattern.calls(companion, judged_alike)
+            if calls <= room:
+                chosen.append(companion)
+                room -= calls
         self._bundled.update(chosen)
         return tuple(chosen)
 

@@ -171,16 +171,33 @@ class PatternGenerator:
 
     name = "pattern"
     per_round = 2
-    # OpInfo calls per first-visit program of a decomposition or a lowering: judged with values
-    # and gradients on 2 cores, one call took 2.8 s a program, 4 calls 4.8 s, 8 calls 6.7 s
-    # (0.8 s a call); a call that is undefined where it is drawn (NaN gradients) leaves the
-    # program's gradients unjudged, which more calls make likelier: 6.
-    bundle = 6
+    # OpInfo calls per first-visit program of decompositions and lowerings (each entry's distinct
+    # calls, :func:`~fuzzfox.generation.op_sample_programs.visit_calls`).  Judged with values and
+    # gradients on 2 cores (5 bundles of each size drawn as a campaign draws them, torch 2.13,
+    # 2026-12-08), a program of 6 calls took 2.7-9.2 s, of 12 calls 4.1-18.1 s, of 24 calls
+    # 7.3-11.2 s: 0.86, 0.72 and 0.38 s a call, the program's fixed cost (the sandbox, Dynamo,
+    # the oracles' runs, the C++ compile's start) shared by more calls.
+    bundle = 24
 
     def __init__(self, catalog: dict[str, Optimization]) -> None:
         self.writable = {ident for ident, optimization in catalog.items() if can_write(optimization)}
         self.bundlable = {ident for ident in self.writable if op_sample_programs.can_write(catalog[ident])}
         self.catalog = catalog
+        self._calls: dict[tuple[str, bool], int] = {}
+        # Table entries a bundle holds on average, for the draw's reach of a first visit.
+        per_entry = [self.calls(o, op_sample_programs.gradients_checked(catalog[o])) for o in self.bundlable]
+        self.entries_per_bundle = max(1, round(self.bundle * len(per_entry) / max(1, sum(per_entry))))
+
+    def calls(self, optimization: str, with_gradients: bool) -> int:
+        """How many calls a first visit makes of the table entry ``optimization``."""
+        key = (optimization, with_gradients)
+        if key not in self._calls:
+            # The count does not depend on the order the seed draws, only which calls are distinct.
+            made = op_sample_programs.visit_calls(
+                self.catalog[optimization], with_gradients, random.Random(0)
+            )
+            self._calls[key] = len(made)
+        return self._calls[key]
 
     def available(self, request: GenerationRequest) -> bool:
         return request.optimization in self.writable

@@ -56,19 +56,52 @@ def op_sample_programs(optimization: Optimization, seed: int, count: int) -> lis
 
 
 def bundled_program(optimizations: Sequence[Optimization], seed: int) -> Program | None:
-    """One program that makes a recorded call of each of ``optimizations`` and returns their
-    results together, for the first of them (its header's optimization).
+    """One program that makes each distinct recorded call (:func:`visit_calls`) of each of
+    ``optimizations`` and returns their results together, for the first of them (its header's
+    optimization).
 
     A campaign's first visits of decompositions and lowerings bundle so: a call compiles in a
     fraction of a program's fixed cost (the sandbox, Dynamo, the oracles' runs), and the trigger
     probe credits every table entry the program reached, so one program's judging reaches
-    several.  Each entry makes its lead call (:func:`lead_call`), drawn from ``seed``."""
+    several.  The program is judged with gradients where the first entry has a gradchecked call;
+    the calls order is drawn from ``seed`` (each entry's lead call first)."""
     calls = [(o.recipe or {}).get("calls") or [] for o in optimizations]
     if not optimizations or not all(calls):
         return None
     rng = random.Random(seed)
-    leads = [lead_call(found, rng) for found in calls]
-    return _program(optimizations[0], leads, [o.id for o in optimizations])
+    with_gradients = gradients_checked(optimizations[0])
+    made = [call for optimization in optimizations for call in visit_calls(optimization, with_gradients, rng)]
+    return _program(optimizations[0], made, [o.id for o in optimizations])
+
+
+def visit_calls(optimization: Optimization, with_gradients: bool, rng: random.Random) -> list[dict[str, Any]]:
+    """The calls a first visit of a table entry makes: each distinct one of its recorded calls
+    (by call text and dtypes; of those alike but for sizes, the first whose tensors hold
+    elements), only those PyTorch gradchecks where the program is judged ``with_gradients``
+    (all, where it checks none), the lead call (:func:`lead_call`) first.
+
+    The entries' faults and bugs sit behind one argument value each (``decimals=-3``,
+    ``reduction='sum'``, shifts that differ per dim, ``include_self=False``), and the recorded
+    calls are chosen to cover such values (:mod:`~fuzzfox.targets.torch.op_samples`): with every
+    bundled call of the entry made, the fault-injection benchmark's round, roll, mse_loss
+    backward, index_reduce and avg_pool faults were each found by a call other than the lead."""
+    recorded = (optimization.recipe or {}).get("calls") or []
+    usable = [call for call in recorded if not (with_gradients and _not_gradchecked(call))] or list(recorded)
+    if not usable:
+        return []
+    distinct: dict[tuple[str, ...], dict[str, Any]] = {}
+    for call in usable:
+        key = (call["call"], *(spec["dtype"] for spec in call["inputs"]))
+        kept = distinct.get(key)
+        if kept is None or (_empty(kept) and not _empty(call)):
+            distinct[key] = call
+    lead = lead_call(list(distinct.values()), rng)
+    return [lead, *(call for call in distinct.values() if call is not lead)]
+
+
+def _empty(call: dict[str, Any]) -> bool:
+    """Whether a tensor of the call holds no element (an OpInfo tries many calls on one first)."""
+    return any(0 in spec["shape"] for spec in call["inputs"])
 
 
 def gradients_checked(optimization: Optimization) -> bool:

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import random
 import shutil
 import sqlite3
 from pathlib import Path
 
-from fuzzfox.generation.op_sample_programs import bundled_program, can_write, op_sample_programs
+from fuzzfox.generation.op_sample_programs import bundled_program, can_write, op_sample_programs, visit_calls
 from fuzzfox.generation.pattern_directed import can_write as pattern_can_write
 from fuzzfox.generation.pattern_directed import pattern_programs
 from fuzzfox.whitebox.optimization import Optimization
@@ -84,6 +85,28 @@ def test_first_visits_bundle_into_one_program_of_several_calls_on_inputs_of_thei
     assert bundled_program([index, table_entry("decomposition.aten.none", [])], seed=0) is None
 
 
+def test_a_first_visit_makes_each_distinct_call_of_an_entry_on_tensors_that_hold_elements() -> None:
+    def rounded(decimals: int, shape: list[int], gradients: bool = True) -> dict:
+        return {
+            "call": f"torch.ops.aten.round.decimals({{0}}, decimals={decimals})",
+            "inputs": [{"shape": shape, "dtype": "float32"}],
+            **({} if gradients else {"gradients": False}),
+        }
+
+    calls = [rounded(0, [1, 0, 3]), rounded(0, [4, 3]), rounded(3, [2]), rounded(-3, [5]), rounded(0, [2])]
+    calls.append(rounded(-1, [3], gradients=False))
+    entry = table_entry("decomposition.aten.round", calls)
+    made = visit_calls(entry, with_gradients=True, rng=random.Random(0))
+    written = sorted(call["call"].split(", ")[1] for call in made)
+    assert written == ["decimals=-3)", "decimals=0)", "decimals=3)"]
+    assert [call["inputs"][0]["shape"] for call in made if "decimals=0)" in call["call"]] == [[4, 3]]
+    # on values only the call PyTorch does not gradcheck is made too
+    assert len(visit_calls(entry, with_gradients=False, rng=random.Random(0))) == 4
+    program = bundled_program([entry], seed=0)
+    assert program is not None and program.source.count("torch.ops.aten.round.decimals(") == 3
+    assert "# oracle:" not in program.source
+
+
 def test_the_lead_call_writes_the_most_arguments_out_and_the_others_follow_in_a_seeded_order() -> None:
     def summed(arguments: str) -> dict:
         return {
@@ -133,7 +156,7 @@ def test_the_recorded_calls_reach_their_decomposition_and_lowering_under_the_rea
 @requires_torch
 def test_a_campaign_bundles_first_visits_of_decompositions_and_lowerings(tmp_path: Path) -> None:
     """One program of OpInfo calls: the first visit of one table entry and three others
-    never visited, each of which its call reaches and its pool then holds."""
+    never visited, each making its distinct recorded calls, which reach it; its pool then holds it."""
     idents = (
         "decomposition.aten.lerp",
         "lowering.aten.atan2",
@@ -155,7 +178,9 @@ def test_a_campaign_bundles_first_visits_of_decompositions_and_lowerings(tmp_pat
         "SELECT p.source FROM programs p JOIN batch_programs bp ON bp.program_id = p.id "
         "JOIN batches b ON b.id = bp.batch_id ORDER BY b.round LIMIT 1"
     ).fetchone()
-    assert source.count("torch.ops.aten.") == 4, source
+    # each entry's distinct calls, not its lead call alone: lerp's Scalar and Tensor overloads
+    assert source.count("torch.ops.aten.") > len(idents), source
+    assert "torch.ops.aten.lerp.Scalar(" in source and "torch.ops.aten.lerp.Tensor(" in source, source
     pooled = {row[0] for row in db.execute("SELECT DISTINCT optimization FROM pool")}
     assert set(idents) <= pooled, pooled
     assert db.execute("SELECT COUNT(*) FROM batches").fetchone()[0] == 1  # nothing left to visit
