@@ -205,9 +205,9 @@ class PatternGenerator:
     def generate(self, request: GenerationRequest) -> list[Candidate]:
         bundled = [o for o in (request.optimization, *request.companions) if o in self.bundlable]
         if request.companions and len(bundled) > 1 and bundled[0] == request.optimization:
-            program = op_sample_programs.bundled_program([self.catalog[o] for o in bundled], request.seed)
-            if program is not None:
-                return [_checked(program)]
+            programs = op_sample_programs.bundled_programs([self.catalog[o] for o in bundled], request.seed)
+            if programs:
+                return [_checked(program) for program in programs]
         count = min(request.count, self.per_round)
         programs = pattern_programs(self.catalog[request.optimization], request.seed, count)
         return [_checked(program) for program in programs]

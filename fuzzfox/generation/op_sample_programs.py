@@ -55,48 +55,79 @@ def op_sample_programs(optimization: Optimization, seed: int, count: int) -> lis
     return list(written.values())
 
 
-def bundled_program(optimizations: Sequence[Optimization], seed: int) -> Program | None:
-    """One program that makes each distinct recorded call (:func:`visit_calls`) of each of
-    ``optimizations`` and returns their results together, for the first of them (its header's
-    optimization).
+def bundled_programs(optimizations: Sequence[Optimization], seed: int) -> list[Program]:
+    """The programs of a first visit of ``optimizations`` (its header's optimization the first):
+    one that makes each distinct recorded call (:func:`visit_calls`) of each of them and returns
+    their results together, and where it is judged with gradients, a second, judged on values
+    only, that makes their distinct calls PyTorch does not gradcheck (:func:`unchecked_calls`).
 
     A campaign's first visits of decompositions and lowerings bundle so: a call compiles in a
     fraction of a program's fixed cost (the sandbox, Dynamo, the oracles' runs), and the trigger
     probe credits every table entry the program reached, so one program's judging reaches
-    several.  The program is judged with gradients where the first entry has a gradchecked call;
-    the calls order is drawn from ``seed`` (each entry's lead call first)."""
+    several.  The first program is judged with gradients where the first entry has a gradchecked
+    call; the calls order is drawn from ``seed`` (each entry's lead call first).  The second
+    program is why a call with gradients PyTorch does not check is made at all: ``round``'s
+    calls with ``decimals=3`` and ``decimals=-3`` are such, its gradchecked ones have the
+    defaults."""
     calls = [(o.recipe or {}).get("calls") or [] for o in optimizations]
     if not optimizations or not all(calls):
-        return None
+        return []
     rng = random.Random(seed)
     with_gradients = gradients_checked(optimizations[0])
     made = [call for optimization in optimizations for call in visit_calls(optimization, with_gradients, rng)]
-    return _program(optimizations[0], made, [o.id for o in optimizations])
+    reached = [o.id for o in optimizations]
+    unchecked = [call for optimization in optimizations for call in unchecked_calls(optimization)]
+    programs = [_program(optimizations[0], made, reached)]
+    if with_gradients and unchecked:
+        programs.append(_program(optimizations[0], unchecked, reached))
+    return [program for program in programs if program is not None]
 
 
 def visit_calls(optimization: Optimization, with_gradients: bool, rng: random.Random) -> list[dict[str, Any]]:
     """The calls a first visit of a table entry makes: each distinct one of its recorded calls
-    (by call text and dtypes; of those alike but for sizes, the first whose tensors hold
-    elements), only those PyTorch gradchecks where the program is judged ``with_gradients``
-    (all, where it checks none), the lead call (:func:`lead_call`) first.
+    (:func:`_distinct`), only those PyTorch gradchecks where the program is judged
+    ``with_gradients`` (all, where it checks none), the lead call (:func:`lead_call`) first.
 
     The entries' faults and bugs sit behind one argument value each (``decimals=-3``,
     ``reduction='sum'``, shifts that differ per dim, ``include_self=False``), and the recorded
-    calls are chosen to cover such values (:mod:`~fuzzfox.targets.torch.op_samples`): with every
-    bundled call of the entry made, the fault-injection benchmark's round, roll, mse_loss
-    backward, index_reduce and avg_pool faults were each found by a call other than the lead."""
+    calls are chosen to cover such values (:mod:`~fuzzfox.targets.torch.op_samples`): one program
+    per recorded call of the faulted op, judged under the fault-injection benchmark's round, roll,
+    mse_loss backward, index_reduce and avg_pool faults, found each fault, 4 of them by a call
+    other than the lead."""
     recorded = (optimization.recipe or {}).get("calls") or []
     usable = [call for call in recorded if not (with_gradients and _not_gradchecked(call))] or list(recorded)
     if not usable:
         return []
+    distinct = _distinct(usable)
+    lead = lead_call(distinct, rng)
+    return [lead, *(call for call in distinct if call is not lead)]
+
+
+def unchecked_calls(optimization: Optimization) -> list[dict[str, Any]]:
+    """The distinct recorded calls of a table entry that PyTorch does not gradcheck, where it
+    gradchecks others (the ones a visit judged with gradients leaves out), in recorded order."""
+    recorded = (optimization.recipe or {}).get("calls") or []
+    checked = {_key(call) for call in recorded if not _not_gradchecked(call)}
+    if not checked:
+        return []
+    return [
+        call for call in _distinct([c for c in recorded if _not_gradchecked(c)]) if _key(call) not in checked
+    ]
+
+
+def _distinct(calls: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One call of each call text and dtypes, in recorded order: of those alike but for sizes,
+    the first whose tensors hold elements."""
     distinct: dict[tuple[str, ...], dict[str, Any]] = {}
-    for call in usable:
-        key = (call["call"], *(spec["dtype"] for spec in call["inputs"]))
-        kept = distinct.get(key)
+    for call in calls:
+        kept = distinct.get(_key(call))
         if kept is None or (_empty(kept) and not _empty(call)):
-            distinct[key] = call
-    lead = lead_call(list(distinct.values()), rng)
-    return [lead, *(call for call in distinct.values() if call is not lead)]
+            distinct[_key(call)] = call
+    return list(distinct.values())
+
+
+def _key(call: dict[str, Any]) -> tuple[str, ...]:
+    return (call["call"], *(spec["dtype"] for spec in call["inputs"]))
 
 
 def _empty(call: dict[str, Any]) -> bool:

@@ -1,8 +1,9 @@
 """Test-program minimization by delta debugging on the program's AST.
 
 ``minimize`` shrinks a program while a caller's predicate says the bug's signature still holds.
-Each round runs Zeller's ddmin over every statement list (compute code first, then ``__init__``,
-``make_inputs``, the class and the module), then the greedy passes of
+Each round runs Zeller's ddmin over the values the entry point returns in a tuple, then over every
+statement list (compute code first, then ``__init__``, ``make_inputs``, the class and the module),
+then the greedy passes of
 ``minimize_passes.GREEDY_PASSES`` in their order: drop a layer, unwrap a loop or ``if``, replace a
 sub-expression by an operand or an input, drop an unused input, drop an argument, inline a
 single-use variable, shrink sizes, simplify floats.  Rounds repeat until one changes nothing (a
@@ -34,7 +35,8 @@ import io
 import math
 import time
 import tokenize
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from typing import TypeVar
 
 from fuzzfox.program import Program, ProgramError, parse_program
@@ -42,6 +44,8 @@ from fuzzfox.triage.minimize_passes import GREEDY_PASSES
 from fuzzfox.triage.minimize_passes.check import layer_names, well_formed
 from fuzzfox.triage.minimize_passes.cleanup import remove_dead_code
 from fuzzfox.triage.minimize_passes.common import Edit
+from fuzzfox.triage.minimize_passes.inputs import input_edits
+from fuzzfox.triage.minimize_passes.outputs import keep_outputs, returned_values
 from fuzzfox.triage.minimize_passes.settings import settings_pairs, without_settings
 from fuzzfox.triage.minimize_passes.statements import bodies, body_of, keep_statements
 
@@ -166,9 +170,11 @@ class _Search:
         return [bool(answer) for answer in self.still_fails([self.best.program])] == [True]
 
     def _round(self) -> bool:
-        progressed = False
+        progressed = self._ddmin(returned_values, keep_outputs)
+        if progressed:  # the inputs only the cut values read, at once, before costlier passes
+            self._greedy(input_edits)
         for key in bodies(self.best.tree):
-            progressed |= self._ddmin(key)
+            progressed |= self._ddmin(partial(body_of, key=key), partial(keep_statements, key))
         for edits in GREEDY_PASSES:
             progressed |= self._greedy(edits)
         return progressed
@@ -215,12 +221,16 @@ class _Search:
             return None
         return candidate
 
-    def _ddmin(self, key: str) -> bool:
-        """Zeller's ddmin over one statement list: keep a chunk, else drop a chunk, else refine."""
+    def _ddmin(
+        self, items: Callable[[ast.Module], Sequence[ast.AST] | None], keep: Callable[[list[int]], Edit]
+    ) -> bool:
+        """Zeller's ddmin over one list of the tree (``items``: a statement list, the returned
+        values; ``keep`` the edit keeping the elements at some indices): keep a chunk, else drop a
+        chunk, else refine."""
         granularity, progressed = 2, False
         while not self.exhausted:
-            body = body_of(self.best.tree, key)
-            size = len(body) if body else 0
+            listed = items(self.best.tree)
+            size = len(listed) if listed else 0
             if size < 2:
                 break
             granularity = min(granularity, size)
@@ -228,7 +238,7 @@ class _Search:
             tries = [("subset", chunk) for chunk in chunks]
             if granularity > 2:
                 tries += [("complement", [i for i in range(size) if i not in chunk]) for chunk in chunks]
-            edits = ((kind, keep_statements(key, kept)) for kind, kept in tries)
+            edits = ((kind, keep(kept)) for kind, kept in tries)
             hit = self._first_failing(self._variants(edits))
             if hit is not None:
                 kind, self.best = hit

@@ -8,7 +8,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from fuzzfox.generation.op_sample_programs import bundled_program, can_write, op_sample_programs, visit_calls
+from fuzzfox.generation.op_sample_programs import bundled_programs, can_write, op_sample_programs, visit_calls
 from fuzzfox.generation.pattern_directed import can_write as pattern_can_write
 from fuzzfox.generation.pattern_directed import pattern_programs
 from fuzzfox.whitebox.optimization import Optimization
@@ -72,8 +72,9 @@ def test_a_call_whose_opinfo_pytorch_does_not_gradcheck_is_judged_on_values_only
 def test_first_visits_bundle_into_one_program_of_several_calls_on_inputs_of_their_own() -> None:
     index = table_entry("decomposition.aten.index", [{**INDEX_CALL, "gradients": False}, INDEX_CALL])
     probability = table_entry("decomposition.aten.binary_cross_entropy", [PROBABILITY_CALL])
-    program = bundled_program([index, probability], seed=0)
-    assert program is not None and program.optimization == "decomposition.aten.index"
+    # the index entry's unchecked call is the same call as its checked one: no second program
+    (program,) = bundled_programs([index, probability], seed=0)
+    assert program.optimization == "decomposition.aten.index"
     assert (
         "def fn(x0, x1, x2, x3):\n    return (torch.ops.aten.index.Tensor(x0, [x1, x1]), "
         "torch.ops.aten.binary_cross_entropy.default(x2, x3, None, 1))"
@@ -81,8 +82,9 @@ def test_first_visits_bundle_into_one_program_of_several_calls_on_inputs_of_thei
     assert "decomposition.aten.index, decomposition.aten.binary_cross_entropy handle them" in program.source
     assert "# oracle:" not in program.source  # the gradchecked call of the index entry was chosen
     only_unchecked = table_entry("decomposition.aten.index", [{**INDEX_CALL, "gradients": False}])
-    assert "# oracle: values\n" in bundled_program([only_unchecked, probability], seed=0).source
-    assert bundled_program([index, table_entry("decomposition.aten.none", [])], seed=0) is None
+    (values_only,) = bundled_programs([only_unchecked, probability], seed=0)
+    assert "# oracle: values\n" in values_only.source
+    assert bundled_programs([index, table_entry("decomposition.aten.none", [])], seed=0) == []
 
 
 def test_a_first_visit_makes_each_distinct_call_of_an_entry_on_tensors_that_hold_elements() -> None:
@@ -102,9 +104,11 @@ def test_a_first_visit_makes_each_distinct_call_of_an_entry_on_tensors_that_hold
     assert [call["inputs"][0]["shape"] for call in made if "decimals=0)" in call["call"]] == [[4, 3]]
     # on values only the call PyTorch does not gradcheck is made too
     assert len(visit_calls(entry, with_gradients=False, rng=random.Random(0))) == 4
-    program = bundled_program([entry], seed=0)
-    assert program is not None and program.source.count("torch.ops.aten.round.decimals(") == 3
+    program, unchecked = bundled_programs([entry], seed=0)
+    assert program.source.count("torch.ops.aten.round.decimals(") == 3
     assert "# oracle:" not in program.source
+    # and the call PyTorch does not gradcheck in a program of its own, judged on values only
+    assert "decimals=-1)" in unchecked.source and "# oracle: values\n" in unchecked.source
 
 
 def test_the_lead_call_writes_the_most_arguments_out_and_the_others_follow_in_a_seeded_order() -> None:

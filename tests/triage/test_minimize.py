@@ -166,6 +166,29 @@ def test_reaches_the_smallest_program_and_keeps_the_header() -> None:
     assert result.tests == still_fails.evaluations <= 200
 
 
+def bundle_of_calls(count: int) -> str:
+    """A program like a campaign's OpInfo bundle: ``count`` calls returned in one tuple."""
+    calls = ", ".join(
+        f"torch.ops.aten.{'round' if n == count - 2 else 'neg'}.default(x{n})" for n in range(count)
+    )
+    inputs = "".join(f"torch.randn({n + 2}), " for n in range(count))
+    return (
+        f"{HEADER}import torch\n\n\ndef fn({', '.join(f'x{n}' for n in range(count))}):\n"
+        f"    return ({calls})\n\n\ndef make_inputs():\n    return ({inputs})\n"
+    )
+
+
+def test_the_returned_values_are_cut_like_statements_and_the_unread_inputs_go_at_once() -> None:
+    """A bundle of 24 calls in one return statement, one of which holds the bug: ddmin over the
+    returned values finds it in a few batches, and one edit drops the 23 inputs left unread."""
+    still_fails = Recorder(lambda program: "aten.round" in program.source)
+    # the expression pass alone took one test a call: 30 tests cut no more than 30 calls' worth
+    result = minimize(parse_program(bundle_of_calls(24)), still_fails, budget_tests=30)
+    source = result.program.source
+    assert source.count("torch.ops.aten.") == 1 and "aten.round" in source, source
+    assert source.count("torch.randn(") == 1 and "def fn(x22):" in source, source
+
+
 SEEDED_TF = """# target: tf-xla
 # optimization: math_grad.Sqrt
 # origin: test

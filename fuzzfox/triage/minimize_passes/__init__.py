@@ -7,6 +7,8 @@ Each ``*_edits`` generator lists the edits of one kind for a tree, most promisin
 driver (:mod:`fuzzfox.triage.minimize`) decides which to try.
 
 - :mod:`.settings`: the header's compile settings, bisected first.
+- :mod:`.outputs`: the values the entry point returns in a tuple, which delta debugging cuts
+  like a statement list.
 - :mod:`.statements`: the statement lists delta debugging cuts; dropping a layer, unwrapping a
   loop or ``if``, inlining a variable used once.
 - :mod:`.expressions`: a sub-expression replaced by an operand or a name, an argument dropped.
