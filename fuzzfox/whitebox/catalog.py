@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # a target names its extractor; the catalog needs no target c
     from fuzzfox.targets import Target
 
 # Bumped when extraction records more: a cached catalog of an older format is extracted again.
-CATALOG_FORMAT = "-v9"
+CATALOG_FORMAT = "-v10"
 
 
 class CatalogError(RuntimeError):

@@ -31,7 +31,8 @@ from fuzzfox.generation.op_sample_programs import argument_values
 
 SAMPLES_PER_OPINFO = 32  # of each dtype, in the OpInfo's own order (its simplest come first)
 CALLS_PER_OP = 6  # recorded calls kept per op, those giving unseen argument values first
-SEEN_PER_OP = 24  # distinct calls looked at per op before choosing
+SEEN_PER_OP = 24  # distinct calls (text and dtypes) looked at per op before choosing
+SIZES_PER_CALL = 3  # of each distinct call, the sizes looked at
 MAX_ELEMENTS = 4096  # per tensor argument, so a program stays quick
 MAX_LITERAL = 256  # integer and bool tensors up to this many elements are written out in full
 DTYPES = ("float32", "int64", "bool")  # the sample dtypes tried, where the OpInfo supports them
@@ -173,18 +174,33 @@ def _recorder_class() -> type:
             result = func(*args, **kwargs)
             name = str(func._overloadpacket)
             kept = self.found.setdefault(name, []) if name in self.wanted else None
-            if kept is not None and len(kept) < SEEN_PER_OP and _writable_call(func, kwargs, result):
+            if kept is not None and _writable_call(func, kwargs, result):
                 try:
                     recipe = _recipe(func, args, kwargs, self.domain)
                 except Unwritable:
                     return result
                 if not self.gradients_tested:
                     recipe["gradients"] = False
-                if recipe not in kept:
-                    kept.append(recipe)
+                _look_at(kept, recipe)
             return result
 
     return Recorder
+
+
+def _look_at(kept: list[dict[str, Any]], recipe: dict[str, Any]) -> None:
+    """Keep ``recipe`` among an op's calls looked at: up to :data:`SEEN_PER_OP` distinct calls,
+    each in up to :data:`SIZES_PER_CALL` sizes.
+
+    Counted by distinct call, not by recipe: ``aten.div`` is called by the samples of dozens of
+    OpInfos before ``div``'s own, and 24 recipes of ``div.Tensor(a, b)`` in as many sizes used to
+    fill an op's places before its ``rounding_mode='floor'`` overload was ever seen."""
+    if recipe in kept:
+        return
+    signature = _signature(recipe)
+    alike = sum(_signature(call) == signature for call in kept)
+    if alike >= SIZES_PER_CALL or (not alike and len({_signature(call) for call in kept}) >= SEEN_PER_OP):
+        return
+    kept.append(recipe)
 
 
 def _writable_call(func: Any, kwargs: dict[str, Any], result: Any) -> bool:

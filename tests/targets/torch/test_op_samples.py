@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from fuzzfox.targets.torch.op_samples import CALLS_PER_OP, _chosen, _gradients_tested, _tensor_spec
+from fuzzfox.targets.torch.op_samples import (
+    CALLS_PER_OP,
+    SEEN_PER_OP,
+    SIZES_PER_CALL,
+    _chosen,
+    _gradients_tested,
+    _look_at,
+    _tensor_spec,
+)
 from tests.conftest import requires_torch
 
 
@@ -33,6 +41,25 @@ def test_a_call_on_tensors_holding_elements_stands_for_calls_alike_on_empty_ones
     kept = _chosen([empty_one, full_one, empty_two, full_two, only_empty])
     assert kept[:3] == [full_one, full_two, only_empty]
     assert kept[3:] == [empty_one, empty_two]  # the empty ones after, as repeats
+
+
+def test_an_op_looks_at_distinct_calls_so_a_call_made_in_many_sizes_leaves_room_for_others() -> None:
+    """Other OpInfos' samples call ``div.Tensor`` in dozens of sizes before ``div``'s own samples
+    call it with ``rounding_mode='floor'``: sizes of one call no longer take the places."""
+    divide = "torch.ops.aten.div.Tensor({0}, {1})"
+    floor = "torch.ops.aten.div.Tensor_mode({0}, {1}, rounding_mode='floor')"
+    kept: list[dict] = []
+    for size in range(1, 50):
+        _look_at(kept, call(divide, size))
+    assert [c["inputs"][0]["shape"] for c in kept] == [[1], [2], [3]][:SIZES_PER_CALL]
+    _look_at(kept, call(floor, 4))
+    _look_at(kept, call(floor, 4))  # the same recipe again
+    assert [c["call"] for c in kept].count(floor) == 1
+    others = [call(f"torch.ops.aten.div.Scalar({{0}}, {number})", 2) for number in range(SEEN_PER_OP)]
+    for other in others:
+        _look_at(kept, other)
+    assert len({c["call"] for c in kept}) == SEEN_PER_OP  # distinct calls are capped too
+    assert others[-1] not in kept and others[SEEN_PER_OP - 3] in kept
 
 
 @requires_torch
