@@ -183,21 +183,13 @@ class PatternGenerator:
         self.writable = {ident for ident, optimization in catalog.items() if can_write(optimization)}
         self.bundlable = {ident for ident in self.writable if op_sample_programs.can_write(catalog[ident])}
         self.catalog = catalog
-        self._calls: dict[tuple[str, bool], int] = {}
         # Table entries a bundle holds on average, for the draw's reach of a first visit.
         per_entry = [self.calls(o, op_sample_programs.gradients_checked(catalog[o])) for o in self.bundlable]
         self.entries_per_bundle = max(1, round(self.bundle * len(per_entry) / max(1, sum(per_entry))))
 
     def calls(self, optimization: str, with_gradients: bool) -> int:
         """How many calls a first visit makes of the table entry ``optimization``."""
-        key = (optimization, with_gradients)
-        if key not in self._calls:
-            # The count does not depend on the order the seed draws, only which calls are distinct.
-            made = op_sample_programs.visit_calls(
-                self.catalog[optimization], with_gradients, random.Random(0)
-            )
-            self._calls[key] = len(made)
-        return self._calls[key]
+        return op_sample_programs.visit_call_count(self.catalog[optimization], with_gradients)
 
     def available(self, request: GenerationRequest) -> bool:
         return request.optimization in self.writable

@@ -85,7 +85,7 @@ def bundled_programs(optimizations: Sequence[Optimization], seed: int) -> list[P
 
 def visit_calls(optimization: Optimization, with_gradients: bool, rng: random.Random) -> list[dict[str, Any]]:
     """The calls a first visit of a table entry makes: each distinct one of its recorded calls
-    (:func:`_distinct`), only those PyTorch gradchecks where the program is judged
+    (:func:`distinct_calls`), only those PyTorch gradchecks where the program is judged
     ``with_gradients`` (all, where it checks none), the lead call (:func:`lead_call`) first.
 
     The entries' faults and bugs sit behind one argument value each (``decimals=-3``,
@@ -94,44 +94,54 @@ def visit_calls(optimization: Optimization, with_gradients: bool, rng: random.Ra
     per recorded call of the faulted op, judged under the fault-injection benchmark's round, roll,
     mse_loss backward, index_reduce and avg_pool faults, found each fault, 4 of them by a call
     other than the lead."""
-    recorded = (optimization.recipe or {}).get("calls") or []
-    usable = [call for call in recorded if not (with_gradients and _not_gradchecked(call))] or list(recorded)
-    if not usable:
+    distinct = _visited_calls(optimization, with_gradients)
+    if not distinct:
         return []
-    distinct = _distinct(usable)
     lead = lead_call(distinct, rng)
     return [lead, *(call for call in distinct if call is not lead)]
+
+
+def visit_call_count(optimization: Optimization, with_gradients: bool) -> int:
+    """How many calls :func:`visit_calls` makes (whatever the lead)."""
+    return len(_visited_calls(optimization, with_gradients))
+
+
+def _visited_calls(optimization: Optimization, with_gradients: bool) -> list[dict[str, Any]]:
+    recorded = (optimization.recipe or {}).get("calls") or []
+    usable = [call for call in recorded if not (with_gradients and _not_gradchecked(call))] or list(recorded)
+    return distinct_calls(usable)
 
 
 def unchecked_calls(optimization: Optimization) -> list[dict[str, Any]]:
     """The distinct recorded calls of a table entry that PyTorch does not gradcheck, where it
     gradchecks others (the ones a visit judged with gradients leaves out), in recorded order."""
     recorded = (optimization.recipe or {}).get("calls") or []
-    checked = {_key(call) for call in recorded if not _not_gradchecked(call)}
+    checked = {call_signature(call) for call in recorded if not _not_gradchecked(call)}
     if not checked:
         return []
-    return [
-        call for call in _distinct([c for c in recorded if _not_gradchecked(c)]) if _key(call) not in checked
-    ]
+    unchecked = distinct_calls([call for call in recorded if _not_gradchecked(call)])
+    return [call for call in unchecked if call_signature(call) not in checked]
 
 
-def _distinct(calls: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One call of each call text and dtypes, in recorded order: of those alike but for sizes,
-    the first whose tensors hold elements."""
+def distinct_calls(calls: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One call of each :func:`call_signature`, in recorded order: of those alike but for sizes,
+    the first whose tensors hold elements (:func:`on_empty_tensor`)."""
     distinct: dict[tuple[str, ...], dict[str, Any]] = {}
     for call in calls:
-        kept = distinct.get(_key(call))
-        if kept is None or (_empty(kept) and not _empty(call)):
-            distinct[_key(call)] = call
+        kept = distinct.get(call_signature(call))
+        if kept is None or (on_empty_tensor(kept) and not on_empty_tensor(call)):
+            distinct[call_signature(call)] = call
     return list(distinct.values())
 
 
-def _key(call: dict[str, Any]) -> tuple[str, ...]:
+def call_signature(call: dict[str, Any]) -> tuple[str, ...]:
+    """A call's text and its inputs' dtypes: calls alike in these differ in sizes only."""
     return (call["call"], *(spec["dtype"] for spec in call["inputs"]))
 
 
-def _empty(call: dict[str, Any]) -> bool:
-    """Whether a tensor of the call holds no element (an OpInfo tries many calls on one first)."""
+def on_empty_tensor(call: dict[str, Any]) -> bool:
+    """Whether a tensor argument of the call holds no element: such a call checks shapes, no value
+    (an OpInfo often tries a call on an empty tensor first)."""
     return any(0 in spec["shape"] for spec in call["inputs"])
 
 

@@ -27,7 +27,7 @@ import warnings
 from collections.abc import Iterable
 from typing import Any
 
-from fuzzfox.generation.op_sample_programs import argument_values
+from fuzzfox.generation.op_sample_programs import argument_values, call_signature, distinct_calls
 
 SAMPLES_PER_OPINFO = 32  # of each dtype, in the OpInfo's own order (its simplest come first)
 CALLS_PER_OP = 6  # recorded calls kept per op, those giving unseen argument values first
@@ -78,14 +78,9 @@ def _chosen(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
     but for sizes are stood for by the first whose tensors hold elements: OpInfos often try a
     call on an empty tensor first (``roll``'s samples give each shift on a 0x0x0 tensor, then on
     a 5x5x5 one), and a program on empty tensors checks no value."""
-    distinct: dict[tuple[str, ...], dict[str, Any]] = {}
-    for call in calls:
-        signature = _signature(call)
-        held = distinct.get(signature)
-        if held is None or (on_empty_tensor(held) and not on_empty_tensor(call)):
-            distinct[signature] = call
-    candidates = list(distinct.values())
-    repeats = [call for call in calls if distinct[_signature(call)] is not call]
+    candidates = distinct_calls(calls)
+    standing = {id(call) for call in candidates}
+    repeats = [call for call in calls if id(call) not in standing]
     values = {id(call): argument_values(call) for call in candidates}
     kept: list[dict[str, Any]] = []
     covered: set[tuple[str, str]] = set()
@@ -95,16 +90,6 @@ def _chosen(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
         candidates.remove(best)
         covered |= values[id(best)]
     return [*kept, *repeats][:CALLS_PER_OP]
-
-
-def on_empty_tensor(call: dict[str, Any]) -> bool:
-    """Whether a tensor argument of the call holds no element: such a call checks shapes, no value."""
-    return any(0 in spec["shape"] for spec in call["inputs"])
-
-
-def _signature(call: dict[str, Any]) -> tuple[str, ...]:
-    """A call's text and its inputs' dtypes: calls alike in these differ in sizes only."""
-    return (call["call"], *(spec["dtype"] for spec in call["inputs"]))
 
 
 def _samples(opinfo: Any) -> Iterable[Any]:
@@ -196,9 +181,9 @@ def _look_at(kept: list[dict[str, Any]], recipe: dict[str, Any]) -> None:
     fill an op's places before its ``rounding_mode='floor'`` overload was ever seen."""
     if recipe in kept:
         return
-    signature = _signature(recipe)
-    alike = sum(_signature(call) == signature for call in kept)
-    if alike >= SIZES_PER_CALL or (not alike and len({_signature(call) for call in kept}) >= SEEN_PER_OP):
+    signature = call_signature(recipe)
+    alike = sum(call_signature(call) == signature for call in kept)
+    if alike >= SIZES_PER_CALL or (not alike and len({call_signature(call) for call in kept}) >= SEEN_PER_OP):
         return
     kept.append(recipe)
 
